@@ -1,0 +1,11 @@
+// Runs before `npm start`: builds the frontend when it has not been built yet.
+// (conf.yaml is created from the template by the daemon itself, so `node src/main.ts` works too.)
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+if (!existsSync(path.join(root, 'frontend', 'dist', 'index.html'))) {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-frontend.mjs')], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}

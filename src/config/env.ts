@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * Runtime settings from the environment (and `.env`), for scripts, tests and deployments.
+ * conf.yaml says how the character behaves; these say where the daemon lives.
+ */
+export interface RuntimeSettings {
+  host: string;
+  port: number;
+  configPath: string;
+  charactersDir: string;
+  dataDir: string;
+  modelsDir: string;
+  adminToken: string | undefined;
+  /** Token a non-loopback client needs to send input; falls back to the admin token. */
+  inputToken: string | undefined;
+  /** Overrides `plugins.enabled` from conf.yaml when set (comma list; empty string = none). */
+  plugins: string[] | undefined;
+  logLevel: string | undefined;
+  /** The project root (where package.json, characters/, prompts/ and frontend/ live). */
+  rootDir: string;
+}
+
+const EnvSchema = z.object({
+  VTUBER_HOST: z.string().min(1).default('127.0.0.1'),
+  VTUBER_PORT: z.coerce.number().int().min(0).max(65535).default(12393),
+  VTUBER_CONFIG: z.string().min(1).optional(),
+  VTUBER_CHARACTERS_DIR: z.string().min(1).optional(),
+  VTUBER_DATA_DIR: z.string().min(1).default('./data'),
+  VTUBER_MODELS_DIR: z.string().min(1).default('./models'),
+  VTUBER_ADMIN_TOKEN: z.string().optional(),
+  VTUBER_INPUT_TOKEN: z.string().optional(),
+  VTUBER_PLUGINS: z.string().optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
+});
+
+export const ROOT_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+/** Reads `.env` (without overriding real environment variables) and returns frozen settings. */
+export function loadRuntimeSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Readonly<RuntimeSettings> {
+  const dotenvPath = path.join(cwd, '.env');
+  if (env === process.env && existsSync(dotenvPath)) loadDotenv({ path: dotenvPath, quiet: true });
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `environment variable ${i.path.join('.')}: ${i.message}`);
+    throw new Error(lines.join('\n'));
+  }
+  const e = parsed.data;
+  const blankToUndefined = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
+  return Object.freeze({
+    host: e.VTUBER_HOST,
+    port: e.VTUBER_PORT,
+    configPath: path.resolve(cwd, e.VTUBER_CONFIG ?? 'conf.yaml'),
+    charactersDir: path.resolve(cwd, e.VTUBER_CHARACTERS_DIR ?? path.join(ROOT_DIR, 'characters')),
+    dataDir: path.resolve(cwd, e.VTUBER_DATA_DIR),
+    modelsDir: path.resolve(cwd, e.VTUBER_MODELS_DIR),
+    adminToken: blankToUndefined(e.VTUBER_ADMIN_TOKEN),
+    inputToken: blankToUndefined(e.VTUBER_INPUT_TOKEN) ?? blankToUndefined(e.VTUBER_ADMIN_TOKEN),
+    plugins:
+      e.VTUBER_PLUGINS === undefined
+        ? undefined
+        : e.VTUBER_PLUGINS.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+    rootDir: ROOT_DIR,
+  });
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+/**
+ * The character: who speaks and how. `characters/<name>.yaml` overrides any part of this block.
+ * Stages add their own parts (persona, llm, voice, live2d...) next to these.
+ */
+export const CharacterConfigSchema = z
+  .object({
+    /** The name shown in the UI and used in the dialogue. */
+    display_name: z.string().min(1).default('Aria'),
+    /** BCP 47 language of the character's speech, e.g. en, en-US, ru. */
+    language: z.string().min(2).default('en'),
+  })
+  .strict();
+
+export type CharacterConfig = z.infer<typeof CharacterConfigSchema>;

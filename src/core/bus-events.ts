@@ -1,0 +1,37 @@
+import type { InputItem } from './input.ts';
+import type { StatusEntry } from './status-registry.ts';
+import type { TurnSummary } from './turn.ts';
+
+/**
+ * Every event on the bus, by name (`scope.action`). Stages and plugins add their own events by
+ * declaration merging, so this file does not have to know them:
+ *
+ *   declare module '../core/bus-events.ts' {
+ *     interface BusEvents { 'vad.speech_start': { clientUid: string; at: number } }
+ *   }
+ */
+export interface BusEvents {
+  /** A stage's or plugin's status changed. */
+  'status.changed': StatusEntry;
+  /** An input entered the queue. */
+  'input.queued': InputItem;
+  /** An input was dropped by the queue's drop policy. */
+  'input.dropped': { item: InputItem; reason: 'queue_full' | 'superseded' | 'expired' | 'shutdown' };
+  'turn.started': TurnSummary;
+  'turn.ended': TurnSummary;
+  /** A client or the VAD asked to stop the current turn. */
+  'turn.interrupt_requested': { reason: 'client' | 'barge_in' | 'admin' | 'shutdown'; clientUid?: string; heardText?: string };
+  /** A websocket client connected or left. */
+  'client.connected': { clientUid: string; remote: string; canSendInput: boolean };
+  'client.disconnected': { clientUid: string; code: number };
+  /** A client reported how far playback of a turn got. */
+  'client.playback': { clientUid: string; turnId: string; seq?: number; heardText?: string; ended: boolean };
+  /** Microphone audio from a client (PCM16LE mono at `sampleRate`). */
+  'audio.start': { clientUid: string; sampleRate: number };
+  'audio.frame': { clientUid: string; sampleRate: number; pcm: Int16Array };
+  'audio.end': { clientUid: string };
+  /** The daemon is stopping; stop accepting work. */
+  'daemon.stopping': Record<string, never>;
+}
+
+export type BusEventName = keyof BusEvents;

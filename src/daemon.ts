@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { isLoopbackHost, type RuntimeSettings } from './config/env.ts';
+import type { LoadedConfig } from './config/loader.ts';
+import type { Config } from './config/schema/index.ts';
+import { EventBus } from './core/bus.ts';
+import { InputQueue } from './core/input-queue.ts';
+import { ServiceRegistry } from './core/services.ts';
+import { StatusRegistry } from './core/status-registry.ts';
+import { ToolRegistry } from './core/tool-registry.ts';
+import { TurnTracker } from './core/turn-tracker.ts';
+import { ComponentHost, type ComponentBase } from './plugin-host/component-host.ts';
+import type { PluginContext } from './plugin-host/define-plugin.ts';
+import type { StageContext, StageDefinition } from './plugin-host/define-stage.ts';
+import { loadPlugins } from './plugin-host/plugin-loader.ts';
+import { makeAdminGuard } from './server/admin-auth.ts';
+import { registerAdminRoutes } from './server/admin-routes.ts';
+import { createApp } from './server/app.ts';
+import { ClientHub } from './server/ws/client-hub.ts';
+import { handleConnection } from './server/ws/connection.ts';
+import { BUILTIN_STAGES } from './stages.ts';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface DaemonOptions {
+  settings: Readonly<RuntimeSettings>;
+  loaded: LoadedConfig;
+  log: Logger;
+  /** Built-in stages to start (default: all). Tests pass a subset. */
+  stages?: readonly StageDefinition[];
+  /** Extra directories searched for plugins before `plugins/` (tests use fixtures). */
+  pluginDirs?: readonly string[];
+}
+
+export interface Daemon {
+  app: FastifyInstance;
+  url: string;
+  config: Readonly<Config>;
+  bus: EventBus;
+  status: StatusRegistry;
+  hub: ClientHub;
+  input: InputQueue;
+  turns: TurnTracker;
+  tools: ToolRegistry;
+  services: ServiceRegistry;
+  /** Stops accepting input, aborts turns, disposes plugins and stages, closes the server. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** Composes the daemon: core services, server, built-in stages, plugins; then listens. */
+export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
+  const { settings, log } = opts;
+  const config = opts.loaded.config;
+  const startedAt = Date.now();
+  const bus = new EventBus(log.child({ component: 'bus' }));
+  const status = new StatusRegistry(bus);
+  const input = new InputQueue(bus);
+  const turns = new TurnTracker(bus);
+  const tools = new ToolRegistry();
+  const services = new ServiceRegistry();
+  const hub = new ClientHub(bus, status, log.child({ component: 'ws' }));
+  const requireAdmin = makeAdminGuard(settings.adminToken);
+  const character = { name: config.active_character, displayName: config.character.display_name };
+  let accepting = true;
+
+  const pluginDirs = [...(opts.pluginDirs ?? []), path.join(settings.rootDir, 'plugins')];
+  const plugins = await loadPlugins(config.plugins.enabled, config.plugins, pluginDirs, opts.loaded.configPath);
+
+  const app = await createApp({ log, server: config.server, frontendDir: path.join(settings.rootDir, 'frontend', 'dist') });
+  const host = new ComponentHost(app, status, log);
+  const requireToken = !isLoopbackHost(settings.host);
+
+  app.get('/ws', { websocket: true }, (socket, req) => {
+    const query = req.query as Record<string, unknown>;
+    const urlToken = typeof query.token === 'string' ? query.token : undefined;
+    handleConnection(socket, req.ip, urlToken, {
+      bus,
+      hub,
+      input,
+      log: log.child({ component: 'ws' }),
+      ws: config.server.ws,
+      inputToken: settings.inputToken,
+      requireToken,
+      version: VERSION,
+      character,
+      isAccepting: () => accepting,
+    });
+  });
+  registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
+
+  const commonContext = (base: ComponentBase) => ({
+    name: base.name,
+    log: base.log,
+    appConfig: config,
+    settings,
+    bus,
+    input,
+    services,
+    signal: base.signal,
+    requireAdmin,
+    on: ((event, handler) => base.store.add(bus.on(event, handler))) as StageContext['on'],
+    registerTool: (tool: Parameters<StageContext['registerTool']>[0]) => base.store.add(tools.register(tool)),
+    broadcast: (message: Parameters<StageContext['broadcast']>[0]) => {
+      hub.broadcast(message);
+    },
+    setStatus: base.setStatus,
+    onDispose: (d: Parameters<StageContext['onDispose']>[0]) => {
+      base.store.add(d);
+    },
+  });
+
+  for (const stage of opts.stages ?? BUILTIN_STAGES) {
+    await host.start('stage', stage.name, 60_000, (base) => {
+      const ctx: StageContext = { ...commonContext(base), config, hub, turns, tools, status, routes: base.routes };
+      return stage.setup(ctx);
+    });
+  }
+  for (const plugin of plugins) {
+    await host.start('plugin', plugin.definition.name, config.plugins.setup_timeout_ms, (base) => {
+      const ctx: PluginContext<unknown> = { ...commonContext(base), config: plugin.config as Readonly<unknown>, routes: (register) => base.routes(register, `/api/${plugin.definition.name}`) };
+      return plugin.definition.setup(ctx);
+    });
+  }
+
+  await app.listen({ host: settings.host, port: settings.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
+  const url = `http://${hostForUrl}:${port}`;
+  const dlog = log.child({ component: 'daemon' });
+  dlog.info({ event: 'daemon.listening', url, character: character.name, plugins: plugins.map((p) => p.definition.name) }, 'daemon listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason = 'stop'): Promise<void> => {
+    stopping ??= (async () => {
+      dlog.info({ event: 'daemon.stopping', reason }, 'daemon stopping');
+      accepting = false;
+      bus.emit('daemon.stopping', {});
+      input.close();
+      const aborted = turns.abortAll('shutdown');
+      if (aborted > 0) dlog.info({ event: 'daemon.turns_aborted', count: aborted }, 'aborted running turns');
+      await host.stopAll();
+      hub.closeAll();
+      await app.close();
+      await hub.dispose();
+      dlog.info({ event: 'daemon.stopped' }, 'daemon stopped');
+    })();
+    return stopping;
+  };
+
+  return { app, url, config, bus, status, hub, input, turns, tools, services, stop };
+}

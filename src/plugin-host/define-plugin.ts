@@ -1,0 +1,58 @@
+import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Config } from '../config/schema/index.ts';
+import type { RuntimeSettings } from '../config/env.ts';
+import type { EventBus } from '../core/bus.ts';
+import type { BusEventName, BusEvents } from '../core/bus-events.ts';
+import type { Disposer } from '../core/disposable.ts';
+import type { InputQueue } from '../core/input-queue.ts';
+import type { ServiceRegistry } from '../core/services.ts';
+import type { ComponentState } from '../core/status-registry.ts';
+import type { ToolDefinition } from '../core/tool-registry.ts';
+import type { ServerMessage } from '../server/ws/protocol.ts';
+
+/** What a plugin gets. Everything registered through it is undone, newest first, on stop or failure. */
+export interface PluginContext<C> {
+  readonly name: string;
+  /** Child logger with `component: plugin:<name>`. */
+  readonly log: Logger;
+  /** This plugin's validated, frozen config slice (`plugins.<name>` in conf.yaml). */
+  readonly config: Readonly<C>;
+  /** The whole frozen config (character, server...), read-only. */
+  readonly appConfig: Readonly<Config>;
+  readonly settings: Readonly<RuntimeSettings>;
+  readonly bus: EventBus;
+  readonly input: InputQueue;
+  readonly services: ServiceRegistry;
+  /** Aborted when the plugin is stopped or fails; pass it to long-running work. */
+  readonly signal: AbortSignal;
+  /** Subscribes to a bus event; unsubscribed automatically on stop. */
+  on<K extends BusEventName>(event: K, handler: (payload: BusEvents[K]) => void): Disposer;
+  /** Registers routes under `/api/<name>`. Call during setup. */
+  routes(register: (app: FastifyInstance) => void | Promise<void>): void;
+  /** preHandler that requires `Authorization: Bearer <VTUBER_ADMIN_TOKEN>`. */
+  readonly requireAdmin: preHandlerHookHandler;
+  /** Adds a tool for the agent; removed automatically on stop. */
+  registerTool(tool: ToolDefinition): Disposer;
+  /** Sends a message to every websocket client. */
+  broadcast(message: ServerMessage): void;
+  /** Sets this plugin's state in /admin/status (and the `status` message). */
+  setStatus(state: ComponentState, extra?: { detail?: string; info?: Record<string, unknown> }): void;
+  /** Registers a cleanup; runs in reverse order on stop. */
+  onDispose(disposer: Disposer): void;
+}
+
+export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  description?: string;
+  /** Validates `plugins.<name>`; use `.strict()` and put defaults in the schema. */
+  configSchema: S;
+  /** Starts the plugin. May return a disposer. Throwing or hanging marks the plugin failed. */
+  setup(ctx: PluginContext<z.infer<S>>): void | Disposer | Promise<void | Disposer>;
+}
+
+/** Declares a plugin. `plugins/<name>/index.ts` default-exports the result. */
+export function definePlugin<S extends z.ZodType>(definition: PluginDefinition<S>): PluginDefinition<S> {
+  return definition;
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/schema/server.ts';
+import { EngineError } from '../core/errors.ts';
+
+export interface AppOptions {
+  log: Logger;
+  server: ServerConfig;
+  /** Built frontend directory (`frontend/dist`); served at `/` when it exists. */
+  frontendDir: string;
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * The fastify instance: request ids (`X-Request-ID` in and out), `{error:{code,message}}` bodies,
+ * `/healthz`, the websocket plugin and the static frontend. Routes are added by the daemon,
+ * stages and plugins before it listens.
+ */
+export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.log.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const header = req.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID_RE.test(header) ? header : randomUUID();
+    },
+    bodyLimit: opts.server.body_limit_bytes,
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  // One line per request, with our field names (fastify's own request lines are off).
+  app.addHook('onResponse', async (req, reply) => {
+    const level = reply.statusCode >= 500 ? 'error' : req.url === '/healthz' ? 'debug' : 'info';
+    req.log[level]({ event: 'http.request', method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'http request');
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof EngineError) {
+      return reply.code(err.httpStatus).send({ error: { code: err.code, message: err.message } });
+    }
+    const e = err as { statusCode?: number; code?: string; message?: string; validation?: unknown };
+    const status = typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
+    if (status >= 500) req.log.error({ event: 'http.error', err }, 'request failed');
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status >= 500 ? 'INTERNAL' : (e.code ?? 'BAD_REQUEST');
+    return reply.code(status).send({ error: { code, message: status >= 500 ? 'internal error' : (e.message ?? 'bad request') } });
+  });
+
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: opts.server.ws.max_message_bytes } });
+
+  if (existsSync(opts.frontendDir)) {
+    await app.register(fastifyStatic, { root: opts.frontendDir, prefix: '/', index: ['index.html'], wildcard: false, cacheControl: true, maxAge: 0 });
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.code(503).type('text/plain').send('The frontend is not built. Run `npm run build:frontend` (npm install does it for you).\n'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,173 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import type { EventBus } from '../../core/bus.ts';
+import { isEngineError } from '../../core/errors.ts';
+import { STREAMER } from '../../core/input.ts';
+import type { InputQueue } from '../../core/input-queue.ts';
+import type { ServerConfig } from '../../config/schema/server.ts';
+import type { ClientHub } from './client-hub.ts';
+import { INPUT_MESSAGE_TYPES, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
+import { TokenBucket } from './rate-limit.ts';
+
+export interface ConnectionDeps {
+  bus: EventBus;
+  hub: ClientHub;
+  input: InputQueue;
+  log: Logger;
+  ws: ServerConfig['ws'];
+  /** Token needed to send input when `requireToken` is true. */
+  inputToken: string | undefined;
+  requireToken: boolean;
+  version: string;
+  character: { name: string; displayName: string };
+  /** False once shutdown has begun: input is refused. */
+  isAccepting(): boolean;
+}
+
+export function tokensEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/**
+ * One websocket connection: validates every frame at the edge, rate-limits, enforces the input
+ * token, and turns messages into bus events and queued inputs. Nothing a client sends can
+ * throw past this function; bad frames get an `error` reply and the connection stays open.
+ */
+export function handleConnection(socket: WebSocket, remote: string, urlToken: string | undefined, deps: ConnectionDeps): void {
+  const uid = randomUUID();
+  const log = deps.log.child({ client_uid: uid });
+  let canSendInput = !deps.requireToken || (urlToken !== undefined && deps.inputToken !== undefined && tokensEqual(urlToken, deps.inputToken));
+  let audioRate: number | undefined;
+  let seq = 0;
+  let violations = 0;
+  let alive = true;
+  const textBucket = new TokenBucket(deps.ws.messages_per_second, deps.ws.message_burst);
+  const audioBucket = new TokenBucket(deps.ws.audio_frames_per_second, deps.ws.audio_frames_per_second);
+
+  const reply = (message: ServerMessage): void => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  };
+  const fail = (code: string, message: string, retryable = false): void => reply({ type: 'error', code, message, retryable });
+
+  deps.hub.add({ uid, remote, canSendInput, connectedAt: Date.now() }, socket);
+  deps.bus.emit('client.connected', { clientUid: uid, remote, canSendInput });
+  log.info({ event: 'ws.connected', remote, can_send_input: canSendInput }, 'websocket client connected');
+  reply({ type: 'hello', clientUid: uid, version: deps.version, canSendInput, character: deps.character });
+  reply(deps.hub.statusMessage());
+
+  const limited = (): boolean => {
+    violations++;
+    if (violations >= deps.ws.max_violations) {
+      log.warn({ event: 'ws.rate_limit_close', violations }, 'closing connection that keeps breaking the rate limit');
+      socket.close(1008, 'rate limit exceeded');
+    }
+    return true;
+  };
+
+  const dispatch = (msg: ClientMessage): void => {
+    if (INPUT_MESSAGE_TYPES.has(msg.type) && !canSendInput) {
+      fail('UNAUTHORIZED', `${msg.type} needs a token on this server: send {"type":"auth","token":...} or connect with ?token=`);
+      return;
+    }
+    if (INPUT_MESSAGE_TYPES.has(msg.type) && !deps.isAccepting()) {
+      fail('SHUTTING_DOWN', 'the daemon is shutting down', true);
+      return;
+    }
+    switch (msg.type) {
+      case 'auth': {
+        canSendInput = deps.inputToken !== undefined && tokensEqual(msg.token, deps.inputToken);
+        deps.hub.add({ uid, remote, canSendInput, connectedAt: Date.now() }, socket);
+        if (canSendInput) reply({ type: 'ack', ref: 'auth' });
+        else fail('UNAUTHORIZED', 'wrong token');
+        return;
+      }
+      case 'text-input': {
+        try {
+          const item = deps.input.push({ kind: 'text', text: msg.text, user: STREAMER, clientUid: uid });
+          reply({ type: 'ack', ref: msg.type, inputId: item.id });
+        } catch (err) {
+          if (isEngineError(err)) fail(err.code, err.message, err.retryable);
+          else throw err;
+        }
+        return;
+      }
+      case 'audio-start':
+        audioRate = msg.sampleRate;
+        deps.bus.emit('audio.start', { clientUid: uid, sampleRate: msg.sampleRate });
+        reply({ type: 'ack', ref: msg.type });
+        return;
+      case 'audio-end':
+        if (audioRate !== undefined) deps.bus.emit('audio.end', { clientUid: uid });
+        audioRate = undefined;
+        reply({ type: 'ack', ref: msg.type });
+        return;
+      case 'interrupt':
+        deps.bus.emit('turn.interrupt_requested', { reason: 'client', clientUid: uid, ...(msg.heardText !== undefined ? { heardText: msg.heardText } : {}) });
+        reply({ type: 'ack', ref: msg.type });
+        return;
+      case 'playback':
+        deps.bus.emit('client.playback', { clientUid: uid, turnId: msg.turnId, ended: msg.ended, ...(msg.seq !== undefined ? { seq: msg.seq } : {}), ...(msg.heardText !== undefined ? { heardText: msg.heardText } : {}) });
+        reply({ type: 'ack', ref: msg.type });
+        return;
+      case 'ping':
+        reply({ type: 'pong', ...(msg.t !== undefined ? { t: msg.t } : {}) });
+        return;
+    }
+  };
+
+  socket.on('message', (data: RawData, isBinary: boolean) => {
+    seq++;
+    try {
+      if (isBinary) {
+        if (!audioBucket.take() && limited()) return;
+        if (!canSendInput) return fail('UNAUTHORIZED', 'audio needs a token on this server');
+        if (audioRate === undefined) return fail('UNEXPECTED_BINARY', 'binary frames carry audio only: send audio-start {sampleRate} first');
+        const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+        if (buf.length % 2 !== 0) return fail('BAD_MESSAGE', `audio frame has an odd byte length (${buf.length}); PCM16LE needs 2 bytes per sample`);
+        const pcm = new Int16Array(buf.length / 2);
+        for (let i = 0; i < pcm.length; i++) pcm[i] = buf.readInt16LE(i * 2);
+        deps.bus.emit('audio.frame', { clientUid: uid, sampleRate: audioRate, pcm });
+        return;
+      }
+      if (!textBucket.take() && limited()) return fail('RATE_LIMITED', `more than ${deps.ws.messages_per_second} messages per second`, true);
+      violations = 0;
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+      const parsed = parseClientMessage(text);
+      if (!parsed.ok) {
+        log.debug({ event: 'ws.bad_message', ws_seq: seq, code: parsed.code }, 'rejected websocket message');
+        return fail(parsed.code, parsed.message);
+      }
+      log.debug({ event: 'ws.recv', ws_seq: seq, type: parsed.message.type }, 'websocket message received');
+      dispatch(parsed.message);
+    } catch (err) {
+      log.error({ event: 'ws.handler_failed', ws_seq: seq, err }, 'websocket message handler failed');
+      fail('INTERNAL', 'internal error while handling the message');
+    }
+  });
+
+  socket.on('pong', () => {
+    alive = true;
+  });
+  const heartbeat = setInterval(() => {
+    if (!alive) {
+      log.info({ event: 'ws.heartbeat_timeout' }, 'terminating unresponsive websocket client');
+      socket.terminate();
+      return;
+    }
+    alive = false;
+    socket.ping();
+  }, deps.ws.heartbeat_ms);
+  heartbeat.unref();
+
+  socket.on('error', (err) => log.warn({ event: 'ws.error', err }, 'websocket error'));
+  socket.on('close', (code) => {
+    clearInterval(heartbeat);
+    if (audioRate !== undefined) deps.bus.emit('audio.end', { clientUid: uid });
+    deps.hub.remove(uid);
+    deps.bus.emit('client.disconnected', { clientUid: uid, code });
+    log.info({ event: 'ws.disconnected', code }, 'websocket client disconnected');
+  });
+}
