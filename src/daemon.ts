@@ -8,6 +8,8 @@ import type { Config } from './config/schema/index.ts';
 import { EventBus } from './core/bus.ts';
 import { InputQueue } from './core/input-queue.ts';
 import { ServiceRegistry } from './core/services.ts';
+import { PromptContextRegistry } from './core/prompt-context.ts';
+import './core/speech.ts';
 import { StatusRegistry } from './core/status-registry.ts';
 import { ToolRegistry } from './core/tool-registry.ts';
 import { TurnTracker } from './core/turn-tracker.ts';
@@ -60,6 +62,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const turns = new TurnTracker(bus);
   const tools = new ToolRegistry();
   const services = new ServiceRegistry();
+  services.provide('promptContext', new PromptContextRegistry());
   const hub = new ClientHub(bus, status, log.child({ component: 'ws' }));
   const requireAdmin = makeAdminGuard(settings.adminToken);
   const character = { name: config.active_character, displayName: config.character.display_name };

@@ -30,6 +30,10 @@ export interface BusEvents {
   'audio.start': { clientUid: string; sampleRate: number };
   'audio.frame': { clientUid: string; sampleRate: number; pcm: Int16Array };
   'audio.end': { clientUid: string };
+  /** A reply segment starts reaching clients (sent by the speech output, or by the agent when there is none). */
+  'reply.segment': { turnId: string; index: number; text: string; emotion?: string; motions?: string[] };
+  /** A turn's reply is settled: `heardText` is what the listener actually heard (memory/relationships listen). */
+  'agent.reply_done': { turnId: string; input: InputItem; replyText: string; heardText: string; interrupted: boolean; emotions: string[] };
   /** The daemon is stopping; stop accepting work. */
   'daemon.stopping': Record<string, never>;
 }
