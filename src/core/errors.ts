@@ -14,6 +14,7 @@ export const ERROR_CATALOGUE = {
   SHUTTING_DOWN: { retryable: true, http: 503, summary: 'the daemon is shutting down' },
   PAYLOAD_TOO_LARGE: { retryable: false, http: 413, summary: 'payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { retryable: false, http: 415, summary: 'unsupported media type' },
+  BAD_AUDIO: { retryable: false, http: 400, summary: 'audio is corrupt or malformed' },
   NOT_FOUND: { retryable: false, http: 404, summary: 'not found' },
   ADMIN_DISABLED: { retryable: false, http: 404, summary: 'admin routes are off: set VTUBER_ADMIN_TOKEN' },
   // config
