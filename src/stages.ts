@@ -1,7 +1,10 @@
 import type { StageDefinition } from './plugin-host/define-stage.ts';
+import { vadStage } from './vad/vad-stage.ts';
 
 /**
  * The built-in stages, in start order. Each lives in its own folder under src/ and is wired
  * here with one line; stop runs in reverse order.
  */
-export const BUILTIN_STAGES: readonly StageDefinition[] = [];
+export const BUILTIN_STAGES: readonly StageDefinition[] = [
+  vadStage,
+];

@@ -3,6 +3,7 @@ import { CharacterConfigSchema } from './character.ts';
 import { LoggingConfigSchema } from './logging.ts';
 import { PluginsConfigSchema } from './plugins.ts';
 import { ServerConfigSchema } from './server.ts';
+import { VadConfigSchema } from '../../vad/vad-config.ts';
 
 /** The conf.yaml layout version this build writes and reads. Older files are migrated. */
 export const CURRENT_CONF_VERSION = 2;
@@ -20,6 +21,7 @@ export const ConfigSchema = z
     logging: LoggingConfigSchema.prefault({}),
     character: CharacterConfigSchema.prefault({}),
     plugins: PluginsConfigSchema.prefault({}),
+    vad: VadConfigSchema.prefault({}),
   })
   .strict();
 

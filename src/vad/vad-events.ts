@@ -1,0 +1,14 @@
+/** Bus events of the VAD stage. `at` is `performance.now()` when the event was decided. */
+declare module '../core/bus-events.ts' {
+  interface BusEvents {
+    /** Speech began (used for barge-in). `startMs` is where, in stream time (ms since audio-start). */
+    'vad.speech_start': { clientUid: string; at: number; startMs: number };
+    /**
+     * Speech ended after the hangover. `samples` are 16 kHz mono, from `startMs - preRollMs` to `endMs`
+     * (stream time); `endMs` is where speech stopped, `at` when the hangover ran out.
+     */
+    'vad.speech_end': { clientUid: string; samples: Float32Array; startMs: number; endMs: number; preRollMs: number; at: number };
+  }
+}
+
+export {};
