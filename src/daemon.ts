@@ -73,7 +73,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   const app = await createApp({ log, server: config.server, frontendDir: path.join(settings.rootDir, 'frontend', 'dist') });
   const host = new ComponentHost(app, status, log);
-  const requireToken = !isLoopbackHost(settings.host);
+  const requireToken = config.server.input_auth === 'always' || !isLoopbackHost(settings.host);
 
   app.get('/ws', { websocket: true }, (socket, req) => {
     const query = req.query as Record<string, unknown>;

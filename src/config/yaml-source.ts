@@ -12,12 +12,12 @@ export interface YamlSource {
 
 export function parseYamlText(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), path: '', message: `YAML syntax error: ${e.message.split('\n')[0] ?? e.code}` };
+        return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), path: '', message: `YAML syntax error: ${(e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '')}` };
       }),
     );
   }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type DestinationStream, type Logger, type StreamEntry } from 'pino';
 import pinoPretty from 'pino-pretty';
-import { redactDeep, redactString } from './redact.ts';
+import { redactLine } from './redact.ts';
 import { openRotatingFile, type RotatingFile } from './rotating-file.ts';
 
 export type { Logger } from 'pino';
@@ -32,18 +32,21 @@ export interface LoggerHandle {
  */
 export async function createLogger(opts: LoggerOptions): Promise<LoggerHandle> {
   const streams: StreamEntry[] = [];
+  // Redaction happens on the serialized line, so it covers child bindings, errors and
+  // interpolated messages alike, wherever a secret appears.
+  const scrubbed = (stream: DestinationStream): DestinationStream => ({ write: (line: string) => stream.write(redactLine(line)) });
   let file: RotatingFile | undefined;
   if (opts.fileDir) {
     mkdirSync(opts.fileDir, { recursive: true });
     file = await openRotatingFile({ dir: opts.fileDir, baseName: 'vtuber', maxBytes: Math.round((opts.maxSizeMb ?? 10) * 1024 * 1024), retentionDays: opts.retentionDays ?? 30 });
-    streams.push({ level: 'trace', stream: file.stream });
+    streams.push({ level: 'trace', stream: scrubbed(file.stream) });
   }
   if (opts.console === 'pretty') {
-    streams.push({ level: 'trace', stream: pinoPretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', messageKey: 'msg', timestampKey: 'ts', destination: 1, sync: true }) });
+    streams.push({ level: 'trace', stream: scrubbed(pinoPretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', messageKey: 'msg', timestampKey: 'ts', destination: 1, sync: true })) });
   } else if (opts.console === 'json') {
-    streams.push({ level: 'trace', stream: pino.destination({ dest: 1, sync: true }) });
+    streams.push({ level: 'trace', stream: scrubbed(pino.destination({ dest: 1, sync: true })) });
   }
-  if (opts.extraStream) streams.push({ level: 'trace', stream: opts.extraStream });
+  if (opts.extraStream) streams.push({ level: 'trace', stream: scrubbed(opts.extraStream) });
 
   const log = pino(
     {
@@ -51,18 +54,8 @@ export async function createLogger(opts: LoggerOptions): Promise<LoggerHandle> {
       base: undefined,
       messageKey: 'msg',
       timestamp: () => `,"ts":"${new Date().toISOString()}"`,
-      formatters: {
-        level: (label) => ({ level: label }),
-        bindings: (bindings) => redactDeep(bindings) as Record<string, unknown>,
-        log: (obj) => redactDeep(obj) as Record<string, unknown>,
-      },
-      serializers: { err: (e: unknown) => redactDeep(e), error: (e: unknown) => redactDeep(e) },
-      hooks: {
-        logMethod(args, method) {
-          const cleaned = args.map((a) => (typeof a === 'string' ? redactString(a) : a)) as Parameters<typeof method>;
-          method.apply(this, cleaned);
-        },
-      },
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     },
     pino.multistream(streams, { dedupe: false }),
   );

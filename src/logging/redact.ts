@@ -4,7 +4,7 @@
  */
 export const REDACTED = '[REDACTED]';
 
-const SECRET_KEY = /(^|[_\-.])?(token|secret|password|passwd|pwd|api[_-]?key|apikey|authorization|auth|cookie|set-cookie|oauth|credential|private[_-]?key|session[_-]?id|signature|hmac)s?$/i;
+const SECRET_KEY = /(^|[_\-.])?(token|secret|password|passwd|pwd|api[_-]?key|apikey|authorization|cookie|set-cookie|oauth|credential|private[_-]?key|session[_-]?id|signature|hmac)s?$/i;
 
 const STRING_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/gi, `$1 ${REDACTED}`],
@@ -52,4 +52,21 @@ export function redactDeep(value: unknown, depth = 0, seen: WeakSet<object> = ne
     out[k] = isSecretKey(k) && v !== undefined && v !== null && typeof v !== 'boolean' && typeof v !== 'number' ? REDACTED : redactDeep(v, depth + 1, seen);
   }
   return out;
+}
+
+/** Cheap pre-check: does a serialized line contain anything that might need scrubbing? */
+const SUSPECT = /token|secret|passw|pwd|api[_-]?key|apikey|authorization|cookie|oauth|credential|private[_-]?key|session[_-]?id|signature|hmac|bearer|basic |:\/\/[^"\s/]*@|\b(?:sk|pk|rk|gsk|xai)-/i;
+
+/**
+ * Scrubs one serialized JSON log line. Lines with nothing suspicious pass through untouched (the
+ * common case costs one regex test); others are parsed, redacted and re-serialized.
+ */
+export function redactLine(line: string): string {
+  if (!SUSPECT.test(line)) return line;
+  const trimmed = line.endsWith('\n') ? line.slice(0, -1) : line;
+  try {
+    return `${JSON.stringify(redactDeep(JSON.parse(trimmed)))}\n`;
+  } catch {
+    return redactString(line);
+  }
 }

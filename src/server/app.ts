@@ -59,7 +59,15 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  await app.register(fastifyWebsocket, { options: { maxPayload: opts.server.ws.max_message_bytes } });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: opts.server.ws.max_message_bytes },
+    // ws already answers protocol errors (e.g. 1009 for an oversized message) with a close frame;
+    // the default handler would terminate the socket first, losing replies still being written.
+    errorHandler: (error, socket) => {
+      app.log.debug({ event: 'ws.protocol_error', code: (error as { code?: string }).code }, 'websocket protocol error');
+      if (socket.readyState === socket.OPEN) socket.close(1011, 'internal error');
+    },
+  });
 
   if (existsSync(opts.frontendDir)) {
     await app.register(fastifyStatic, { root: opts.frontendDir, prefix: '/', index: ['index.html'], wildcard: false, cacheControl: true, maxAge: 0 });

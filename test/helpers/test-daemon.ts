@@ -48,7 +48,13 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
     ...opts.env,
   };
   const settings = loadRuntimeSettings(env, dir);
-  const loaded = loadConfig({ configPath, charactersDir: settings.charactersDir, pluginsOverride: settings.plugins });
+  let loaded;
+  try {
+    loaded = loadConfig({ configPath, charactersDir: settings.charactersDir, pluginsOverride: settings.plugins });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const captured: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -57,7 +63,14 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
     },
   });
   const logging = await createLogger({ level: opts.logLevel ?? 'debug', fileDir: path.join(settings.dataDir, 'logs'), console: 'none', extraStream: sink });
-  const daemon = await startDaemon({ settings, loaded, log: logging.log, stages: opts.stages ?? [], ...(opts.pluginDirs ? { pluginDirs: opts.pluginDirs } : {}) });
+  let daemon: Daemon;
+  try {
+    daemon = await startDaemon({ settings, loaded, log: logging.log, stages: opts.stages ?? [], ...(opts.pluginDirs ? { pluginDirs: opts.pluginDirs } : {}) });
+  } catch (err) {
+    await logging.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   let stopped = false;
   return {
     daemon,

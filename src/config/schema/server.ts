@@ -4,6 +4,12 @@ export const ServerConfigSchema = z
   .object({
     /** Browser origins allowed to call the HTTP API cross-origin (the page itself is same-origin). */
     cors_origins: z.array(z.string()).default([]),
+    /**
+     * When websocket clients need a token to send input: `auto` = only when listening on a
+     * non-loopback address; `always` = also on loopback (use this behind a tunnel or reverse proxy,
+     * where every connection looks local).
+     */
+    input_auth: z.enum(['auto', 'always']).default('auto'),
     /** Largest HTTP body accepted by JSON routes, in bytes. */
     body_limit_bytes: z.number().int().positive().default(1_048_576),
     ws: z
