@@ -16,6 +16,7 @@ export const ERROR_CATALOGUE = {
   UNSUPPORTED_MEDIA_TYPE: { retryable: false, http: 415, summary: 'unsupported media type' },
   BAD_AUDIO: { retryable: false, http: 400, summary: 'audio is corrupt or malformed' },
   NOT_FOUND: { retryable: false, http: 404, summary: 'not found' },
+  DUPLICATE_EVENT: { retryable: false, http: 409, summary: 'event already processed (replay)' },
   ADMIN_DISABLED: { retryable: false, http: 404, summary: 'admin routes are off: set VTUBER_ADMIN_TOKEN' },
   // config
   CONFIG_INVALID: { retryable: false, http: 500, summary: 'configuration is invalid' },

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name');
+const login = z.string().regex(/^[a-zA-Z0-9_]{1,25}$/, 'a Twitch login name');
+
+const BackoffSchema = z
+  .object({
+    initial_ms: z.number().int().positive().default(1_000),
+    max_ms: z.number().int().positive().default(60_000),
+    factor: z.number().min(1).default(2),
+    /** Share (0..1) of each delay that is randomized so many bots do not reconnect in lockstep. */
+    jitter: z.number().min(0).max(1).default(0.2),
+  })
+  .strict();
+
+/** `plugins.twitch` in conf.yaml. Secrets never live here: only the names of the env vars holding them. */
+export const TwitchConfigSchema = z
+  .object({
+    /** Channel to join (login name, without `#`). Empty: no chat connection, donations only. */
+    channel: z.union([login, z.literal('')]).default(''),
+    /** Bot account login; `TWITCH_BOT_USERNAME` in the environment wins. Needed with a token. */
+    bot_username: z.union([login, z.literal('')]).default(''),
+    /** Env var holding the bot's OAuth token (`oauth:...`). Unset: anonymous, read-only. */
+    oauth_token_env: envName.default('TWITCH_OAUTH_TOKEN'),
+    /** IRC-over-websocket server; change only for tests or proxies. */
+    server: z
+      .object({
+        host: z.string().min(1).default('irc-ws.chat.twitch.tv'),
+        port: z.number().int().min(1).max(65535).default(443),
+        secure: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** A connection that shows no welcome within this time is dropped and retried. */
+    connect_timeout_ms: z.number().int().positive().default(10_000),
+    /** Reconnect backoff after a dropped connection. */
+    reconnect: BackoffSchema.prefault({}),
+    /** Retry backoff after the token was rejected (slow: a bad token will not fix itself). */
+    auth_retry: BackoffSchema.prefault({ initial_ms: 60_000, max_ms: 900_000 }),
+    moderation: z
+      .object({
+        /** Longer chat messages are cut to this many characters. */
+        max_message_length: z.number().int().min(10).max(2000).default(300),
+        /** Messages containing any of these words (case-insensitive, whole words) are dropped. */
+        blocked_words: z.array(z.string().min(1)).default([]),
+        /** Logins or numeric user ids whose chat and events are ignored. */
+        blocked_users: z.array(z.string().min(1)).default([]),
+        /** Other bots, by login; their messages are ignored. */
+        ignored_bots: z.array(login).default(['nightbot', 'streamelements', 'streamlabs', 'moobot', 'fossabot', 'wizebot', 'soundalerts']),
+        /** Messages starting with this are commands. */
+        command_prefix: z.string().min(1).max(3).default('!'),
+        /** Commands whose argument is passed to the character as chat (`!ask what is your name`). */
+        ask_commands: z.array(z.string().regex(/^[a-z0-9_]+$/)).default(['ask']),
+        /** What to do with every other command: drop it or pass it on as chat. */
+        other_commands: z.enum(['ignore', 'pass']).default('ignore'),
+        /** Only `ask_commands` reach the character (busy channels). */
+        ask_only: z.boolean().default(false),
+        /** Each viewer may send at most `per_user_messages` chat lines to the character per `per_user_window_ms`. */
+        per_user_messages: z.number().int().positive().default(3),
+        per_user_window_ms: z.number().int().positive().default(30_000),
+        /** More than `flood_threshold` chat lines within `flood_window_ms` switch to flood mode (batching). */
+        flood_threshold: z.number().int().positive().default(10),
+        flood_window_ms: z.number().int().positive().default(10_000),
+        /** In flood mode, one `chat_batch` input summarizes chat at most this often. */
+        batch_interval_ms: z.number().int().positive().default(8_000),
+        /** Messages kept as a sample in a batch. */
+        batch_sample_size: z.number().int().min(1).max(50).default(8),
+        /** Most single chat inputs from Twitch waiting in the input queue; the oldest goes first. */
+        max_queued_chat: z.number().int().min(1).max(64).default(4),
+      })
+      .strict()
+      .prefault({}),
+    /** Gift subs by one gifter within this window become one `gift` input. */
+    gift_window_ms: z.number().int().positive().default(2_000),
+    /** Cheers below this many bits are treated as chat. */
+    min_bits: z.number().int().min(1).default(1),
+    /** The bot posts the character's replies to chat (needs a token). */
+    replies: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Only replies to inputs that came from Twitch are posted. */
+        twitch_inputs_only: z.boolean().default(true),
+        /** Twitch allows 20 messages per 30 s for a normal bot account. */
+        max_messages: z.number().int().positive().default(15),
+        window_ms: z.number().int().positive().default(30_000),
+        max_length: z.number().int().min(20).max(500).default(450),
+      })
+      .strict()
+      .prefault({}),
+    donations: z
+      .object({
+        /** Env var holding the shared HMAC secret; the webhook answers 503 while it is unset. */
+        secret_env: envName.default('TWITCH_DONATION_SECRET'),
+        /** Requests whose timestamp is further than this from now are refused (replay window). */
+        tolerance_s: z.number().int().positive().default(300),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type TwitchConfig = z.infer<typeof TwitchConfigSchema>;
+export type BackoffConfig = z.infer<typeof BackoffSchema>;
