@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { test } from 'node:test';
+import { STREAMER } from '../../../src/core/input.ts';
+import { FakeTwitchServer } from './fake-twitch-server.ts';
+import { startTwitchDaemon, twitchStatus, until } from './helpers.ts';
+
+test('a burst of 1,000 chat lines in one second keeps the queue bounded and the loop responsive, and the streamer\'s voice is served first', async (t) => {
+  const fake = await new FakeTwitchServer('floodchan').start();
+  const h = await startTwitchDaemon(fake, { moderation: { batch_interval_ms: 400, max_queued_chat: 4 } });
+  const { input, bus } = h.td.daemon;
+  try {
+    await fake.waitForJoins(1);
+    await until(() => h.statuses.at(-1)?.state === 'connected', 5_000, 'connected');
+    // Pre-render the lines so the measurement is about the daemon, not about building test data.
+    const lines = Array.from({ length: 1_000 }, (_, i) =>
+      fake.privmsg({ userId: String(10_000 + i), login: `viewer${i}`, text: i % 10 < 7 ? `POGGERS boss fight number ${i % 13}` : `lol look at that ${i}` }),
+    );
+    let maxQueue = 0;
+    const offQueued = bus.on('input.queued', () => {
+      maxQueue = Math.max(maxQueue, input.size);
+    });
+    const lag = monitorEventLoopDelay({ resolution: 1 });
+    lag.enable();
+    const started = performance.now();
+    // 50 frames of 20 lines, one every 20 ms: 1,000 lines within one second.
+    for (let frame = 0; frame < 50; frame++) {
+      fake.broadcast(lines.slice(frame * 20, frame * 20 + 20));
+      if (frame === 25) input.push({ kind: 'voice', text: 'hey chat, calm down', user: STREAMER });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const burstMs = performance.now() - started;
+    await until(() => h.inputs.some((i) => i.kind === 'chat_batch'), 3_000, 'a chat batch');
+    let counters = { received: {}, batched: 0 } as { received: Record<string, number>; batched: number };
+    for (let i = 0; i < 100 && counters.received.chat !== 1_000; i++) {
+      counters = (await twitchStatus(h.td)).counters as typeof counters;
+      if (counters.received.chat !== 1_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(counters.received.chat, 1_000, 'every line arrived');
+    lag.disable();
+    offQueued();
+
+    const p99 = lag.percentile(99) / 1e6;
+    t.diagnostic(`burst ${Math.round(burstMs)} ms, loop delay p99 ${p99.toFixed(2)} ms, queue peak ${maxQueue}, batched ${counters.batched}`);
+    assert.ok(burstMs < 2_000, `burst sent in ${Math.round(burstMs)} ms`);
+    assert.ok(p99 < 20, `event-loop delay p99 ${p99.toFixed(1)} ms`);
+    assert.ok(maxQueue <= 8, `queue peaked at ${maxQueue} items`);
+    assert.ok(input.size <= 8, `queue holds ${input.size} items after the burst`);
+    assert.ok(counters.batched >= 900, `batched ${counters.batched} lines`);
+
+    const batch = h.inputs.find((i) => i.kind === 'chat_batch');
+    assert.match(batch?.text ?? '', /going wild about "poggers"/);
+    assert.ok(Array.isArray(batch?.meta?.sample) && (batch.meta.sample as unknown[]).length === 8);
+    assert.equal(batch?.user.platform, 'twitch');
+
+    const first = await input.next();
+    assert.equal(first.kind, 'voice', 'the streamer goes first');
+    assert.equal(first.text, 'hey chat, calm down');
+    const second = await input.next();
+    assert.notEqual(second.kind, 'voice');
+  } finally {
+    await h.td.stop();
+    await fake.stop();
+  }
+});
