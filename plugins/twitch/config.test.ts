@@ -11,8 +11,8 @@ function keys(value: unknown, prefix = ''): string[] {
   return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
 }
 
-test('the template documents every plugins.twitch key with its default', () => {
-  const template = parse(readFileSync(path.join(ROOT_DIR, 'config_templates', 'conf.default.yaml'), 'utf8')) as { plugins: { twitch: unknown } };
+test('config.example.yaml documents every plugins.twitch key with its default', () => {
+  const template = parse(readFileSync(path.join(ROOT_DIR, 'plugins', 'twitch', 'config.example.yaml'), 'utf8')) as { plugins: { twitch: unknown } };
   const fromTemplate = TwitchConfigSchema.parse(template.plugins.twitch);
   const defaults = TwitchConfigSchema.parse({});
   assert.deepEqual(keys(template.plugins.twitch).sort(), keys(defaults).sort());
