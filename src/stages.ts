@@ -1,4 +1,5 @@
 import type { StageDefinition } from './plugin-host/define-stage.ts';
+import { asrStage } from './asr/asr-stage.ts';
 import { vadStage } from './vad/vad-stage.ts';
 
 /**
@@ -7,4 +8,5 @@ import { vadStage } from './vad/vad-stage.ts';
  */
 export const BUILTIN_STAGES: readonly StageDefinition[] = [
   vadStage,
+  asrStage,
 ];

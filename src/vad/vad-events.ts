@@ -5,9 +5,10 @@ declare module '../core/bus-events.ts' {
     'vad.speech_start': { clientUid: string; at: number; startMs: number };
     /**
      * Speech ended after the hangover. `samples` are 16 kHz mono, from `startMs - preRollMs` to `endMs`
-     * (stream time); `endMs` is where speech stopped, `at` when the hangover ran out.
+     * (stream time); `endMs` is where speech stopped, `at` when the hangover ran out, and
+     * `speechEndAt` the `performance.now()` mark at which the voice stopped (live audio).
      */
-    'vad.speech_end': { clientUid: string; samples: Float32Array; startMs: number; endMs: number; preRollMs: number; at: number };
+    'vad.speech_end': { clientUid: string; samples: Float32Array; startMs: number; endMs: number; preRollMs: number; at: number; speechEndAt: number };
   }
 }
 

@@ -11,6 +11,8 @@ export interface SpeechSegment {
   endMs: number;
   preRollMs: number;
   at: number;
+  /** `performance.now()` mark at which the voice stopped, assuming the audio arrives live. */
+  speechEndAt: number;
 }
 
 export interface VadStreamHandlers {
@@ -145,7 +147,9 @@ export class VadStream {
     const samples = this.history.slice(from, end);
     this.speaking = false;
     this.pendingEnd = undefined;
-    this.handlers.onEnd({ samples, startMs: toMs(this.start), endMs: toMs(end), preRollMs: toMs(Math.max(0, this.start - from)), at: performance.now() });
+    const at = performance.now();
+    const speechEndAt = at - ((this.history.end - end) * 1000) / INGEST_RATE;
+    this.handlers.onEnd({ samples, startMs: toMs(this.start), endMs: toMs(end), preRollMs: toMs(Math.max(0, this.start - from)), at, speechEndAt });
   }
 }
 

@@ -3,6 +3,7 @@ import { CharacterConfigSchema } from './character.ts';
 import { LoggingConfigSchema } from './logging.ts';
 import { PluginsConfigSchema } from './plugins.ts';
 import { ServerConfigSchema } from './server.ts';
+import { AsrConfigSchema } from '../../asr/asr-config.ts';
 import { VadConfigSchema } from '../../vad/vad-config.ts';
 
 /** The conf.yaml layout version this build writes and reads. Older files are migrated. */
@@ -22,6 +23,7 @@ export const ConfigSchema = z
     character: CharacterConfigSchema.prefault({}),
     plugins: PluginsConfigSchema.prefault({}),
     vad: VadConfigSchema.prefault({}),
+    asr: AsrConfigSchema.prefault({}),
   })
   .strict();
 

@@ -1,0 +1,72 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { mixToMono } from '../audio/pcm.ts';
+import { resample } from '../audio/resample.ts';
+import { decodeWav } from '../audio/wav.ts';
+import { EngineError } from '../core/errors.ts';
+import { tokensEqual } from '../server/ws/connection.ts';
+import type { AsrService } from './asr-events.ts';
+
+export interface AsrRouteOptions {
+  service: () => AsrService | undefined;
+  maxBytes: number;
+  /** When set, requests need `Authorization: Bearer <token>` (non-loopback daemons). */
+  token: string | undefined;
+  requireToken: boolean;
+}
+
+const WAV_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'];
+
+/**
+ * `POST /asr`: a WAV file (body `audio/wav`, or multipart field `file`) → `{ text }`.
+ * Strict: RIFF/WAVE, PCM16 or float32, 1–2 channels, any rate, at most `maxBytes`. Everything is
+ * parsed in memory, so nothing is written to disk.
+ */
+export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptions): Promise<void> {
+  app.addContentTypeParser(WAV_TYPES, { parseAs: 'buffer', bodyLimit: opts.maxBytes }, (_req, body, done) => done(null, body));
+  await app.register(fastifyMultipart, { limits: { fileSize: opts.maxBytes, files: 1, fields: 8, parts: 9 }, throwFileSizeLimit: true });
+
+  app.post('/asr', { bodyLimit: opts.maxBytes }, async (req) => {
+    if (opts.requireToken) checkToken(req, opts.token);
+    const service = opts.service();
+    if (!service) throw new EngineError('STAGE_UNAVAILABLE', 'speech recognition is not available: see /admin/status');
+    const bytes = await readUpload(req);
+    const wav = decodeWav(bytes);
+    if (wav.frames === 0) throw new EngineError('BAD_AUDIO', 'the WAV file holds no samples');
+    const samples = resample(mixToMono(wav.channelData), wav.sampleRate, 16_000);
+    const controller = new AbortController();
+    req.raw.once('close', () => {
+      if (!req.raw.complete) controller.abort();
+    });
+    const started = performance.now();
+    const result = await service.transcribe(samples, controller.signal);
+    return {
+      text: result.text,
+      ...(result.language ? { language: result.language } : {}),
+      duration_ms: Math.round(wav.durationMs),
+      engine: service.engine.name,
+      decode_ms: Math.round(performance.now() - started),
+    };
+  });
+}
+
+async function readUpload(req: FastifyRequest): Promise<Buffer> {
+  if (req.isMultipart()) {
+    let found: Buffer | undefined;
+    for await (const part of req.parts()) {
+      if (part.type !== 'file') continue;
+      if (part.fieldname !== 'file') throw new EngineError('BAD_AUDIO', `multipart field "${part.fieldname}" is not expected: send the WAV as field "file"`);
+      found = await part.toBuffer();
+    }
+    if (!found) throw new EngineError('BAD_AUDIO', 'multipart body has no "file" field');
+    return found;
+  }
+  if (Buffer.isBuffer(req.body)) return req.body;
+  throw new EngineError('UNSUPPORTED_MEDIA_TYPE', `send the audio as ${WAV_TYPES[0]} or multipart/form-data with a "file" field`);
+}
+
+function checkToken(req: FastifyRequest, token: string | undefined): void {
+  const header = req.headers.authorization;
+  const given = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+  if (!token || !given || !tokensEqual(given, token)) throw new EngineError('UNAUTHORIZED', 'POST /asr needs Authorization: Bearer <input token> on this server');
+}

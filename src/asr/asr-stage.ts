@@ -1,0 +1,71 @@
+import { isLoopbackHost } from '../config/env.ts';
+import { isEngineError } from '../core/errors.ts';
+import { defineStage } from '../plugin-host/define-stage.ts';
+import type { AsrEngine } from './asr-engine.ts';
+import type { AsrService } from './asr-events.ts';
+import { registerAsrRoute } from './asr-route.ts';
+import { registerBuiltinAsrEngines } from './builtin-engines.ts';
+import { DecodeQueue } from './decode-queue.ts';
+import { getAsrEngineFactory, listAsrEngines } from './engine-registry.ts';
+import { VoiceTranscriber } from './voice-transcriber.ts';
+
+/**
+ * Stage `asr`: creates the configured recognizer once, transcribes VAD utterances (partials and
+ * finals to clients, finals into the input queue as `voice`), and serves `POST /asr`. A missing
+ * model leaves the stage `unavailable` with the command that fetches it; text input still works.
+ */
+export const asrStage = defineStage({
+  name: 'asr',
+  async setup(ctx) {
+    registerBuiltinAsrEngines();
+    const cfg = ctx.config.asr;
+    let service: AsrService | undefined;
+    ctx.routes((app) =>
+      registerAsrRoute(app, { service: () => service, maxBytes: cfg.upload_max_bytes, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
+    );
+    if (cfg.engine === 'none') {
+      ctx.setStatus('disabled', { detail: 'asr.engine is none: voice is not transcribed' });
+      return;
+    }
+    const factory = getAsrEngineFactory(cfg.engine);
+    if (!factory) {
+      const detail = `unknown asr.engine "${cfg.engine}"; choose one of: ${listAsrEngines()
+        .map((f) => f.name)
+        .join(', ')}, none`;
+      ctx.log.error({ event: 'asr.unknown_engine', engine: cfg.engine }, detail);
+      ctx.setStatus('unavailable', { detail });
+      return;
+    }
+    let engine: AsrEngine;
+    const started = performance.now();
+    try {
+      engine = await factory.create({ config: cfg, modelsDir: ctx.settings.modelsDir, log: ctx.log, env: process.env });
+    } catch (err) {
+      if (!isEngineError(err) || err.code !== 'MODEL_MISSING') throw err;
+      ctx.log.warn({ event: 'asr.model_missing', engine: cfg.engine, ...err.details }, err.message);
+      ctx.setStatus('unavailable', { detail: err.message, info: { engine: cfg.engine } });
+      return;
+    }
+    ctx.onDispose(() => engine.dispose());
+    const queue = new DecodeQueue(8);
+    service = { engine, transcribe: (samples, signal) => queue.run(() => engine.transcribe(samples, signal)) };
+    ctx.onDispose(ctx.services.provide('asr', service));
+    ctx.onDispose(() => {
+      service = undefined;
+    });
+    const transcriber = new VoiceTranscriber({
+      bus: ctx.bus,
+      hub: ctx.hub,
+      input: ctx.input,
+      log: ctx.log,
+      engine,
+      queue,
+      partials: cfg.partials,
+      preRollMs: ctx.config.vad.pre_roll_ms,
+    });
+    ctx.onDispose(transcriber.start());
+    const loadMs = Math.round(performance.now() - started);
+    ctx.log.info({ event: 'asr.ready', engine: engine.name, model: engine.model, load_ms: loadMs }, 'speech recognizer ready');
+    ctx.setStatus('live', { info: { engine: engine.name, model: engine.model, streaming: engine.streaming, load_ms: loadMs } });
+  },
+});
