@@ -1,6 +1,7 @@
 import type { StageDefinition } from './plugin-host/define-stage.ts';
 import { asrStage } from './asr/asr-stage.ts';
 import { vadStage } from './vad/vad-stage.ts';
+import { memoryStage } from './memory/memory-stage.ts';
 
 /**
  * The built-in stages, in start order. Each lives in its own folder under src/ and is wired
@@ -9,4 +10,5 @@ import { vadStage } from './vad/vad-stage.ts';
 export const BUILTIN_STAGES: readonly StageDefinition[] = [
   vadStage,
   asrStage,
+  memoryStage,
 ];

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CharacterConfigSchema } from './character.ts';
 import { LoggingConfigSchema } from './logging.ts';
+import { MemoryConfigSchema } from '../../memory/memory-config.ts';
+import { RelationshipsConfigSchema } from '../../relationships/relationships-config.ts';
 import { PluginsConfigSchema } from './plugins.ts';
 import { ServerConfigSchema } from './server.ts';
 import { AsrConfigSchema } from '../../asr/asr-config.ts';
@@ -24,6 +26,8 @@ export const ConfigSchema = z
     plugins: PluginsConfigSchema.prefault({}),
     vad: VadConfigSchema.prefault({}),
     asr: AsrConfigSchema.prefault({}),
+    memory: MemoryConfigSchema.prefault({}),
+    relationships: RelationshipsConfigSchema.prefault({}),
   })
   .strict();
 

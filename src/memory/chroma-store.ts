@@ -1,0 +1,172 @@
+import { ChromaClient, type Collection, type Metadata, type Where } from 'chromadb';
+import type { Logger } from 'pino';
+import { EngineError } from '../core/errors.ts';
+import type { Embedder } from './embedders/embedder.ts';
+import { fromChromaMetadata, toChromaMetadata, type MemoryItem, type MemoryScope } from './memory-item.ts';
+
+export interface ScoredItem extends MemoryItem {
+  /** Cosine similarity 0..1. */
+  similarity: number;
+}
+
+/** Rolling timings (ms) of the last operations, for /admin/status. */
+export class OpTimings {
+  private readonly values: number[] = [];
+  count = 0;
+  constructor(private readonly size = 200) {}
+  add(ms: number): void {
+    this.values.push(ms);
+    this.count++;
+    if (this.values.length > this.size) this.values.shift();
+  }
+  summary(): { count: number; p50_ms: number | null; p95_ms: number | null } {
+    if (this.values.length === 0) return { count: this.count, p50_ms: null, p95_ms: null };
+    const s = [...this.values].sort((a, b) => a - b);
+    const at = (p: number): number => Math.round((s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)] as number) * 100) / 100;
+    return { count: this.count, p50_ms: at(0.5), p95_ms: at(0.95) };
+  }
+}
+
+const PAGE = 1000;
+
+/**
+ * Direct access to the two Chroma collections (long-term and session). Vectors always come from
+ * our embedder; the embedder id is stored in each collection's metadata and checked on open.
+ * Every call throws when Chroma is unreachable; the memory service decides what to queue.
+ */
+export class ChromaStore {
+  private client: ChromaClient | undefined;
+  private readonly collections = new Map<MemoryScope, Collection>();
+  readonly upserts = new OpTimings();
+  readonly queries = new OpTimings();
+
+  constructor(
+    private readonly prefix: string,
+    private readonly embedder: Embedder,
+    private readonly log: Logger,
+  ) {}
+
+  collectionName(scope: MemoryScope): string {
+    return `${this.prefix}_${scope}`;
+  }
+
+  /** (Re)connects to `url` and opens both collections, checking the embedder. */
+  async open(url: string, onChange: 'reembed' | 'refuse'): Promise<void> {
+    const u = new URL(url);
+    this.client = new ChromaClient({ host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)), ssl: u.protocol === 'https:' });
+    this.collections.clear();
+    for (const scope of ['long', 'session'] as const) this.collections.set(scope, await this.openCollection(scope, onChange));
+  }
+
+  private async openCollection(scope: MemoryScope, onChange: 'reembed' | 'refuse'): Promise<Collection> {
+    const client = this.requireClient();
+    const name = this.collectionName(scope);
+    const want = { embedder: this.embedder.id, dimensions: this.embedder.dimensions, 'hnsw:space': 'cosine' };
+    const col = await client.getOrCreateCollection({ name, metadata: want, embeddingFunction: null });
+    const have = col.metadata?.embedder;
+    if (have === this.embedder.id) return col;
+    const count = await col.count();
+    if (count === 0) {
+      await col.modify({ metadata: want });
+      return col;
+    }
+    if (onChange === 'refuse') {
+      throw new EngineError(
+        'CONFIG_INVALID',
+        `collection ${name} holds ${count} memories embedded by "${String(have)}", but memory.embedder is now "${this.embedder.id}". ` +
+          'Set memory.embedder.on_change: reembed to re-embed them, or switch the embedder back.',
+      );
+    }
+    return this.reembed(col, scope, count);
+  }
+
+  /** Copies every item into a fresh collection with new vectors, then swaps names. Old vectors are never mixed in. */
+  private async reembed(old: Collection, scope: MemoryScope, count: number): Promise<Collection> {
+    const client = this.requireClient();
+    const name = this.collectionName(scope);
+    const tmpName = `${name}__reembed`;
+    await client.deleteCollection({ name: tmpName }).catch(() => undefined);
+    const fresh = await client.createCollection({ name: tmpName, metadata: { embedder: this.embedder.id, dimensions: this.embedder.dimensions, 'hnsw:space': 'cosine' }, embeddingFunction: null });
+    this.log.warn({ event: 'memory.reembed_started', collection: name, count, from: old.metadata?.embedder, to: this.embedder.id }, 're-embedding memories');
+    for (let offset = 0; offset < count; offset += PAGE) {
+      const page = await old.get({ limit: PAGE, offset, include: ['documents', 'metadatas'] as never });
+      const docs = page.documents.map((d) => d ?? '');
+      if (docs.length === 0) break;
+      await fresh.upsert({ ids: page.ids, documents: docs, metadatas: page.metadatas.map((m) => m ?? {}), embeddings: await this.embedder.embed(docs) });
+    }
+    await client.deleteCollection({ name });
+    await fresh.modify({ name });
+    this.log.warn({ event: 'memory.reembed_done', collection: name, count }, 're-embedded memories');
+    return client.getCollection({ name });
+  }
+
+  private requireClient(): ChromaClient {
+    if (!this.client) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is not connected');
+    return this.client;
+  }
+
+  private col(scope: MemoryScope): Collection {
+    const c = this.collections.get(scope);
+    if (!c) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is not connected');
+    return c;
+  }
+
+  async upsert(items: readonly MemoryItem[]): Promise<void> {
+    for (const scope of ['long', 'session'] as const) {
+      const batch = items.filter((i) => i.metadata.scope === scope);
+      for (let i = 0; i < batch.length; i += PAGE) {
+        const part = batch.slice(i, i + PAGE);
+        const vectors = await this.embedder.embed(part.map((p) => p.text));
+        const t0 = performance.now();
+        await this.col(scope).upsert({ ids: part.map((p) => p.id), documents: part.map((p) => p.text), metadatas: part.map((p) => toChromaMetadata(p.metadata)), embeddings: vectors });
+        this.upserts.add(performance.now() - t0);
+      }
+    }
+  }
+
+  /** Nearest neighbours of a vector in one collection. */
+  async query(scope: MemoryScope, vector: number[], n: number, where?: Where): Promise<ScoredItem[]> {
+    const t0 = performance.now();
+    const res = await this.col(scope).query({ queryEmbeddings: [vector], nResults: n, ...(where ? { where } : {}), include: ['documents', 'metadatas', 'distances'] as never });
+    this.queries.add(performance.now() - t0);
+    const ids = res.ids[0] ?? [];
+    return ids.map((id, i) => ({
+      id,
+      text: res.documents[0]?.[i] ?? '',
+      metadata: fromChromaMetadata(res.metadatas[0]?.[i] as Record<string, unknown> | null),
+      similarity: 1 - (res.distances[0]?.[i] ?? 1),
+    }));
+  }
+
+  async get(scope: MemoryScope, opts: { ids?: string[]; where?: Where; limit?: number; offset?: number }): Promise<MemoryItem[]> {
+    const res = await this.col(scope).get({ ...opts, include: ['documents', 'metadatas'] as never });
+    return res.ids.map((id, i) => ({ id, text: res.documents[i] ?? '', metadata: fromChromaMetadata(res.metadatas[i] as Record<string, unknown> | null) }));
+  }
+
+  /** Every item of a collection matching `where`, page by page (bounded by `max`). */
+  async all(scope: MemoryScope, where?: Where, max = 1_000_000): Promise<MemoryItem[]> {
+    const out: MemoryItem[] = [];
+    for (let offset = 0; offset < max; offset += PAGE) {
+      const page = await this.get(scope, { ...(where ? { where } : {}), limit: Math.min(PAGE, max - offset), offset });
+      out.push(...page);
+      if (page.length < PAGE) break;
+    }
+    return out;
+  }
+
+  async delete(scope: MemoryScope, opts: { ids?: string[]; where?: Where }): Promise<void> {
+    if (opts.ids && opts.ids.length === 0) return;
+    await this.col(scope).delete(opts);
+  }
+
+  async count(scope: MemoryScope): Promise<number> {
+    return this.col(scope).count();
+  }
+
+  /** Drops both collections (used by tests and by "forget everything"). */
+  async clear(): Promise<void> {
+    for (const scope of ['long', 'session'] as const) {
+      await this.col(scope).delete({ where: { scope } as Metadata as Where });
+    }
+  }
+}

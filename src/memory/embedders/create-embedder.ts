@@ -1,0 +1,18 @@
+import type { MemoryConfig } from '../memory-config.ts';
+import type { Embedder } from './embedder.ts';
+import { HashedEmbedder } from './hashed-embedder.ts';
+import { LlamaEmbedder } from './llama-embedder.ts';
+import { OpenAiEmbedder } from './openai-embedder.ts';
+
+export function createEmbedder(cfg: MemoryConfig['embedder'], modelsDir: string, env: NodeJS.ProcessEnv = process.env): Embedder {
+  switch (cfg.type) {
+    case 'hashed':
+      return new HashedEmbedder(cfg.dimensions);
+    case 'llama':
+      return new LlamaEmbedder(cfg.model_file, modelsDir);
+    case 'openai': {
+      const apiKey = cfg.api_key_env ? env[cfg.api_key_env] : undefined;
+      return new OpenAiEmbedder({ url: cfg.url, model: cfg.model, timeoutMs: cfg.timeout_ms, ...(apiKey ? { apiKey } : {}) });
+    }
+  }
+}

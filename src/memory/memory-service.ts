@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { Where } from 'chromadb';
+import type { Logger } from 'pino';
+import { EngineError } from '../core/errors.ts';
+import type { InputItem } from '../core/input.ts';
+import type { ChromaStore, ScoredItem } from './chroma-store.ts';
+import type { Embedder } from './embedders/embedder.ts';
+import type { MemoryConfig } from './memory-config.ts';
+import type { MemoryDb, OutboxOp } from './memory-db.ts';
+import { type MemoryItem, type MemoryKind, type MemoryScope } from './memory-item.ts';
+
+export interface SearchFilter {
+  user?: string;
+  kind?: MemoryKind;
+  scope?: MemoryScope;
+  source?: string;
+}
+
+export interface RankedItem extends ScoredItem {
+  score: number;
+}
+
+const FLUSH_BATCH = 20;
+
+/**
+ * The memory facade every caller uses. Writes go to the SQLite outbox first and are flushed to
+ * Chroma while it is healthy, so a Chroma crash loses nothing. Reads go straight to Chroma and
+ * fail fast when it is down.
+ */
+export class MemoryService {
+  private flushing: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  readonly embedTimings: number[] = [];
+
+  constructor(
+    readonly cfg: MemoryConfig,
+    readonly db: MemoryDb,
+    readonly store: ChromaStore,
+    readonly embedder: Embedder,
+    private readonly isUp: () => boolean,
+    private readonly log: Logger,
+  ) {}
+
+  get available(): boolean {
+    return this.isUp();
+  }
+
+  get sessionTtlMs(): number {
+    return this.cfg.session.ttl_minutes * 60_000;
+  }
+
+  /** Queues items (all or none). Throws QUEUE_FULL when the outbox is at its bound. */
+  write(items: readonly MemoryItem[]): void {
+    if (items.length === 0) return;
+    this.enqueue([{ op: 'upsert', items: [...items] }], items.length);
+  }
+
+  remove(ids: readonly string[]): void {
+    if (ids.length > 0) this.enqueue([{ op: 'delete', ids: [...ids] }], ids.length);
+  }
+
+  /** Forgets every memory about a viewer, queued ones included, and their core block. */
+  forgetUser(userId: string): void {
+    this.db.dropUser(userId);
+    this.db.deleteBlock('viewer', userId);
+    this.enqueue([{ op: 'delete_user', userId }], 1);
+    this.db.audit('admin', 'memory.forget_user', userId, {});
+    this.log.info({ event: 'memory.forget_user', user: userId }, 'forgot every memory of a viewer');
+  }
+
+  private enqueue(ops: OutboxOp[], size: number): void {
+    const pending = this.db.pendingItems();
+    if (pending + size > this.cfg.outbox.max_items) {
+      throw new EngineError('QUEUE_FULL', `memory outbox is full (${pending} waiting, limit memory.outbox.max_items=${this.cfg.outbox.max_items})`);
+    }
+    this.db.enqueue(ops);
+    void this.flush();
+  }
+
+  /** Pushes queued writes to Chroma; resolves when the outbox is empty or Chroma failed. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  /** Waits until the outbox is empty (or the timeout passes). */
+  async settle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.db.pendingItems() === 0 && !this.flushing) return true;
+      await this.flush();
+      if (this.db.pendingItems() === 0) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.db.pendingItems() === 0;
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.closed && this.isUp()) {
+      const rows = this.db.peek(FLUSH_BATCH);
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        try {
+          await this.apply(row.op);
+          this.db.ack(row.seq);
+        } catch (err) {
+          this.log.warn({ event: 'memory.flush_failed', seq: row.seq, err }, 'memory write failed; will retry');
+          this.scheduleRetry();
+          return;
+        }
+      }
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.flush();
+    }, this.cfg.outbox.retry_ms);
+    this.retryTimer.unref();
+  }
+
+  private async apply(op: OutboxOp): Promise<void> {
+    if (op.op === 'upsert') {
+      const t0 = performance.now();
+      await this.store.upsert(op.items);
+      this.log.debug({ event: 'memory.upserted', count: op.items.length, ms: Math.round(performance.now() - t0) }, 'memories written');
+      return;
+    }
+    const target = op.op === 'delete' ? { ids: op.ids } : { where: { user_id: op.userId } as Where };
+    await this.store.delete('long', target);
+    await this.store.delete('session', target);
+  }
+
+  private async embedOne(text: string): Promise<number[]> {
+    const t0 = performance.now();
+    const [v] = await this.embedder.embed([text]);
+    this.embedTimings.push(performance.now() - t0);
+    if (this.embedTimings.length > 200) this.embedTimings.shift();
+    if (!v) throw new EngineError('INTERNAL', 'embedder returned no vector');
+    return v;
+  }
+
+  /** Top-k by similarity over both collections, re-ranked by importance and recency. */
+  async rank(query: string, k: number, filter: Where | undefined, scopes: readonly MemoryScope[] = ['long', 'session'], minSimilarity = 0): Promise<RankedItem[]> {
+    if (!this.isUp()) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is down');
+    const vector = await this.embedOne(query);
+    const n = Math.max(k, this.cfg.recall.candidates);
+    const now = Date.now();
+    const results = await Promise.all(scopes.map((s) => this.store.query(s, vector, n, filter)));
+    const r = this.cfg.recall;
+    const total = r.weight_similarity + r.weight_importance + r.weight_recency || 1;
+    return results
+      .flat()
+      .filter((c) => c.similarity >= minSimilarity && (c.metadata.expires_at === 0 || c.metadata.expires_at > now))
+      .map((c) => {
+        const ageDays = Math.max(0, now - c.metadata.created_at) / 86_400_000;
+        const recency = 0.5 ** (ageDays / r.recency_half_life_days);
+        const score = (r.weight_similarity * c.similarity + r.weight_importance * c.metadata.importance + r.weight_recency * recency) / total;
+        return { ...c, score };
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, k);
+  }
+
+  /** Memories for the prompt of `input`'s speaker: theirs and general ones, never another viewer's. */
+  async recall(input: InputItem): Promise<RankedItem[]> {
+    const where: Where = { $or: [{ user_id: input.user.id }, { user_id: '' }] };
+    return this.rank(input.text, this.cfg.recall.top_k, where, ['long', 'session'], this.cfg.recall.min_similarity);
+  }
+
+  async search(q: string, k: number, filter: SearchFilter): Promise<Array<MemoryItem & { similarity?: number; score?: number }>> {
+    const where = whereOf(filter);
+    const scopes = filter.scope ? [filter.scope] : (['long', 'session'] as const);
+    if (q.trim()) return this.rank(q, k, where, scopes);
+    if (!this.isUp()) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is down');
+    const out: MemoryItem[] = [];
+    for (const s of scopes) out.push(...(await this.store.get(s, { ...(where ? { where } : {}), limit: k })));
+    return out.sort((a, b) => b.metadata.created_at - a.metadata.created_at).slice(0, k);
+  }
+
+  async list(filter: SearchFilter): Promise<MemoryItem[]> {
+    if (!this.isUp()) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is down');
+    const where = whereOf(filter);
+    const scopes = filter.scope ? [filter.scope] : (['long', 'session'] as const);
+    const out: MemoryItem[] = [];
+    for (const s of scopes) out.push(...(await this.store.all(s, where)));
+    return out.sort((a, b) => a.metadata.created_at - b.metadata.created_at || a.id.localeCompare(b.id));
+  }
+
+  async getById(id: string): Promise<MemoryItem | undefined> {
+    if (!this.isUp()) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is down');
+    for (const s of ['long', 'session'] as const) {
+      const [hit] = await this.store.get(s, { ids: [id] });
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** Replaces an item (moving it between collections when its scope changes). */
+  replace(item: MemoryItem, previous: MemoryItem): void {
+    const ops: OutboxOp[] = [];
+    if (previous.metadata.scope !== item.metadata.scope) ops.push({ op: 'delete', ids: [item.id] });
+    ops.push({ op: 'upsert', items: [item] });
+    this.enqueue(ops, ops.length);
+  }
+
+  async counts(): Promise<{ long: number; session: number }> {
+    return { long: await this.store.count('long'), session: await this.store.count('session') };
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+  }
+}
+
+export function whereOf(filter: SearchFilter): Where | undefined {
+  const parts: Where[] = [];
+  if (filter.user !== undefined) parts.push({ user_id: filter.user });
+  if (filter.kind) parts.push({ kind: filter.kind });
+  if (filter.source) parts.push({ source: filter.source });
+  if (parts.length === 0) return undefined;
+  if (parts.length === 1) return parts[0];
+  return { $and: parts };
+}

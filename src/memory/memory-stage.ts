@@ -1,0 +1,163 @@
+import path from 'node:path';
+import { defineStage } from '../plugin-host/define-stage.ts';
+import { isEngineError } from '../core/errors.ts';
+import { ChromaStore } from './chroma-store.ts';
+import { ChromaSupervisor } from './chroma-supervisor.ts';
+import { Consolidator } from './consolidator.ts';
+import { createEmbedder } from './embedders/create-embedder.ts';
+import { MemoryDb } from './memory-db.ts';
+import { createMemoryProvider } from './memory-provider.ts';
+import { registerMemoryRoutes } from './memory-routes.ts';
+import { importSeed } from './memory-seed.ts';
+import { MemoryService } from './memory-service.ts';
+import { memoriesFromTurn } from './turn-writer.ts';
+
+declare module '../core/services.ts' {
+  interface ServiceMap {
+    memory: MemoryService;
+  }
+}
+
+/**
+ * Long-term memory: supervises Chroma, embeds, recalls for the prompt, writes after each turn,
+ * consolidates and sweeps on a schedule, and serves /admin/memory/*.
+ */
+export const memoryStage = defineStage({
+  name: 'memory',
+  async setup(ctx) {
+    const cfg = ctx.config.memory;
+    if (!cfg.enabled) {
+      ctx.setStatus('disabled', { detail: 'memory.enabled is false' });
+      return;
+    }
+    const log = ctx.log;
+    const embedder = createEmbedder(cfg.embedder, ctx.settings.modelsDir);
+    try {
+      await embedder.init(ctx.signal);
+    } catch (err) {
+      await embedder.dispose();
+      ctx.setStatus('unavailable', { detail: `embedder ${embedder.id}: ${(err as Error).message}` });
+      return;
+    }
+    ctx.onDispose(() => embedder.dispose());
+    const db = new MemoryDb(ctx.settings.dataDir);
+    ctx.onDispose(() => db.close());
+    const supervisor = new ChromaSupervisor({
+      mode: cfg.chroma.mode,
+      url: cfg.chroma.url,
+      port: cfg.chroma.port,
+      dataPath: path.join(ctx.settings.dataDir, 'chroma'),
+      rootDir: ctx.settings.rootDir,
+      healthIntervalMs: cfg.chroma.health_interval_ms,
+      startupTimeoutMs: cfg.chroma.startup_timeout_ms,
+      backoff: { initialMs: cfg.chroma.restart_backoff.initial_ms, maxMs: cfg.chroma.restart_backoff.max_ms, factor: 2, jitter: 0.2 },
+      log,
+    });
+    ctx.onDispose(() => supervisor.stop());
+    const store = new ChromaStore(cfg.chroma.collection_prefix, embedder, log);
+    let connected = false;
+    const memory = new MemoryService(cfg, db, store, embedder, () => connected && supervisor.isHealthy, log);
+    ctx.onDispose(() => memory.close());
+    const character = ctx.config.active_character;
+
+    const refreshStatus = async (): Promise<void> => {
+      const counts = connected && supervisor.isHealthy ? await memory.counts().catch(() => undefined) : undefined;
+      const embed = [...memory.embedTimings].sort((a, b) => a - b);
+      ctx.setStatus(connected && supervisor.isHealthy ? 'live' : 'degraded', {
+        ...(connected && supervisor.isHealthy ? {} : { detail: 'chroma is down: replies go without memories, writes are queued' }),
+        info: {
+          chroma: { mode: cfg.chroma.mode, url: supervisor.url, pid: supervisor.pid ?? null, healthy: supervisor.isHealthy, restarts: supervisor.restarts },
+          embedder: embedder.id,
+          collections: counts ?? null,
+          outbox_pending: db.pendingItems(),
+          upsert_ms: store.upserts.summary(),
+          query_ms: store.queries.summary(),
+          embed_ms_p50: embed.length ? Math.round((embed[Math.floor(embed.length / 2)] as number) * 1000) / 1000 : null,
+        },
+      });
+    };
+
+    let connecting: Promise<void> | undefined;
+    const connect = (): Promise<void> => {
+      connecting ??= openStore().finally(() => {
+        connecting = undefined;
+      });
+      return connecting;
+    };
+    const openStore = async (): Promise<void> => {
+      try {
+        await store.open(supervisor.url, cfg.embedder.on_change);
+        connected = true;
+        log.info({ event: 'memory.connected', url: supervisor.url }, 'memory store connected');
+        await memory.flush();
+      } catch (err) {
+        connected = false;
+        if (isEngineError(err) && err.code === 'CONFIG_INVALID') throw err;
+        log.warn({ event: 'memory.connect_failed', err }, 'opening collections failed');
+      }
+      await refreshStatus();
+    };
+    supervisor.on('up', () => void connect().catch((err: unknown) => log.error({ event: 'memory.connect_refused', err }, 'memory store refused')));
+    supervisor.on('down', (reason) => {
+      connected = false;
+      log.warn({ event: 'memory.chroma_down', reason }, 'chroma is down');
+      void refreshStatus();
+    });
+
+    // Chroma starts in the background: the daemon listens at once and memory joins when it answers.
+    ctx.setStatus('degraded', { detail: 'chroma is starting' });
+    void supervisor.start().then(async (up) => {
+      if (up && !connected) await connect();
+      if (!up) {
+        log.warn({ event: 'memory.chroma_unreachable', url: supervisor.url, stderr: supervisor.lastErrors().slice(-3) }, 'chroma did not answer at start');
+        await refreshStatus();
+      }
+    }).catch((err: unknown) => {
+      log.error({ event: 'memory.start_failed', err }, 'memory store did not start');
+      ctx.setStatus('failed', { detail: (err as Error).message });
+    });
+
+    if (cfg.seed_on_start) {
+      try {
+        importSeed(memory, ctx.settings.charactersDir, character, log);
+      } catch (err) {
+        log.error({ event: 'memory.seed_failed', err }, 'seed memory file is invalid');
+      }
+    }
+
+    const registry = ctx.services.get('promptContext');
+    const provider = createMemoryProvider(memory, character, log);
+    if (registry) ctx.onDispose(registry.register(provider));
+    ctx.onDispose(ctx.services.provide('memory', memory));
+
+    if (cfg.write.auto) {
+      ctx.on('agent.reply_done', (done) => {
+        const items = memoriesFromTurn(done, cfg, ctx.config.character.display_name);
+        if (items.length === 0) return;
+        try {
+          memory.write(items);
+          log.debug({ event: 'memory.turn_written', turnId: done.turnId, count: items.length, kinds: items.map((i) => i.metadata.kind) }, 'turn memories queued');
+        } catch (err) {
+          log.warn({ event: 'memory.write_refused', err }, 'turn memories dropped');
+        }
+      });
+    }
+
+    const activeUsers = (): Set<string> => new Set(ctx.turns.list().map((t) => t.input.user.id));
+    const consolidator = new Consolidator(memory, log, activeUsers);
+    const timers: NodeJS.Timeout[] = [];
+    const every = (ms: number, fn: () => Promise<unknown>): void => {
+      const t = setInterval(() => {
+        if (memory.available) void fn().catch((err: unknown) => log.warn({ event: 'memory.scheduled_failed', err }, 'scheduled memory task failed'));
+      }, ms);
+      t.unref();
+      timers.push(t);
+    };
+    every(cfg.session.sweep_interval_ms, () => consolidator.prune('schedule'));
+    if (cfg.consolidation.interval_minutes > 0) every(cfg.consolidation.interval_minutes * 60_000, () => consolidator.run('schedule'));
+    every(Math.max(1000, cfg.chroma.health_interval_ms), refreshStatus);
+    ctx.onDispose(() => timers.forEach((t) => clearInterval(t)));
+
+    ctx.routes((app) => registerMemoryRoutes(app, { memory, consolidator, requireAdmin: ctx.requireAdmin, characterName: character }));
+  },
+});

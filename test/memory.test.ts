@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT_DIR } from '../src/config/env.ts';
+import { memoryStage } from '../src/memory/memory-stage.ts';
+import { startTestDaemon, type TestDaemon } from './helpers/test-daemon.ts';
+import { replyDone, until, viewerInput } from './helpers/memory-fixtures.ts';
+
+const TOKEN = 'test-admin-token';
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-memory-'));
+let td: TestDaemon;
+
+const config = { memory: { chroma: { health_interval_ms: 300, restart_backoff: { initial_ms: 2000, max_ms: 4000 } }, consolidation: { interval_minutes: 0 } }, relationships: { enabled: false } };
+const start = (): Promise<TestDaemon> => startTestDaemon({ config, env: { VTUBER_ADMIN_TOKEN: TOKEN, VTUBER_DATA_DIR: dataDir }, stages: [memoryStage], logLevel: 'info' });
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+async function api(method: string, url: string, body?: string, contentType = 'application/json'): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${td.url}${url}`, { method, headers: { ...auth, ...(body !== undefined ? { 'content-type': contentType } : {}) }, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function promptContext(userId: string, name: string, text: string): Promise<string[]> {
+  const providers = td.daemon.services.get('promptContext')?.list() ?? [];
+  const out: string[] = [];
+  for (const p of providers) out.push(...((await p.provide(viewerInput(userId, name, text), new AbortController().signal)).memories ?? []));
+  return out;
+}
+
+const memory = () => {
+  const m = td.daemon.services.get('memory');
+  assert.ok(m, 'memory service is registered');
+  return m;
+};
+
+before(async () => {
+  td = await start();
+  await until(() => td.daemon.status.get('stage', 'memory')?.state === 'live', 20_000, 'memory live');
+});
+
+after(async () => {
+  await td?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('a viewer’s fact reaches their own later prompt context and no other viewer’s', async () => {
+  td.daemon.bus.emit('agent.reply_done', replyDone(viewerInput('twitch:1001', 'Alice', 'my cat is called Biscuit and she is very fluffy')));
+  td.daemon.bus.emit('agent.reply_done', replyDone(viewerInput('twitch:1001', 'Alice', 'lol')));
+  assert.ok(await memory().settle(10_000), 'outbox drained');
+  const alice = await promptContext('twitch:1001', 'Alice', 'do you remember what my cat is called?');
+  assert.ok(alice.some((m) => m.includes('Biscuit')), `Alice's context: ${JSON.stringify(alice)}`);
+  const bob = await promptContext('twitch:2002', 'Bob', 'do you remember what my cat is called?');
+  assert.ok(!bob.some((m) => m.includes('Biscuit')), `Bob's context: ${JSON.stringify(bob)}`);
+  const stored = await api('GET', '/admin/memory/search?q=lol&user=twitch:1001');
+  const texts = (stored.json.items as Array<{ text: string }>).map((i) => i.text);
+  assert.ok(!texts.some((t) => t === 'Alice: lol'), 'trivial chatter is not stored');
+});
+
+test('export then import into an empty store gives an identical set', async () => {
+  const seed = readFileSync(path.join(ROOT_DIR, 'characters', 'neiri.memory.yaml'), 'utf8');
+  const imp = await api('POST', '/admin/memory/import', seed, 'application/yaml');
+  assert.equal(imp.status, 200, JSON.stringify(imp.json));
+  const first = await api('GET', '/admin/memory/export');
+  const items = first.json.items as Array<{ id: string }>;
+  assert.ok(items.length >= 9, `exported ${items.length}`);
+  for (const it of items) assert.equal((await api('DELETE', `/admin/memory/${encodeURIComponent(it.id)}`)).status, 200);
+  assert.deepEqual((await api('GET', '/admin/memory/export')).json.items, [], 'store is empty');
+  const back = await api('POST', '/admin/memory/import', JSON.stringify(first.json));
+  assert.equal(back.status, 200, JSON.stringify(back.json));
+  const second = await api('GET', '/admin/memory/export');
+  const byId = (a: unknown): unknown[] => [...(a as Array<{ id: string }>)].sort((x, y) => x.id.localeCompare(y.id));
+  assert.deepEqual(byId(second.json.items), byId(first.json.items));
+});
+
+test('bad imports are refused with the item index and nothing is written', async () => {
+  const before = ((await api('GET', '/admin/memory/export')).json.items as unknown[]).length;
+  const cases: Array<{ body: string; type: string; status: number; index: number | null; field?: string }> = [
+    { body: '{"items": [', type: 'application/json', status: 400, index: null },
+    { body: 'items: [\n  - text: "a\n', type: 'application/yaml', status: 400, index: null },
+    { body: JSON.stringify({ items: [{ text: 'fine one' }, { text: 'bad', metadata: { importance: 'high' } }] }), type: 'application/json', status: 400, index: 1, field: 'metadata.importance' },
+    { body: JSON.stringify({ items: [{ text: 'ok' }, { text: 'ok 2' }, { text: 42 }] }), type: 'application/json', status: 400, index: 2, field: 'text' },
+    { body: JSON.stringify({ items: [{ text: 'x', metadata: { kind: 'gossip' } }] }), type: 'application/json', status: 400, index: 0, field: 'metadata.kind' },
+    { body: JSON.stringify({ items: Array.from({ length: 10_001 }, (_, i) => ({ text: `item ${i}` })) }), type: 'application/json', status: 413, index: 10_000 },
+    { body: JSON.stringify({ items: [{ text: 'x'.repeat(9 * 1024 * 1024) }] }), type: 'application/json', status: 413, index: null },
+  ];
+  for (const c of cases) {
+    const res = await api('POST', '/admin/memory/import', c.body, c.type);
+    assert.equal(res.status, c.status, `${c.body.slice(0, 60)} → ${JSON.stringify(res.json).slice(0, 300)}`);
+    const err = res.json.error as { index?: number | null; field?: string; message: string };
+    assert.ok(err?.message, 'error message present');
+    if (c.index !== null) assert.equal(err.index, c.index, err.message);
+    if (c.field) assert.equal(err.field, c.field, err.message);
+  }
+  const afterCount = ((await api('GET', '/admin/memory/export')).json.items as unknown[]).length;
+  assert.equal(afterCount, before, 'nothing half-written');
+});
+
+test('the seed survives a daemon restart and is found by search', async () => {
+  await td.stop();
+  td = await start();
+  await until(() => memory().available, 20_000, 'memory live again');
+  const res = await api('GET', `/admin/memory/search?q=${encodeURIComponent('jasmine tea')}&k=3`);
+  assert.equal(res.status, 200);
+  const items = res.json.items as Array<{ id: string; text: string }>;
+  assert.equal(items[0]?.id, 'neiri-seed-tea', JSON.stringify(items));
+});
+
+test('killing Chroma mid-stream: context still answers fast, queued writes land after the restart', async () => {
+  const pid = td.daemon.status.get('stage', 'memory')?.info?.chroma as { pid: number | null } | undefined;
+  assert.ok(pid?.pid, 'embedded chroma pid is shown in /admin/status');
+  process.kill(pid.pid, 'SIGKILL');
+  await until(() => !memory().available, 5000, 'chroma marked down');
+  const t0 = performance.now();
+  const ctxDown = await promptContext('twitch:3003', 'Carol', 'what is my dog called?');
+  assert.ok(performance.now() - t0 < 1000, 'provider answers quickly while chroma is down');
+  assert.deepEqual(ctxDown, []);
+  td.daemon.bus.emit('agent.reply_done', replyDone(viewerInput('twitch:3003', 'Carol', 'my dog is named Pretzel and he loves snow')));
+  assert.ok(memory().db.pendingItems() >= 1, 'write is queued while chroma is down');
+  await until(() => memory().available, 20_000, 'chroma restarted');
+  assert.ok(await memory().settle(10_000), 'queued write flushed');
+  const ctxUp = await promptContext('twitch:3003', 'Carol', 'what is my dog called?');
+  assert.ok(ctxUp.some((m) => m.includes('Pretzel')), JSON.stringify(ctxUp));
+});
