@@ -2,6 +2,7 @@ import type { StageDefinition } from './plugin-host/define-stage.ts';
 import { asrStage } from './asr/asr-stage.ts';
 import { vadStage } from './vad/vad-stage.ts';
 import { memoryStage } from './memory/memory-stage.ts';
+import { relationshipsStage } from './relationships/relationships-stage.ts';
 
 /**
  * The built-in stages, in start order. Each lives in its own folder under src/ and is wired
@@ -11,4 +12,5 @@ export const BUILTIN_STAGES: readonly StageDefinition[] = [
   vadStage,
   asrStage,
   memoryStage,
+  relationshipsStage,
 ];

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT_DIR } from '../src/config/env.ts';
 import { memoryStage } from '../src/memory/memory-stage.ts';
+import { relationshipsStage } from '../src/relationships/relationships-stage.ts';
 import { startTestDaemon, type TestDaemon } from './helpers/test-daemon.ts';
 import { replyDone, until, viewerInput } from './helpers/memory-fixtures.ts';
 
@@ -12,8 +13,8 @@ const TOKEN = 'test-admin-token';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-memory-'));
 let td: TestDaemon;
 
-const config = { memory: { chroma: { health_interval_ms: 300, restart_backoff: { initial_ms: 2000, max_ms: 4000 } }, consolidation: { interval_minutes: 0 } }, relationships: { enabled: false } };
-const start = (): Promise<TestDaemon> => startTestDaemon({ config, env: { VTUBER_ADMIN_TOKEN: TOKEN, VTUBER_DATA_DIR: dataDir }, stages: [memoryStage], logLevel: 'info' });
+const config = { memory: { chroma: { health_interval_ms: 300, restart_backoff: { initial_ms: 2000, max_ms: 4000 } }, consolidation: { interval_minutes: 0 } } };
+const start = (): Promise<TestDaemon> => startTestDaemon({ config, env: { VTUBER_ADMIN_TOKEN: TOKEN, VTUBER_DATA_DIR: dataDir }, stages: [memoryStage, relationshipsStage], logLevel: 'info' });
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 async function api(method: string, url: string, body?: string, contentType = 'application/json'): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -100,7 +101,7 @@ test('bad imports are refused with the item index and nothing is written', async
 test('the seed survives a daemon restart and is found by search', async () => {
   await td.stop();
   td = await start();
-  await until(() => memory().available, 20_000, 'memory live again');
+  await until(() => memory().available && td.daemon.status.get('stage', 'memory')?.state === 'live', 20_000, 'memory live again');
   const res = await api('GET', `/admin/memory/search?q=${encodeURIComponent('jasmine tea')}&k=3`);
   assert.equal(res.status, 200);
   const items = res.json.items as Array<{ id: string; text: string }>;
@@ -122,4 +123,49 @@ test('killing Chroma mid-stream: context still answers fast, queued writes land 
   assert.ok(await memory().settle(10_000), 'queued write flushed');
   const ctxUp = await promptContext('twitch:3003', 'Carol', 'what is my dog called?');
   assert.ok(ctxUp.some((m) => m.includes('Pretzel')), JSON.stringify(ctxUp));
+});
+
+test('forgetting a viewer removes their relationship rows, memories and core block', async () => {
+  const input = viewerInput('twitch:4004', 'Dave', 'my sister is named Clementine and she paints');
+  td.daemon.bus.emit('input.queued', input);
+  td.daemon.bus.emit('agent.reply_done', replyDone(input));
+  assert.equal((await api('PUT', '/admin/memory/core/viewer/twitch%3A4004', JSON.stringify({ text: 'Dave is a painter too.' }))).status, 200);
+  assert.ok(await memory().settle(10_000));
+  const ctx = await promptContext('twitch:4004', 'Dave', 'how is my sister Clementine?');
+  assert.ok(ctx.some((m) => m.includes('Clementine')), JSON.stringify(ctx));
+  assert.ok(ctx.some((m) => m.includes('Dave is a painter too.')), 'core block is in the context');
+  assert.equal((await api('GET', '/admin/relationships/twitch%3A4004')).status, 200);
+  const del = await api('DELETE', '/admin/relationships/twitch%3A4004');
+  assert.equal(del.status, 200, JSON.stringify(del.json));
+  assert.equal(del.json.memories, 'forgotten');
+  assert.equal((await api('GET', '/admin/relationships/twitch%3A4004')).status, 404);
+  const left = await api('GET', '/admin/memory/export?user=twitch%3A4004');
+  assert.deepEqual(left.json.items, []);
+  assert.deepEqual(await promptContext('twitch:4004', 'Dave', 'how is my sister Clementine?'), []);
+});
+
+test('consolidation merges old session items into long-term facts and leaves the active conversation alone', async () => {
+  const old = Date.now() - 60 * 60_000;
+  const items = [
+    { id: 'sess-1', text: 'Erin: the boss fight in chapter three was brutal', metadata: { kind: 'chat', scope: 'session', importance: 0.2, user_id: 'twitch:5005', user_name: 'Erin', created_at: old } },
+    { id: 'sess-2', text: 'Erin: I keep dying to the dragon in the lava cave', metadata: { kind: 'chat', scope: 'session', importance: 0.25, user_id: 'twitch:5005', user_name: 'Erin', created_at: old + 1000 } },
+    { id: 'sess-3', text: 'Fay: what a beautiful sunset in this level', metadata: { kind: 'chat', scope: 'session', importance: 0.2, user_id: 'twitch:6006', user_name: 'Fay' } },
+    { id: 'sess-4', text: 'Gus: this expired long ago', metadata: { kind: 'chat', scope: 'session', importance: 0.2, user_id: 'twitch:7007', user_name: 'Gus', created_at: old, expires_at: old + 1000 } },
+  ];
+  assert.equal((await api('POST', '/admin/memory/import', JSON.stringify({ items }))).status, 200);
+  const report = await api('POST', '/admin/memory/consolidate');
+  assert.equal(report.status, 200);
+  assert.equal(report.json.removed, 2, JSON.stringify(report.json));
+  assert.ok((report.json.skipped_young as number) >= 1, 'the fresh item is part of the active conversation');
+  const erin = (await api('GET', '/admin/memory/export?user=twitch%3A5005')).json.items as Array<{ text: string; metadata: { scope: string; source: string } }>;
+  assert.equal(erin.length, 1);
+  assert.equal(erin[0]?.metadata.scope, 'long');
+  assert.equal(erin[0]?.metadata.source, 'consolidation');
+  assert.match(erin[0]?.text ?? '', /dragon/);
+  const fay = (await api('GET', '/admin/memory/export?user=twitch%3A6006')).json.items as Array<{ metadata: { scope: string } }>;
+  assert.equal(fay[0]?.metadata.scope, 'session');
+  const prune = await api('POST', '/admin/memory/prune', '{}');
+  assert.equal(prune.json.expired, 1, JSON.stringify(prune.json));
+  const audit = await api('GET', '/admin/memory/audit');
+  assert.ok((audit.json.entries as Array<{ action: string }>).some((e) => e.action === 'memory.consolidate'));
 });
