@@ -76,6 +76,12 @@ export class ChatFlow {
     this.pushSingle(line.input);
   }
 
+  /** Drops a banned viewer's lines from the batch being collected. */
+  forgetUser(userId: string): void {
+    if (!this.batch) return;
+    this.batch.sample = this.batch.sample.filter((e) => e.user !== userId);
+  }
+
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.batch?.timer);

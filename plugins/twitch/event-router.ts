@@ -97,6 +97,8 @@ export class EventRouter {
         if (event.gifter && this.moderator.isIgnoredUser(event.gifter)) return this.drop('blocked_user');
         this.gifts.mystery(event.gifter, event.count, event.plan, event.groupId);
         return;
+      case 'mod_action':
+        return this.onModAction(event);
       case 'raid': {
         if (this.moderator.isIgnoredUser(event.user)) return this.drop('blocked_user');
         return this.push({ kind: 'raid', text: `${event.user.displayName} is raiding with ${event.viewers} viewers!`, user: inputUser(event.user), meta: { source: 'twitch', viewers: event.viewers, messageId: event.msgId } });
@@ -118,6 +120,21 @@ export class EventRouter {
         meta: { source: 'twitch', login: event.user.login, messageId: event.msgId, command: verdict.command, action: event.action, badges: event.badges, firstMessage: event.firstMessage },
       },
     });
+  }
+
+  /** What a moderator removes from chat is not read out either: its queued inputs go too. */
+  private onModAction(event: Extract<TwitchEvent, { type: 'mod_action' }>): void {
+    const fromTwitchChat = (kind: string): boolean => kind === 'chat' || kind === 'first_chat' || kind === 'chat_batch';
+    let removed: unknown[];
+    if (event.action === 'delete') removed = this.input.remove((q) => q.meta?.source === 'twitch' && q.meta.messageId === event.targetMsgId);
+    else if (event.action === 'clear') removed = this.input.remove((q) => q.meta?.source === 'twitch' && fromTwitchChat(q.kind));
+    else {
+      const userId = `twitch:${event.targetUserId}`;
+      removed = this.input.remove((q) => q.meta?.source === 'twitch' && q.user.id === userId);
+      this.chat.forgetUser(userId);
+    }
+    if (removed.length) bump(this.counters.dropped, 'moderated', removed.length);
+    this.log.info({ event: 'twitch.mod_action', action: event.action, removed: removed.length }, 'moderator action applied to queued inputs');
   }
 
   private pushGift(group: GiftGroup): void {

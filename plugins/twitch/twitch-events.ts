@@ -27,7 +27,11 @@ export type TwitchEvent =
   | (Base & { type: 'resub'; user: TwitchUser; months: number; streakMonths: number; plan: string; prime: boolean; message: string })
   | (Base & { type: 'subgift'; gifter: TwitchUser | undefined; recipient: string; plan: string; groupId: string | undefined })
   | (Base & { type: 'submysterygift'; gifter: TwitchUser | undefined; count: number; plan: string; groupId: string | undefined })
-  | (Base & { type: 'raid'; user: TwitchUser; viewers: number });
+  | (Base & { type: 'raid'; user: TwitchUser; viewers: number })
+  /** A moderator deleted one message, timed out or banned a viewer, or cleared the chat. */
+  | (Base & { type: 'mod_action'; action: 'delete'; targetMsgId: string })
+  | (Base & { type: 'mod_action'; action: 'ban' | 'timeout'; targetUserId: string })
+  | (Base & { type: 'mod_action'; action: 'clear' });
 
 type Tags = Record<string, unknown>;
 
@@ -148,6 +152,28 @@ export function attachEventHandlers(client: Client, onEvent: (event: TwitchEvent
         onEvent({ type: 'raid', msgId: msgIdOf(tags), user: { ...user, id: sender.id }, viewers: Number.isFinite(viewers) ? viewers : count(tags['msg-param-viewerCount']) });
       },
     ],
+    [
+      'messagedeleted',
+      (_channel: string, _username: string, _deleted: string, tags: Tags) => {
+        const target = text(tags['target-msg-id']);
+        if (target) onEvent({ type: 'mod_action', msgId: undefined, action: 'delete', targetMsgId: target });
+      },
+    ],
+    [
+      'ban',
+      (_channel: string, _username: string, _reason: unknown, tags: Tags) => {
+        const target = text(tags['target-user-id']);
+        if (target) onEvent({ type: 'mod_action', msgId: undefined, action: 'ban', targetUserId: target });
+      },
+    ],
+    [
+      'timeout',
+      (_channel: string, _username: string, _reason: unknown, _duration: number, tags: Tags) => {
+        const target = text(tags['target-user-id']);
+        if (target) onEvent({ type: 'mod_action', msgId: undefined, action: 'timeout', targetUserId: target });
+      },
+    ],
+    ['clearchat', () => onEvent({ type: 'mod_action', msgId: undefined, action: 'clear' })],
   ];
   const emitter = client as unknown as { on(event: string, fn: (...args: never[]) => void): unknown; removeListener(event: string, fn: (...args: never[]) => void): unknown };
   for (const [event, fn] of handlers) emitter.on(event, fn);

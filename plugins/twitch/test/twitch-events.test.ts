@@ -159,3 +159,22 @@ test('a viewer over the per-user rate limit is dropped', async () => {
   const got = await deliver(lines);
   assert.equal(got.length, 3, 'per_user_messages defaults to 3 per 30 s');
 });
+
+test('a moderator deleting a message, banning a viewer or clearing chat removes their queued inputs', async () => {
+  const { input } = h.td.daemon;
+  const queued = (userId: string): number => input.snapshot().filter((i) => i.user.id === userId).length;
+  await deliver([
+    fake.privmsg({ id: 'to-delete', userId: '9001', login: 'oops', text: 'something regrettable' }),
+    fake.privmsg({ userId: '9002', login: 'spammer', text: 'buy followers' }),
+  ]);
+  assert.equal(queued('twitch:9001'), 1);
+  assert.equal(queued('twitch:9002'), 1);
+  fake.broadcast(`@login=oops;room-id=100000;target-msg-id=to-delete;tmi-sent-ts=${Date.now()} :tmi.twitch.tv CLEARMSG #${fake.channel} :something regrettable`);
+  fake.broadcast(`@room-id=100000;target-user-id=9002;tmi-sent-ts=${Date.now()} :tmi.twitch.tv CLEARCHAT #${fake.channel} :spammer`);
+  await until(() => queued('twitch:9001') === 0 && queued('twitch:9002') === 0, 3_000, 'moderated inputs removed');
+  await deliver([fake.privmsg({ userId: '9003', login: 'bystander', text: 'what happened?' })]);
+  assert.ok(input.snapshot().some((i) => i.kind === 'chat'));
+  fake.broadcast(`@room-id=100000;tmi-sent-ts=${Date.now()} :tmi.twitch.tv CLEARCHAT #${fake.channel}`);
+  await until(() => !input.snapshot().some((i) => i.kind === 'chat' || i.kind === 'first_chat'), 3_000, 'chat cleared');
+  assert.ok(input.snapshot().some((i) => i.kind === 'resub'), 'events are not chat: they stay');
+});
