@@ -299,7 +299,7 @@ export class FakeOpenAiServer {
     for (let i = 0; i < deltas.length; i++) {
       if (gone.signal.aborted) return;
       if (reply.disconnectAfterTokens !== undefined && rec.tokensSent >= reply.disconnectAfterTokens) {
-        res.socket?.destroy();
+        await this.disconnect(res, gone.signal);
         return;
       }
       if (i > 0) await sleep(reply.tokenDelayMs ?? 0, gone.signal);
@@ -309,7 +309,7 @@ export class FakeOpenAiServer {
       rec.tokensSent++;
     }
     if (reply.disconnectAfterTokens !== undefined && rec.tokensSent >= reply.disconnectAfterTokens) {
-      res.socket?.destroy();
+      await this.disconnect(res, gone.signal);
       return;
     }
     send({ choices: [{ index: 0, delta: {}, finish_reason: finishReason(reply) }] });
@@ -318,6 +318,12 @@ export class FakeOpenAiServer {
     res.write('data: [DONE]\n\n');
     res.end();
     rec.finishedAt = performance.now();
+  }
+
+  /** Lets the deltas already written reach the client (a reset would make it drop unread data), then cuts the socket. */
+  private async disconnect(res: http.ServerResponse, signal: AbortSignal): Promise<void> {
+    await sleep(25, signal);
+    res.socket?.destroy();
   }
 
   private async nonStream(res: http.ServerResponse, rec: RecordedRequest, reply: FakeReply, model: string, signal: AbortSignal): Promise<void> {
