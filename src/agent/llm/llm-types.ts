@@ -60,6 +60,8 @@ export interface LlmProvider {
   readonly supportsTools: boolean;
   /** Streams one completion. Throws an EngineError (UPSTREAM_UNREACHABLE, UPSTREAM_ERROR, TIMEOUT, ABORTED). */
   stream(request: LlmRequest): AsyncIterable<LlmChunk>;
+  /** Loads what the first request would otherwise wait for (a local model); optional. */
+  warmup?(): Promise<void>;
   /** Releases models, sockets, sessions. */
   dispose?(): Promise<void>;
 }

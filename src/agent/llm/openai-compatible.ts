@@ -225,7 +225,6 @@ function samplingFields(s: SamplingSettings): Record<string, unknown> {
   if (s.top_p !== undefined) out.top_p = s.top_p;
   if (s.frequency_penalty !== undefined) out.frequency_penalty = s.frequency_penalty;
   if (s.presence_penalty !== undefined) out.presence_penalty = s.presence_penalty;
-  if (s.repeat_penalty !== undefined) out.repeat_penalty = s.repeat_penalty;
   if (s.max_tokens !== undefined) out.max_tokens = s.max_tokens;
   if (s.stop && s.stop.length > 0) out.stop = s.stop;
   return out;

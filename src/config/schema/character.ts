@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LlmConfigSchema } from '../../agent/llm/llm-config.ts';
 
 /**
  * The character: who speaks and how. `characters/<name>.yaml` overrides any part of this block.
@@ -10,6 +11,8 @@ export const CharacterConfigSchema = z
     display_name: z.string().min(1).default('Aria'),
     /** BCP 47 language of the character's speech, e.g. en, en-US, ru. */
     language: z.string().min(2).default('en'),
+    /** Language models: the provider chain (first that answers wins) and sampling settings. */
+    llm: LlmConfigSchema.prefault({}),
   })
   .strict();
 
