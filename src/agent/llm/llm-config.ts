@@ -108,5 +108,3 @@ export const LlmConfigSchema = z
 export type LlmProviderConfig = z.infer<typeof LlmProviderConfigSchema>;
 export type LlmConfig = z.infer<typeof LlmConfigSchema>;
 export type SamplingConfig = z.infer<typeof SamplingConfigSchema>;
-
-export { createProviderChain, samplingFromConfig } from './create-provider-chain.ts';
