@@ -1,0 +1,243 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/** One Request (op 6) the fake received, after identification. */
+export interface ReceivedRequest {
+  requestType: string;
+  requestId: string;
+  requestData: Record<string, unknown>;
+}
+
+/** What a request handler returns: response data, or a failed requestStatus, or 'hang' (never answer). */
+export type FakeReply = { data?: Record<string, unknown> } | { code: number; comment: string } | 'hang';
+
+export interface FakeObsOptions {
+  /** When set, Hello carries an authentication challenge and Identify must answer it. */
+  password?: string;
+  obsVersion?: string;
+  obsWebSocketVersion?: string;
+  scenes?: string[];
+  /** scene name → source names in it. */
+  sceneItems?: Record<string, string[]>;
+  /** input name → inputKind. */
+  inputs?: Record<string, string>;
+  /** source name → filter names. */
+  filters?: Record<string, string[]>;
+}
+
+const SUBPROTOCOL = 'obswebsocket.json';
+
+/** base64(sha256(base64(sha256(password + salt)) + challenge)), as the obs-websocket 5 spec says. */
+export function obsAuthString(password: string, salt: string, challenge: string): string {
+  const secret = createHash('sha256').update(password + salt).digest('base64');
+  return createHash('sha256').update(secret + challenge).digest('base64');
+}
+
+/**
+ * A local obs-websocket v5 server speaking the real JSON protocol (subprotocol obswebsocket.json):
+ * Hello (op 0) with an optional challenge → Identify (op 1) → Identified (op 2) or close 4009;
+ * Request (op 6) → RequestResponse (op 7) with requestStatus; Events (op 5). It keeps a small
+ * scene/source/filter model so requests behave like OBS 28's (obs-websocket 5.0).
+ */
+export class FakeObsServer {
+  readonly requests: ReceivedRequest[] = [];
+  /** Overrides per request type (checked before the built-in model). */
+  readonly handlers = new Map<string, (data: Record<string, unknown>) => FakeReply>();
+  currentScene: string;
+  readonly itemEnabled = new Map<string, boolean>();
+  readonly filterEnabled = new Map<string, boolean>();
+  readonly inputText = new Map<string, string>();
+  identifyCount = 0;
+  private wss: WebSocketServer | undefined;
+  private readonly sockets = new Set<WebSocket>();
+  private portValue = 0;
+  private readonly opts: Required<Omit<FakeObsOptions, 'password'>> & { password?: string };
+
+  constructor(opts: FakeObsOptions = {}) {
+    this.opts = {
+      obsVersion: '29.1.3',
+      obsWebSocketVersion: '5.0.1',
+      scenes: ['Main', 'BRB'],
+      sceneItems: { Main: ['Camera', 'Thanks', 'Subtitle'], BRB: ['Subtitle'] },
+      inputs: { Camera: 'v4l2_input', Thanks: 'image_source', Subtitle: 'text_ft2_source_v2', Stinger: 'ffmpeg_source' },
+      filters: { Camera: ['shake'] },
+      ...opts,
+    };
+    this.currentScene = this.opts.scenes[0] ?? 'Main';
+  }
+
+  get port(): number {
+    return this.portValue;
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.portValue}`;
+  }
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Listens on 127.0.0.1 (a free port, or `port` to come back on the same one after a restart). */
+  async start(port = 0): Promise<void> {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
+    this.wss = wss;
+    this.portValue = (wss.address() as AddressInfo).port;
+    wss.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  /** Closes every client socket (code 1001 as when OBS quits) and stops listening. */
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.close(1001, 'Server stopping');
+    const wss = this.wss;
+    this.wss = undefined;
+    if (wss) await new Promise<void>((resolve) => wss.close(() => resolve()));
+    for (const s of this.sockets) s.terminate();
+    this.sockets.clear();
+  }
+
+  /** Drops every client connection but keeps listening. */
+  dropClients(code = 1011): void {
+    for (const s of this.sockets) s.close(code, 'dropped by test');
+  }
+
+  /** Sends an Event (op 5) to every identified client. */
+  emitEvent(eventType: string, eventData: Record<string, unknown> = {}, eventIntent = 0): void {
+    for (const s of this.sockets) s.send(JSON.stringify({ op: 5, d: { eventType, eventIntent, eventData } }));
+  }
+
+  /** Resolves with the first received request of `type` matching `filter` (polls, bounded). */
+  async waitForRequest(type: string, filter: (data: Record<string, unknown>) => boolean = () => true, timeoutMs = 3000): Promise<ReceivedRequest> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.requests.find((r) => r.requestType === type && filter(r.requestData));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`fake OBS: no ${type} request within ${timeoutMs} ms; got ${this.requests.map((r) => r.requestType).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private onConnection(socket: WebSocket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    const salt = randomBytes(32).toString('base64');
+    const challenge = randomBytes(32).toString('base64');
+    let identified = false;
+    const hello: Record<string, unknown> = { obsWebSocketVersion: this.opts.obsWebSocketVersion, rpcVersion: 1 };
+    if (this.opts.password !== undefined) hello.authentication = { challenge, salt };
+    socket.send(JSON.stringify({ op: 0, d: hello }));
+    socket.on('message', (raw) => {
+      let msg: { op?: unknown; d?: Record<string, unknown> };
+      try {
+        msg = JSON.parse(String(raw)) as typeof msg;
+      } catch {
+        socket.close(4002, 'DecodeError');
+        return;
+      }
+      const d = msg.d ?? {};
+      if (!identified) {
+        if (msg.op !== 1) {
+          socket.close(4007, 'NotIdentified');
+          return;
+        }
+        if (this.opts.password !== undefined && d.authentication !== obsAuthString(this.opts.password, salt, challenge)) {
+          socket.close(4009, 'Authentication failed.');
+          return;
+        }
+        identified = true;
+        this.identifyCount++;
+        socket.send(JSON.stringify({ op: 2, d: { negotiatedRpcVersion: 1 } }));
+        return;
+      }
+      if (msg.op !== 6) return;
+      const request: ReceivedRequest = {
+        requestType: String(d.requestType),
+        requestId: String(d.requestId),
+        requestData: (d.requestData as Record<string, unknown> | undefined) ?? {},
+      };
+      this.requests.push(request);
+      const reply = this.handlers.get(request.requestType)?.(request.requestData) ?? this.model(request);
+      if (reply === 'hang') return;
+      const ok = !('code' in reply);
+      const requestStatus = ok ? { result: true, code: 100 } : { result: false, code: reply.code, comment: reply.comment };
+      const body: Record<string, unknown> = { requestType: request.requestType, requestId: request.requestId, requestStatus };
+      if (ok && reply.data) body.responseData = reply.data;
+      socket.send(JSON.stringify({ op: 7, d: body }));
+    });
+  }
+
+  /** The built-in OBS model: enough of obs-websocket 5.0's requests for the plugin. */
+  private model(req: ReceivedRequest): Exclude<FakeReply, 'hang'> {
+    const d = req.requestData;
+    const missing = (what: string): { code: number; comment: string } => ({ code: 600, comment: `No source was found by the name of \`${what}\`.` });
+    const str = (k: string): string => (typeof d[k] === 'string' ? (d[k] as string) : '');
+    switch (req.requestType) {
+      case 'GetVersion':
+        return { data: { obsVersion: this.opts.obsVersion, obsWebSocketVersion: this.opts.obsWebSocketVersion, rpcVersion: 1, availableRequests: [], supportedImageFormats: [], platform: 'ubuntu', platformDescription: 'fake' } };
+      case 'GetSceneList':
+        return {
+          data: {
+            currentProgramSceneName: this.currentScene,
+            currentPreviewSceneName: null,
+            scenes: this.opts.scenes.map((sceneName, i) => ({ sceneName, sceneIndex: this.opts.scenes.length - 1 - i })).reverse(),
+          },
+        };
+      case 'GetCurrentProgramScene':
+        return { data: { currentProgramSceneName: this.currentScene } };
+      case 'SetCurrentProgramScene': {
+        const name = str('sceneName');
+        if (!this.opts.scenes.includes(name)) return missing(name);
+        this.currentScene = name;
+        this.emitEvent('CurrentProgramSceneChanged', { sceneName: name }, 4);
+        return {};
+      }
+      case 'GetSceneItemId': {
+        const items = this.opts.sceneItems[str('sceneName')];
+        if (!items) return missing(str('sceneName'));
+        const index = items.indexOf(str('sourceName'));
+        if (index < 0) return { code: 600, comment: 'No scene items were found in the specified scene by that name or offset.' };
+        return { data: { sceneItemId: index + 1 } };
+      }
+      case 'SetSceneItemEnabled': {
+        const items = this.opts.sceneItems[str('sceneName')];
+        const id = Number(d.sceneItemId);
+        if (!items || !items[id - 1]) return { code: 600, comment: 'No scene item found' };
+        if (typeof d.sceneItemEnabled !== 'boolean') return { code: 300, comment: 'Your request is missing the `sceneItemEnabled` field.' };
+        this.itemEnabled.set(`${str('sceneName')}/${items[id - 1]}`, d.sceneItemEnabled);
+        return {};
+      }
+      case 'SetInputSettings': {
+        const name = str('inputName');
+        if (!(name in this.opts.inputs)) return missing(name);
+        const settings = d.inputSettings as Record<string, unknown> | undefined;
+        if (typeof settings?.text === 'string') this.inputText.set(name, settings.text);
+        return {};
+      }
+      case 'GetInputSettings': {
+        const name = str('inputName');
+        const kind = this.opts.inputs[name];
+        if (!kind) return missing(name);
+        return { data: { inputKind: kind, inputSettings: { text: this.inputText.get(name) ?? '' } } };
+      }
+      case 'SetSourceFilterEnabled': {
+        const filters = this.opts.filters[str('sourceName')];
+        if (!filters) return missing(str('sourceName'));
+        if (!filters.includes(str('filterName'))) return { code: 600, comment: 'No filter was found in the source by that name.' };
+        this.filterEnabled.set(`${str('sourceName')}/${str('filterName')}`, d.filterEnabled === true);
+        return {};
+      }
+      case 'TriggerMediaInputAction': {
+        const name = str('inputName');
+        if (!(name in this.opts.inputs)) return missing(name);
+        return {};
+      }
+      default:
+        return { code: 204, comment: 'Your request type is not valid.' };
+    }
+  }
+}
