@@ -38,9 +38,9 @@ export async function waitForObsStatus(td: TestDaemon, pred: (s: StatusEntry) =>
 
 export const connected = (s: StatusEntry): boolean => s.info?.connection === 'connected';
 
-export async function api(td: TestDaemon, method: 'GET' | 'POST', path: string, body?: unknown, token: string | undefined = TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function api(td: TestDaemon, method: 'GET' | 'POST', path: string, body?: unknown, token: string | null = TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = {};
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${td.url}/api/obs${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
