@@ -112,7 +112,7 @@ export class FakeObsServer {
   }
 
   /** Resolves with the first received request of `type` matching `filter` (polls, bounded). */
-  async waitForRequest(type: string, filter: (data: Record<string, unknown>) => boolean = () => true, timeoutMs = 3000): Promise<ReceivedRequest> {
+  async waitForRequest(type: string, filter: (data: Record<string, unknown>) => boolean = () => true, timeoutMs = 8000): Promise<ReceivedRequest> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.requests.find((r) => r.requestType === type && filter(r.requestData));

@@ -26,7 +26,7 @@ export async function startObsDaemon(fake: FakeObsServer, obs: Record<string, un
 }
 
 /** Polls the OBS plugin's status until `pred` holds (bounded). */
-export async function waitForObsStatus(td: TestDaemon, pred: (s: StatusEntry) => boolean, timeoutMs = 4000): Promise<StatusEntry> {
+export async function waitForObsStatus(td: TestDaemon, pred: (s: StatusEntry) => boolean, timeoutMs = 10_000): Promise<StatusEntry> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const s = td.daemon.status.get('plugin', 'obs');
