@@ -18,8 +18,11 @@ import type { PluginContext } from './plugin-host/define-plugin.ts';
 import type { StageContext, StageDefinition } from './plugin-host/define-stage.ts';
 import { loadPlugins } from './plugin-host/plugin-loader.ts';
 import { makeAdminGuard } from './server/admin-auth.ts';
+import { registerAdminLogRoutes } from './server/admin-log-routes.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { createApp } from './server/app.ts';
+import { registerCharacterRoutes } from './server/character-routes.ts';
+import { registerClientLogRoutes } from './server/client-log-routes.ts';
 import { ClientHub } from './server/ws/client-hub.ts';
 import { handleConnection } from './server/ws/connection.ts';
 import { BUILTIN_STAGES } from './stages.ts';
@@ -71,7 +74,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const pluginDirs = [...(opts.pluginDirs ?? []), path.join(settings.rootDir, 'plugins')];
   const plugins = await loadPlugins(config.plugins.enabled, config.plugins, pluginDirs, opts.loaded.configPath);
 
-  const app = await createApp({ log, server: config.server, frontendDir: path.join(settings.rootDir, 'frontend', 'dist') });
+  const frontendDir = path.join(settings.rootDir, 'frontend', 'dist');
+  const app = await createApp({ log, server: config.server, frontendDir });
   const host = new ComponentHost(app, status, log);
   const requireToken = config.server.input_auth === 'always' || !isLoopbackHost(settings.host);
 
@@ -92,6 +96,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     });
   });
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
+  registerAdminLogRoutes(app, { requireAdmin, dataDir: settings.dataDir });
+  registerClientLogRoutes(app, { config: config.frontend.log_ingest, log });
+  await registerCharacterRoutes(app, { config, log: log.child({ component: 'live2d' }), version: VERSION, frontendDir, dataDir: settings.dataDir });
 
   const commonContext = (base: ComponentBase) => ({
     name: base.name,

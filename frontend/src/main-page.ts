@@ -1,65 +1,159 @@
-// The engine's basic page: connection state, stage status, subtitles and typed input.
-// The Live2D avatar page builds on this protocol (see docs/protocol.md).
-type StatusEntry = { name: string; state: string; detail?: string };
-type ServerMessage =
-  | { type: 'hello'; clientUid: string; version: string; canSendInput: boolean; character: { displayName: string } }
-  | { type: 'status'; stages: Record<string, StatusEntry>; plugins: Record<string, StatusEntry> }
-  | { type: 'reply-text'; turnId: string; text: string }
-  | { type: 'turn-start'; turnId: string }
-  | { type: 'error'; code: string; message: string }
-  | { type: string };
+// The avatar page (and, with ?overlay=1 or /overlay, the OBS overlay): Live2D character, lip-synced
+// audio, emotions and motions, subtitles, mic and typed input.
+import { AudioPlayer } from './audio/audio-player.ts';
+import { PlaybackTracker } from './audio/playback-tracker.ts';
+import { Live2dAvatar } from './avatar/live2d-avatar.ts';
+import { fetchCharacter } from './avatar/model-entry.ts';
+import { BUILD_VERSION } from './shared/build-info.ts';
+import { installErrorHandlers } from './shared/error-handlers.ts';
+import { detectLanguage, setLanguage, t, translatePage, type Language } from './shared/i18n.ts';
+import { createLogger, recentLogs, setLogLevel } from './shared/logger.ts';
+import { startLogShipper } from './shared/log-shipper.ts';
+import type { ServerMessage } from './shared/protocol-types.ts';
+import { SocketClient } from './shared/socket-client.ts';
+import { showToast } from './shared/toast.ts';
+import { bindConnectionBadge } from './ui/connection-badge.ts';
+import { bindMicControls } from './ui/mic-controls.ts';
+import { renderStatusChips } from './ui/status-chips.ts';
+import { Subtitles } from './ui/subtitles.ts';
 
+const params = new URLSearchParams(location.search);
+const overlay = params.get('overlay') === '1' || location.pathname.replace(/\/+$/, '') === '/overlay';
+const still = params.get('still') === '1';
+if (params.get('debug') === '1') setLogLevel('debug');
+const log = createLogger('page');
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-let socket: WebSocket | undefined;
-let attempt = 0;
 
-function setConn(state: 'open' | 'connecting' | 'closed'): void {
-  const el = $('conn');
-  el.textContent = state;
-  el.className = `conn conn-${state}`;
+installErrorHandlers();
+setLanguage(detectLanguage());
+translatePage();
+document.body.classList.toggle('overlay', overlay);
+$('version').textContent = t('version', { v: BUILD_VERSION });
+log.info('page.start', { version: BUILD_VERSION, overlay, still });
+
+const socket = new SocketClient();
+const subtitles = new Subtitles($('subtitle'));
+const tracker = new PlaybackTracker(socket);
+const player = new AudioPlayer({
+  chunkStarted: (c) => tracker.started(c.turnId, c.segment),
+  chunkEnded: (c) => tracker.chunkEnded(c.turnId, c.seq, player.isPlaying(c.turnId)),
+});
+let avatar: Live2dAvatar | undefined;
+let currentTurn: string | undefined;
+let audioHintShown = false;
+
+const lang = $<HTMLSelectElement>('lang');
+lang.value = detectLanguage();
+lang.addEventListener('change', () => {
+  setLanguage(lang.value as Language);
+  translatePage();
+  $('version').textContent = t('version', { v: BUILD_VERSION });
+});
+
+function onMessage(m: ServerMessage): void {
+  switch (m.type) {
+    case 'hello':
+      $('character').textContent = m.character.displayName;
+      if (!m.canSendInput && !overlay) showToast(t('toast.input_refused'), 'warn');
+      return;
+    case 'status':
+      renderStatusChips($('stages'), [...Object.values(m.stages), ...Object.values(m.plugins)]);
+      return;
+    case 'turn-start':
+      currentTurn = m.turnId;
+      subtitles.turnStart(m.turnId);
+      return;
+    case 'reply-text':
+      subtitles.append(m.turnId, m.text);
+      tracker.replyText(m.turnId, m.segment, m.text);
+      return;
+    case 'emotion':
+      avatar?.setEmotion(m.name, m.intensity ?? 1);
+      return;
+    case 'motion':
+      avatar?.playMotion(m.name);
+      return;
+    case 'audio':
+      if (player.locked && !audioHintShown) {
+        audioHintShown = true;
+        showToast(t('toast.audio_locked'), 'warn', 8000);
+      }
+      player.enqueue(m);
+      return;
+    case 'audio-stop':
+      player.stop(m.turnId);
+      tracker.finish(m.turnId);
+      return;
+    case 'turn-end':
+      subtitles.turnEnd(m.turnId);
+      tracker.serverDone(m.turnId, player.isPlaying(m.turnId));
+      return;
+    case 'error':
+      log.warn('ws.server_error', { code: m.code });
+      return;
+    default:
+      return;
+  }
 }
 
-function renderStatus(m: Extract<ServerMessage, { type: 'status' }>): void {
-  const entries = [...Object.values(m.stages), ...Object.values(m.plugins)];
-  $('stages').replaceChildren(
-    ...entries.map((e) => {
-      const span = document.createElement('span');
-      span.className = `stage stage-${e.state}`;
-      span.textContent = `${e.name}: ${e.state}`;
-      if (e.detail) span.title = e.detail;
-      return span;
-    }),
-  );
-}
-
-function connect(): void {
-  setConn('connecting');
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
-  socket = ws;
-  ws.onopen = () => {
-    attempt = 0;
-    setConn('open');
-  };
-  ws.onmessage = (ev) => {
-    if (typeof ev.data !== 'string') return;
-    const m = JSON.parse(ev.data) as ServerMessage;
-    if (m.type === 'hello' && 'character' in m) $('character').textContent = (m as Extract<ServerMessage, { type: 'hello' }>).character.displayName;
-    else if (m.type === 'status' && 'stages' in m) renderStatus(m as Extract<ServerMessage, { type: 'status' }>);
-    else if (m.type === 'turn-start') $('subtitle').textContent = '';
-    else if (m.type === 'reply-text' && 'text' in m) $('subtitle').textContent += `${(m as { text: string }).text} `;
-  };
-  ws.onclose = () => {
-    setConn('closed');
-    const delay = Math.min(10_000, 500 * 2 ** attempt++) * (0.8 + Math.random() * 0.4);
-    setTimeout(connect, delay);
-  };
-}
+socket.onMessage(onMessage);
+bindConnectionBadge($('conn'), socket);
+const mic = overlay ? undefined : bindMicControls(socket);
 
 $('say').addEventListener('submit', (ev) => {
   ev.preventDefault();
   const input = $<HTMLInputElement>('text');
   const text = input.value.trim();
-  if (text && socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'text-input', text }));
+  if (text) socket.send({ type: 'text-input', text });
   input.value = '';
 });
-connect();
+$('stop').addEventListener('click', () => {
+  const turnId = currentTurn;
+  player.stop(turnId);
+  socket.send({ type: 'interrupt', ...(turnId ? { turnId, heardText: tracker.heardText(turnId).slice(0, 4000) } : {}) });
+  if (turnId) tracker.finish(turnId);
+});
+window.addEventListener('pointerdown', () => void player.unlock(), { once: false });
+
+async function loadAvatar(): Promise<void> {
+  const info = await fetchCharacter();
+  $('character').textContent = info.displayName;
+  if (!info.live2d) throw new Error('no Live2D model in model_dict');
+  avatar = await Live2dAvatar.create({ canvas: $<HTMLCanvasElement>('avatar'), entry: info.live2d, still, followPointer: !overlay, mouthLevel: () => player.level() });
+  document.body.dataset.avatar = 'ready';
+}
+
+void (async () => {
+  try {
+    const cfg = (await (await fetch('/api/frontend-config')).json()) as { logIngest?: { enabled: boolean; maxBatch: number } };
+    if (cfg.logIngest?.enabled) startLogShipper({ maxBatch: cfg.logIngest.maxBatch });
+  } catch {
+    log.warn('page.config_unavailable');
+  }
+})();
+
+loadAvatar().catch((err: unknown) => {
+  document.body.dataset.avatar = 'failed';
+  log.error('avatar.load_failed', { name: err instanceof Error ? err.name : typeof err });
+  showToast(t('toast.model_failed'), 'error');
+});
+socket.connect();
+
+/** A small handle for tests and debugging (no secrets, no user text). */
+const debugHandle = {
+  get avatarReady(): boolean {
+    return avatar !== undefined;
+  },
+  get connection(): string {
+    return socket.state;
+  },
+  emotion: (): string | undefined => avatar?.face.emotion,
+  mouth: (): number => avatar?.face.lastMouth ?? 0,
+  modelBounds: (): { x: number; y: number; width: number; height: number } | undefined => {
+    const b = avatar?.model.getBounds();
+    return b ? { x: b.x, y: b.y, width: b.width, height: b.height } : undefined;
+  },
+  micFramesSent: (): number => mic?.framesSent ?? 0,
+  logs: () => recentLogs(),
+};
+(window as unknown as { vtuber: typeof debugHandle }).vtuber = debugHandle;

@@ -71,6 +71,9 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
 
   if (existsSync(opts.frontendDir)) {
     await app.register(fastifyStatic, { root: opts.frontendDir, prefix: '/', index: ['index.html'], wildcard: false, cacheControl: true, maxAge: 0 });
+    // The overlay is the avatar page in overlay mode; the admin panel is its own page.
+    app.get('/overlay', async (_req, reply) => reply.sendFile('index.html'));
+    app.get('/admin', async (_req, reply) => reply.sendFile('admin.html'));
   } else {
     app.get('/', async (_req, reply) =>
       reply.code(503).type('text/plain').send('The frontend is not built. Run `npm run build:frontend` (npm install does it for you).\n'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LlmConfigSchema } from '../../agent/llm/llm-config.ts';
+import { Live2dCharacterSchema } from './live2d.ts';
 
 /**
  * The character: who speaks and how. `characters/<name>.yaml` overrides any part of this block.
@@ -13,6 +14,8 @@ export const CharacterConfigSchema = z
     language: z.string().min(2).default('en'),
     /** Language models: the provider chain (first that answers wins) and sampling settings. */
     llm: LlmConfigSchema.prefault({}),
+    /** The Live2D model shown on the avatar page and overlay. */
+    live2d: Live2dCharacterSchema.prefault({}),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CharacterConfigSchema } from './character.ts';
+import { FrontendConfigSchema } from './frontend.ts';
 import { LoggingConfigSchema } from './logging.ts';
 import { MemoryConfigSchema } from '../../memory/memory-config.ts';
 import { RelationshipsConfigSchema } from '../../relationships/relationships-config.ts';
@@ -28,6 +29,7 @@ export const ConfigSchema = z
     asr: AsrConfigSchema.prefault({}),
     memory: MemoryConfigSchema.prefault({}),
     relationships: RelationshipsConfigSchema.prefault({}),
+    frontend: FrontendConfigSchema.prefault({}),
   })
   .strict();
 

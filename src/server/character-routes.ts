@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema/index.ts';
+import { loadModelCatalog, resolveCharacterModel, USER_MODELS_PREFIX } from '../live2d/model-resolver.ts';
+
+export interface CharacterRouteDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  version: string;
+  /** frontend/dist (holds live2d-models/model_dict.json). */
+  frontendDir: string;
+  dataDir: string;
+}
+
+/**
+ * `GET /api/character`: who the page shows and with which Live2D model (the model_dict entry with the
+ * character's adjustments). `GET /api/frontend-config`: page settings (build version, log ingest).
+ * `DATA_DIR/live2d-models/` is served under `/user-models/` so users can drop their own models there.
+ */
+export async function registerCharacterRoutes(app: FastifyInstance, deps: CharacterRouteDeps): Promise<void> {
+  const userDir = path.join(deps.dataDir, 'live2d-models');
+  mkdirSync(userDir, { recursive: true });
+  await app.register(fastifyStatic, { root: userDir, prefix: USER_MODELS_PREFIX, decorateReply: false, wildcard: true, index: false });
+  const builtinDict = path.join(deps.frontendDir, 'live2d-models', 'model_dict.json');
+  const character = deps.config.character;
+
+  app.get('/api/character', async () => {
+    // Read on each request: users add models without restarting the daemon.
+    const catalog = loadModelCatalog(builtinDict, userDir);
+    for (const problem of catalog.problems) deps.log.warn({ event: 'live2d.model_dict_invalid', problem }, 'model_dict problem');
+    const { model, fallback } = resolveCharacterModel(catalog, character.live2d, deps.log);
+    return {
+      name: deps.config.active_character,
+      displayName: character.display_name,
+      language: character.language,
+      live2d: model ?? null,
+      live2dFallback: fallback,
+      models: catalog.models.map((m) => ({ name: m.name, source: m.source })),
+      problems: catalog.problems,
+    };
+  });
+
+  app.get('/api/frontend-config', async () => ({
+    version: deps.version,
+    logIngest: { enabled: deps.config.frontend.log_ingest.enabled, maxBatch: deps.config.frontend.log_ingest.max_batch },
+  }));
+}
