@@ -1,0 +1,129 @@
+// The admin panel (/admin): token sign-in, status, character, streamer input, recent turns, server logs,
+// and feature panels (memory, relationships, Twitch, OBS) that light up when those parts report status.
+import { AdminRequestError, adminJson, saveToken, savedToken } from './admin/admin-api.ts';
+import type { AdminStatus } from './admin/admin-types.ts';
+import { renderFeaturePanels } from './admin/feature-panels.ts';
+import { LogsPanel } from './admin/logs-panel.ts';
+import { renderStatusPanel } from './admin/status-panel.ts';
+import { TurnsPanel } from './admin/turns-panel.ts';
+import { fetchCharacter } from './avatar/model-entry.ts';
+import { BUILD_VERSION } from './shared/build-info.ts';
+import { installErrorHandlers } from './shared/error-handlers.ts';
+import { detectLanguage, setLanguage, t, translatePage, type Language, type MessageKey } from './shared/i18n.ts';
+import { createLogger } from './shared/logger.ts';
+import { SocketClient } from './shared/socket-client.ts';
+import { bindConnectionBadge } from './ui/connection-badge.ts';
+
+const log = createLogger('admin');
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+installErrorHandlers();
+setLanguage(detectLanguage());
+translatePage();
+$<HTMLSelectElement>('lang').value = detectLanguage();
+$('version').textContent = t('version', { v: BUILD_VERSION });
+log.info('admin.start', { version: BUILD_VERSION });
+
+let token = savedToken() ?? '';
+let pollTimer: number | undefined;
+let socket: SocketClient | undefined;
+let lastStatus: AdminStatus | undefined;
+const logs = new LogsPanel($('logs'), () => token);
+const turns = new TurnsPanel($('turns'));
+
+const failureText: Record<AdminRequestError['failure'], MessageKey> = {
+  unauthorized: 'admin.bad_token',
+  disabled: 'admin.disabled',
+  unreachable: 'admin.unreachable',
+  error: 'admin.unreachable',
+};
+
+function showLogin(error?: AdminRequestError): void {
+  $('dashboard').hidden = true;
+  $('login').hidden = false;
+  $('sign-out').hidden = true;
+  $('login-error').textContent = error ? t(failureText[error.failure]) : '';
+  document.body.dataset.view = 'login';
+  if (pollTimer !== undefined) window.clearInterval(pollTimer);
+  socket?.close();
+  socket = undefined;
+}
+
+async function refreshStatus(): Promise<void> {
+  const s = await adminJson<AdminStatus>('/admin/status', token);
+  lastStatus = s;
+  renderStatusPanel($('status'), s);
+  renderFeaturePanels($('features'), s, token);
+  $('char-name').textContent = `${s.character.displayName} (${s.character.name})`;
+}
+
+function connectSocket(): void {
+  socket = new SocketClient();
+  bindConnectionBadge($('conn'), socket);
+  socket.onMessage((m) => {
+    turns.handle(m);
+    // Needed on a non-loopback daemon to send input; the admin token doubles as the input token.
+    if (m.type === 'hello' && !m.canSendInput) socket?.send({ type: 'auth', token });
+    if (m.type === 'status' && lastStatus) void refreshStatus().catch(() => undefined);
+  });
+  socket.connect();
+}
+
+async function signIn(candidate: string): Promise<void> {
+  token = candidate;
+  try {
+    await refreshStatus();
+  } catch (err) {
+    if (err instanceof AdminRequestError) {
+      log.warn('admin.sign_in_failed', { failure: err.failure });
+      saveToken(undefined);
+      showLogin(err);
+      return;
+    }
+    throw err;
+  }
+  saveToken(token);
+  $('login').hidden = true;
+  $('dashboard').hidden = false;
+  $('sign-out').hidden = false;
+  document.body.dataset.view = 'dashboard';
+  pollTimer = window.setInterval(() => {
+    refreshStatus().catch((err: unknown) => {
+      if (err instanceof AdminRequestError && err.failure === 'unauthorized') showLogin(err);
+    });
+  }, 5000);
+  connectSocket();
+  void logs.refresh().catch(() => undefined);
+  void fetchCharacter()
+    .then((c) => {
+      $('char-model').textContent = c.live2d ? `${t('admin.model')}: ${c.live2d.name}` : '';
+    })
+    .catch(() => undefined);
+}
+
+$('login').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void signIn($<HTMLInputElement>('token').value.trim());
+});
+$('sign-out').addEventListener('click', () => {
+  saveToken(undefined);
+  token = '';
+  showLogin();
+});
+$('say').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const input = $<HTMLInputElement>('say-text');
+  const text = input.value.trim();
+  if (text) socket?.send({ type: 'text-input', text });
+  input.value = '';
+});
+$('lang').addEventListener('change', () => {
+  setLanguage($<HTMLSelectElement>('lang').value as Language);
+  translatePage();
+  if (lastStatus) {
+    renderStatusPanel($('status'), lastStatus);
+    renderFeaturePanels($('features'), lastStatus, token);
+  }
+});
+
+if (token) void signIn(token);
+else showLogin();

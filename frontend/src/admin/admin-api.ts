@@ -1,0 +1,51 @@
+// Admin HTTP client: bearer token kept in sessionStorage (gone when the tab closes).
+const KEY = 'vtuber.adminToken';
+
+export type AdminFailure = 'unauthorized' | 'disabled' | 'unreachable' | 'error';
+
+export class AdminRequestError extends Error {
+  constructor(
+    readonly failure: AdminFailure,
+    readonly status: number,
+  ) {
+    super(`admin request failed: ${failure}`);
+    this.name = 'AdminRequestError';
+  }
+}
+
+export function savedToken(): string | undefined {
+  try {
+    return sessionStorage.getItem(KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveToken(token: string | undefined): void {
+  try {
+    if (token) sessionStorage.setItem(KEY, token);
+    else sessionStorage.removeItem(KEY);
+  } catch {
+    // Storage off: the token lasts until reload.
+  }
+}
+
+export async function adminFetch(path: string, token: string): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new AdminRequestError('unreachable', 0);
+  }
+  if (res.ok) return res;
+  if (res.status === 401) throw new AdminRequestError('unauthorized', 401);
+  if (res.status === 404) {
+    const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
+    if (body.error?.code === 'ADMIN_DISABLED') throw new AdminRequestError('disabled', 404);
+  }
+  throw new AdminRequestError('error', res.status);
+}
+
+export async function adminJson<T>(path: string, token: string): Promise<T> {
+  return (await (await adminFetch(path, token)).json()) as T;
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { ServerMessage } from '../../src/server/ws/protocol.ts';
+import { ensureFrontendBuilt } from '../helpers/frontend-build.ts';
+import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
+import { chromiumMissing, launchChromium, PixelLab, saveScreenshot, watchErrors } from './browser.ts';
+
+const EMOTIONS = ['neutral', 'happy', 'joy', 'sad', 'angry', 'surprised', 'smug', 'shy', 'scared', 'disgusted', 'thinking', 'sleepy'];
+const skip = chromiumMissing();
+
+interface DebugHandle {
+  avatarReady: boolean;
+  connection: string;
+  emotion(): string | undefined;
+  mouth(): number;
+  modelBounds(): { x: number; y: number; width: number; height: number } | undefined;
+}
+const handle = (page: Page) => page.evaluate(() => (window as unknown as { vtuber: DebugHandle }).vtuber.mouth());
+
+/** A PCM16 tone chunk with a flat envelope, as the TTS stage would send it. */
+function toneChunk(turnId: string, seq: number, ms: number, level: number): ServerMessage {
+  const rate = 16000;
+  const n = Math.round((rate * ms) / 1000);
+  const buf = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * i) / rate) * 12000 * level), i * 2);
+  return { type: 'audio', turnId, seq, segment: 0, format: 'pcm16', sampleRate: rate, data: buf.toString('base64'), durationMs: ms, envelope: Array.from({ length: Math.ceil(ms / 20) }, () => level), envelopeMs: 20 };
+}
+
+describe('avatar page in Chromium', { skip }, () => {
+  let d: TestDaemon;
+  let browser: Browser;
+  let page: Page;
+  let lab: PixelLab;
+  let errors: string[];
+
+  before(async () => {
+    ensureFrontendBuilt();
+    d = await startTestDaemon({});
+    browser = await launchChromium();
+    lab = await PixelLab.open(browser);
+    page = await browser.newPage({ viewport: { width: 480, height: 480 } });
+    errors = watchErrors(page);
+    // still=1: no idle sway, blinking or breathing, so frames differ only by what the test changes.
+    await page.goto(`${d.url}/?still=1`);
+    await page.waitForFunction(() => (window as unknown as { vtuber?: DebugHandle }).vtuber?.avatarReady === true, null, { timeout: 60_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await d?.stop();
+  });
+
+  test('page loads, the default model renders and the websocket connects', async () => {
+    await page.waitForFunction(() => (window as unknown as { vtuber: DebugHandle }).vtuber.connection === 'open', null, { timeout: 10_000 });
+    assert.equal(await page.locator('#conn').getAttribute('data-state'), 'open');
+    assert.equal(d.daemon.hub.size, 1, 'the server sees one client');
+    assert.match((await page.locator('#version').textContent()) ?? '', /\d+\.\d+\.\d+/);
+    const canvas = await page.locator('#avatar').screenshot();
+    const content = await lab.contentFraction(canvas);
+    assert.ok(content > 0.15, `the canvas shows the model (${(content * 100).toFixed(1)} % non-background pixels)`);
+    assert.deepEqual(errors, []);
+  });
+
+  test('every emotion looks different around the face; an unknown emotion shows nothing and logs no error', async () => {
+    const b = await page.evaluate(() => (window as unknown as { vtuber: DebugHandle }).vtuber.modelBounds());
+    assert.ok(b, 'model bounds');
+    const clip = { x: Math.round(b.x + b.width * 0.3), y: Math.round(Math.max(0, b.y + b.height * 0.08)), width: Math.round(b.width * 0.4), height: Math.round(b.height * 0.32) };
+    const shot = async (name: string): Promise<Buffer> => {
+      d.daemon.hub.broadcast({ type: 'emotion', turnId: 't-emotions', name });
+      await page.waitForFunction((n) => (window as unknown as { vtuber: DebugHandle }).vtuber.emotion() === n, name, { timeout: 5000 });
+      await page.waitForTimeout(700); // ease in (~3 × 140 ms) and let physics settle
+      return page.screenshot({ clip });
+    };
+    const shots = new Map<string, Buffer>();
+    for (const e of EMOTIONS) {
+      shots.set(e, await shot(e));
+      if (['neutral', 'joy', 'sad', 'surprised'].includes(e)) saveScreenshot(`avatar-${e}.png`, await page.screenshot());
+    }
+    // The same emotion again renders (nearly) the same face: differences below are the emotions' doing.
+    const neutralAgain = await shot('neutral');
+    const noise = await lab.diffFraction(shots.get('neutral') as Buffer, neutralAgain);
+    const diffs: Array<[string, number]> = [];
+    for (let i = 0; i < EMOTIONS.length; i++) {
+      for (let j = i + 1; j < EMOTIONS.length; j++) {
+        const a = EMOTIONS[i] as string;
+        const c = EMOTIONS[j] as string;
+        diffs.push([`${a}/${c}`, await lab.diffFraction(shots.get(a) as Buffer, shots.get(c) as Buffer)]);
+      }
+    }
+    const min = Math.min(...diffs.map(([, v]) => v));
+    const weakest = diffs.filter(([, v]) => v === min)[0];
+    console.log(`emotion pixel differences: weakest ${weakest?.[0]} ${(min * 100).toFixed(2)} %, neutral repeat ${(noise * 100).toFixed(2)} %`);
+    assert.ok(min > 0.01, `every pair differs in ≥ 1 % of face pixels; weakest ${weakest?.[0]}: ${(min * 100).toFixed(2)} %`);
+    assert.ok(noise < min / 2, `repeat of neutral differs by ${(noise * 100).toFixed(2)} %, well under the weakest pair`);
+
+    const before = await page.screenshot({ clip });
+    d.daemon.hub.broadcast({ type: 'emotion', turnId: 't-emotions', name: 'flabbergasted-zzz' });
+    d.daemon.hub.broadcast({ type: 'motion', turnId: 't-emotions', name: 'moonwalk' });
+    await page.waitForTimeout(600);
+    assert.equal(await page.evaluate(() => (window as unknown as { vtuber: DebugHandle }).vtuber.emotion()), 'neutral', 'unknown emotion leaves the face as it was');
+    assert.ok((await lab.diffFraction(before, await page.screenshot({ clip }))) <= noise + 0.002, 'and does not change the picture');
+    assert.deepEqual(errors, [], 'no console errors');
+  });
+
+  test('a motion moves the head', async () => {
+    const still = await page.locator('#avatar').screenshot();
+    d.daemon.hub.broadcast({ type: 'motion', turnId: 't-motion', name: 'shake' });
+    await page.waitForTimeout(350);
+    const moving = await page.locator('#avatar').screenshot();
+    assert.ok((await lab.diffFraction(still, moving)) > 0.01, 'shake moves the head');
+  });
+
+  test('streamed audio moves the mouth while it plays, closes it after, and reports playback', async () => {
+    const playback: Array<{ turnId: string; ended: boolean; heardText?: string }> = [];
+    const off = d.daemon.bus.on('client.playback', (p) => playback.push(p));
+    try {
+      assert.ok((await handle(page)) < 0.01, 'mouth closed before audio');
+      d.daemon.hub.broadcast({ type: 'turn-start', turnId: 't-audio', source: 'text' });
+      d.daemon.hub.broadcast({ type: 'reply-text', turnId: 't-audio', text: 'Hello chat!', segment: 0 });
+      for (let i = 0; i < 3; i++) d.daemon.hub.broadcast(toneChunk('t-audio', i, 400, 0.8));
+      let max = 0;
+      const t0 = Date.now();
+      while (Date.now() - t0 < 1000) {
+        max = Math.max(max, await handle(page));
+        await page.waitForTimeout(40);
+      }
+      assert.ok(max > 0.4, `mouth opened while audio played (max ${max.toFixed(2)})`);
+      assert.equal(await page.locator('#subtitle').textContent(), 'Hello chat!');
+      d.daemon.hub.broadcast({ type: 'turn-end', turnId: 't-audio', state: 'done', timings: {} });
+      await page.waitForTimeout(900);
+      assert.ok((await handle(page)) < 0.02, 'mouth closed after the audio');
+      const deadline = Date.now() + 3000;
+      while (!playback.some((p) => p.turnId === 't-audio' && p.ended) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const ended = playback.find((p) => p.turnId === 't-audio' && p.ended);
+      assert.ok(ended, 'playback ended reported');
+      assert.equal(ended.heardText, 'Hello chat!');
+      assert.ok(playback.filter((p) => p.turnId === 't-audio' && !p.ended).length >= 3, 'progress per chunk');
+    } finally {
+      off();
+    }
+  });
+
+  test('audio-stop silences at once and drops the queue', async () => {
+    const playback: Array<{ turnId: string; ended: boolean }> = [];
+    const off = d.daemon.bus.on('client.playback', (p) => playback.push(p));
+    try {
+      for (let i = 0; i < 10; i++) d.daemon.hub.broadcast(toneChunk('t-stop', i, 500, 0.9));
+      await page.waitForFunction(() => (window as unknown as { vtuber: DebugHandle }).vtuber.mouth() > 0.3, null, { timeout: 3000 });
+      d.daemon.hub.broadcast({ type: 'audio-stop', turnId: 't-stop', reason: 'interrupted' });
+      await page.waitForTimeout(300);
+      assert.ok((await handle(page)) < 0.05, 'mouth closed right after audio-stop');
+      await page.waitForTimeout(700);
+      assert.ok((await handle(page)) < 0.02, 'no queued chunk plays later');
+      assert.ok(playback.some((p) => p.turnId === 't-stop' && p.ended), 'ended reported');
+    } finally {
+      off();
+    }
+  });
+
+  test('overlay mode: transparent background, no controls', async () => {
+    const overlay = await browser.newPage({ viewport: { width: 480, height: 480 } });
+    const overlayErrors = watchErrors(overlay);
+    try {
+      await overlay.goto(`${d.url}/overlay?still=1`);
+      await overlay.waitForFunction(() => (window as unknown as { vtuber?: DebugHandle }).vtuber?.avatarReady === true, null, { timeout: 60_000 });
+      d.daemon.hub.broadcast({ type: 'turn-start', turnId: 't-overlay', source: 'text' });
+      d.daemon.hub.broadcast({ type: 'reply-text', turnId: 't-overlay', text: 'Welcome to the stream!', segment: 0 });
+      d.daemon.hub.broadcast({ type: 'emotion', turnId: 't-overlay', name: 'happy' });
+      await overlay.waitForTimeout(800);
+      assert.equal(await overlay.locator('.bottombar').isVisible(), false, 'controls hidden');
+      assert.equal(await overlay.locator('#subtitle').isVisible(), true, 'subtitles shown');
+      const png = await overlay.screenshot({ omitBackground: true });
+      saveScreenshot('overlay.png', png);
+      const corners = await lab.alphaAt(png, [[0.01, 0.01], [0.99, 0.01], [0.01, 0.6], [0.99, 0.6]]);
+      assert.deepEqual(corners, [0, 0, 0, 0], 'background pixels are fully transparent');
+      const [center] = await lab.alphaAt(png, [[0.5, 0.35]]);
+      assert.equal(center, 255, 'the character is opaque');
+      assert.deepEqual(overlayErrors, []);
+    } finally {
+      await overlay.close();
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT_DIR } from '../../src/config/env.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.join(ROOT_DIR, 'docs', 'screenshots');
+
+const BASE_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
+
+/** Why browser tests must skip here, or undefined when Chromium is installed. */
+export function chromiumMissing(): string | undefined {
+  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`;
+}
+
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...extraArgs] });
+}
+
+/** Collects console errors and page errors of a page. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  return errors;
+}
+
+export function saveScreenshot(name: string, png: Buffer): void {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  writeFileSync(path.join(SCREENSHOT_DIR, name), png);
+}
+
+/**
+ * Pixel maths on PNG screenshots, done in a helper page (the browser decodes PNG, no extra package).
+ * `diffFraction`: share of pixels whose largest channel difference exceeds `threshold`.
+ */
+export class PixelLab {
+  private constructor(private readonly page: Page) {}
+
+  static async open(browser: Browser): Promise<PixelLab> {
+    const page = await browser.newPage();
+    await page.setContent('<html><body></body></html>');
+    await page.evaluate(() => {
+      const w = window as unknown as { decode: (b64: string) => Promise<ImageData> };
+      w.decode = async (b64: string) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }), { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+        const c = new OffscreenCanvas(bmp.width, bmp.height);
+        const ctx = c.getContext('2d') as OffscreenCanvasRenderingContext2D;
+        ctx.drawImage(bmp, 0, 0);
+        return ctx.getImageData(0, 0, bmp.width, bmp.height);
+      };
+    });
+    return new PixelLab(page);
+  }
+
+  diffFraction(a: Buffer, b: Buffer, threshold = 24): Promise<number> {
+    return this.page.evaluate(
+      async ([a64, b64, th]) => {
+        const w = window as unknown as { decode: (b64: string) => Promise<ImageData>; cache?: Map<string, Promise<ImageData>> };
+        w.cache ??= new Map();
+        const cache = w.cache;
+        const get = (b64: string): Promise<ImageData> => {
+          let p = cache.get(b64);
+          if (!p) {
+            p = w.decode(b64);
+            cache.set(b64, p);
+          }
+          return p;
+        };
+        const [x, y] = await Promise.all([get(a64), get(b64)]);
+        if (x.width !== y.width || x.height !== y.height) return 1;
+        let n = 0;
+        for (let i = 0; i < x.data.length; i += 4) {
+          let d = 0;
+          for (let k = 0; k < 4; k++) d = Math.max(d, Math.abs((x.data[i + k] ?? 0) - (y.data[i + k] ?? 0)));
+          if (d > th) n++;
+        }
+        return n / (x.width * x.height);
+      },
+      [a.toString('base64'), b.toString('base64'), threshold] as const,
+    );
+  }
+
+  /** Alpha at points given as fractions of the image size. */
+  alphaAt(png: Buffer, points: Array<[number, number]>): Promise<number[]> {
+    return this.page.evaluate(
+      async ([b64, pts]) => {
+        const w = window as unknown as { decode: (b64: string) => Promise<ImageData> };
+        const img = await w.decode(b64);
+        return pts.map(([fx, fy]) => {
+          const x = Math.min(img.width - 1, Math.floor(fx * img.width));
+          const y = Math.min(img.height - 1, Math.floor(fy * img.height));
+          return img.data[(y * img.width + x) * 4 + 3] ?? -1;
+        });
+      },
+      [png.toString('base64'), points] as const,
+    );
+  }
+
+  /** Share of pixels that differ from the top-left pixel (a blank canvas is ~0). */
+  contentFraction(png: Buffer): Promise<number> {
+    return this.page.evaluate(async (b64) => {
+      const w = window as unknown as { decode: (b64: string) => Promise<ImageData> };
+      const img = await w.decode(b64);
+      const d = img.data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (Math.abs((d[i] ?? 0) - (d[0] ?? 0)) + Math.abs((d[i + 1] ?? 0) - (d[1] ?? 0)) + Math.abs((d[i + 2] ?? 0) - (d[2] ?? 0)) + Math.abs((d[i + 3] ?? 0) - (d[3] ?? 0)) > 30) n++;
+      }
+      return n / (img.width * img.height);
+    }, png.toString('base64'));
+  }
+
+  close(): Promise<void> {
+    return this.page.close();
+  }
+}
