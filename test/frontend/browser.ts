@@ -62,15 +62,18 @@ export class PixelLab {
         const w = window as unknown as { decode: (b64: string) => Promise<ImageData>; cache?: Map<string, Promise<ImageData>> };
         w.cache ??= new Map();
         const cache = w.cache;
-        const get = (b64: string): Promise<ImageData> => {
-          let p = cache.get(b64);
-          if (!p) {
-            p = w.decode(b64);
-            cache.set(b64, p);
-          }
-          return p;
-        };
-        const [x, y] = await Promise.all([get(a64), get(b64)]);
+        // NOTE: no named inner functions here: tsx would wrap them in a `__name` helper the page lacks.
+        const [x, y] = await Promise.all(
+          [a64, b64].map((k) => {
+            let p = cache.get(k);
+            if (!p) {
+              p = w.decode(k);
+              cache.set(k, p);
+            }
+            return p;
+          }),
+        );
+        if (!x || !y) return 1;
         if (x.width !== y.width || x.height !== y.height) return 1;
         let n = 0;
         for (let i = 0; i < x.data.length; i += 4) {
