@@ -51,8 +51,8 @@ export class LlamaCppProvider implements LlmProvider {
   /** Our messages that the sequence holds, including the last reply, and node-llama-cpp's window for them. */
   private last: { messages: ChatMessage[]; contextWindow: ChatHistoryItem[] } | undefined;
   private disposed = false;
-  /** Figures for benchmarks and status. */
-  readonly stats = { loadMs: 0, requests: 0, continuations: 0 };
+  /** Figures for benchmarks and status: prompt tokens actually evaluated by the last request vs. held in the sequence. */
+  readonly stats = { loadMs: 0, requests: 0, continuations: 0, lastEvaluatedInputTokens: 0, lastSequenceTokens: 0 };
 
   constructor(private readonly opts: LlamaCppOptions) {
     this.id = opts.id;
@@ -113,6 +113,8 @@ export class LlamaCppProvider implements LlmProvider {
     this.stats.requests++;
     if (continuation) this.stats.continuations++;
 
+    const sequence = loaded.chat.sequence;
+    const meterBefore = { input: sequence.tokenMeter.usedInputTokens, output: sequence.tokenMeter.usedOutputTokens };
     const pending: LlmChunk[] = [];
     let wake: (() => void) | undefined;
     const push = (chunk: LlmChunk): void => {
@@ -177,8 +179,11 @@ export class LlamaCppProvider implements LlmProvider {
       for (const call of calls) yield { type: 'tool_call', call };
       // The sequence now holds the request plus this reply; remember both for the next turn.
       this.last = calls.length > 0 ? undefined : { messages: [...request.messages, { role: 'assistant', content: res.response }], contextWindow: res.lastEvaluation.contextWindow };
+      const usage = { promptTokens: sequence.tokenMeter.usedInputTokens - meterBefore.input, completionTokens: sequence.tokenMeter.usedOutputTokens - meterBefore.output };
+      this.stats.lastEvaluatedInputTokens = usage.promptTokens;
+      this.stats.lastSequenceTokens = sequence.contextTokens.length;
       const stop = res.metadata.stopReason;
-      yield { type: 'done', finishReason: stop === 'maxTokens' ? 'length' : stop === 'functionCalls' ? 'tool_calls' : 'stop' };
+      yield { type: 'done', usage, finishReason: stop === 'maxTokens' ? 'length' : stop === 'functionCalls' ? 'tool_calls' : 'stop' };
     } finally {
       signal.removeEventListener('abort', onAbort);
       // An aborted reply leaves a partial answer in the sequence that the next history will not match.
