@@ -20,7 +20,7 @@ interface Batch {
   startedAt: number;
   count: number;
   users: Set<string>;
-  sample: Array<{ user: string; displayName: string; text: string }>;
+  sample: Array<{ user: InputUser; text: string }>;
   seenForSample: number;
   words: Map<string, number>;
   timer: NodeJS.Timeout | undefined;
@@ -79,7 +79,7 @@ export class ChatFlow {
   /** Drops a banned viewer's lines from the batch being collected. */
   forgetUser(userId: string): void {
     if (!this.batch) return;
-    this.batch.sample = this.batch.sample.filter((e) => e.user !== userId);
+    this.batch.sample = this.batch.sample.filter((e) => e.user.id !== userId);
   }
 
   dispose(): void {
@@ -127,7 +127,7 @@ export class ChatFlow {
     this.counters.batched++;
     if (batch.users.size < 5_000) batch.users.add(item.user.id);
     // Reservoir sampling: every line has the same chance to be in the sample.
-    const entry = { user: item.user.id, displayName: item.user.displayName, text: item.text };
+    const entry = { user: item.user, text: item.text };
     const size = this.cfg.batch_sample_size;
     batch.seenForSample++;
     if (batch.sample.length < size) batch.sample.push(entry);
@@ -165,7 +165,7 @@ export class ChatFlow {
       kind: 'chat_batch',
       text,
       user: TWITCH_CHAT_USER,
-      meta: { source: 'twitch', count: batch.count, viewers: batch.users.size, topic, topicCount: topic ? best : 0, durationMs: seconds * 1000, sample: batch.sample },
+      meta: { source: 'twitch', count: batch.count, viewers: batch.users.size, topic, topicCount: topic ? best : 0, durationMs: seconds * 1000, messages: batch.sample, sample: batch.sample },
     });
     this.log.debug({ event: 'twitch.chat_batch', count: batch.count, viewers: batch.users.size }, 'chat batch queued');
   }

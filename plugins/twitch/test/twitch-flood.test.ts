@@ -56,7 +56,9 @@ test('a burst of 1,000 chat lines in one second keeps the queue bounded and the 
 
     const batch = h.inputs.find((i) => i.kind === 'chat_batch');
     assert.match(batch?.text ?? '', /going wild about "poggers"/);
-    assert.ok(Array.isArray(batch?.meta?.sample) && (batch.meta.sample as unknown[]).length === 8);
+    const messages = batch?.meta?.messages as Array<{ user: { id: string; platform: string }; text: string }>;
+    assert.equal(messages.length, 8, 'a sample of 8 messages');
+    assert.ok(messages.every((m) => m.user.id.startsWith('twitch:') && m.user.platform === 'twitch' && m.text.length > 0));
     assert.equal(batch?.user.platform, 'twitch');
 
     const first = await input.next();
