@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { downloadResumable } from './download.ts';
+import type { ModelEntry } from './model-registry.ts';
+import { progressBar } from './progress-bar.ts';
+
+const run = promisify(execFile);
+export const MANIFEST = '.vtuber-model.json';
+
+export class PullError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'unverified' | 'checksum' | 'unpack' | 'incomplete',
+  ) {
+    super(message);
+    this.name = 'PullError';
+  }
+}
+
+export interface PullOptions {
+  modelsDir: string;
+  /** Accept files whose registry sha256 is null (the computed sha256 is printed). */
+  trustUnverified?: boolean;
+  /** Re-download even when installed. */
+  force?: boolean;
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+  signal?: AbortSignal;
+  idleTimeoutMs?: number;
+}
+
+interface Manifest {
+  name: string;
+  installed_at: string;
+  sources: Array<{ url: string; sha256: string; verified: boolean }>;
+  files: Record<string, string>;
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...listFiles(full, base));
+    else if (name !== MANIFEST) out.push(path.relative(base, full));
+  }
+  return out.sort();
+}
+
+export function isInstalled(entry: ModelEntry, modelsDir: string): boolean {
+  const dir = path.join(modelsDir, entry.name);
+  return existsSync(path.join(dir, MANIFEST)) && entry.expect.every((f) => existsSync(path.join(dir, f)));
+}
+
+/** Downloads (resuming), verifies and unpacks one model into `<modelsDir>/<name>/`. */
+export async function pullModel(entry: ModelEntry, opts: PullOptions): Promise<{ dir: string; files: string[] }> {
+  const dir = path.join(opts.modelsDir, entry.name);
+  if (!opts.force && isInstalled(entry, opts.modelsDir)) {
+    opts.out.write(`${entry.name} is already installed in ${dir}\n`);
+    return { dir, files: listFiles(dir) };
+  }
+  const sources = entry.archive ? [{ ...entry.archive, path: undefined }] : (entry.files ?? []);
+  const unverified = sources.filter((s) => s.sha256 === null);
+  if (unverified.length > 0 && !opts.trustUnverified) {
+    throw new PullError(
+      `${entry.name}: the registry has no verified sha256 for ${unverified.map((s) => s.url).join(', ')}. ` +
+        'Re-run with --trust-unverified to accept what the server sends (its sha256 is printed so you can compare it with the publisher).',
+      'unverified',
+    );
+  }
+  const downloads = path.join(opts.modelsDir, '.downloads');
+  mkdirSync(downloads, { recursive: true });
+  const staging = path.join(opts.modelsDir, `.staging-${entry.name}`);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const manifestSources: Manifest['sources'] = [];
+  try {
+    for (const [i, src] of sources.entries()) {
+      const fileLabel = src.path ?? path.basename(new URL(src.url).pathname);
+      const part = path.join(downloads, `${entry.name}--${fileLabel.replace(/[/\\]/g, '_')}.part`);
+      const bar = progressBar(`${entry.name}${sources.length > 1 ? ` (${i + 1}/${sources.length})` : ''}`, opts.out);
+      const got = await downloadResumable(src.url, part, {
+        onProgress: (p) => bar.update(p),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+      });
+      bar.done();
+      if (src.sha256 !== null && got.sha256 !== src.sha256) {
+        rmSync(part, { force: true });
+        throw new PullError(`${entry.name}: checksum mismatch for ${src.url}: expected sha256 ${src.sha256}, got ${got.sha256}. The download was deleted.`, 'checksum');
+      }
+      if (src.sha256 === null) opts.out.write(`${entry.name}: unverified download, sha256 ${got.sha256} (compare it with the publisher's)\n`);
+      manifestSources.push({ url: src.url, sha256: got.sha256, verified: src.sha256 !== null });
+      if (src.path === undefined) {
+        await unpackTarBz2(part, staging);
+        rmSync(part, { force: true });
+      } else {
+        const target = path.join(staging, src.path);
+        mkdirSync(path.dirname(target), { recursive: true });
+        renameSync(part, target);
+      }
+    }
+    const root = archiveRoot(staging, entry.name);
+    const missing = entry.expect.filter((f) => !existsSync(path.join(root, f)));
+    if (missing.length > 0) throw new PullError(`${entry.name}: the download does not contain ${missing.join(', ')}`, 'incomplete');
+    const files = listFiles(root);
+    const manifest: Manifest = { name: entry.name, installed_at: new Date().toISOString(), sources: manifestSources, files: {} };
+    for (const f of files) manifest.files[f] = await sha256File(path.join(root, f));
+    writeFileSync(path.join(root, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(root, dir);
+    opts.out.write(`${entry.name}: installed ${files.length} files in ${dir}\n`);
+    return { dir, files };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+async function unpackTarBz2(archive: string, into: string): Promise<void> {
+  try {
+    // GNU tar strips leading "/" and "../" from member names, so nothing lands outside `into`.
+    await run('tar', ['-xjf', archive, '-C', into, '--no-same-owner'], { maxBuffer: 16 * 1024 * 1024 });
+  } catch (err) {
+    rmSync(archive, { force: true });
+    throw new PullError(`cannot unpack ${path.basename(archive)} (the download was deleted, run the command again): ${(err as Error).message.split('\n')[0]}`, 'unpack');
+  }
+}
+
+/** sherpa-onnx archives hold one top folder named like the model; otherwise the files are the model. */
+function archiveRoot(staging: string, name: string): string {
+  const entries = readdirSync(staging);
+  if (entries.length === 1 && statSync(path.join(staging, entries[0] as string)).isDirectory()) return path.join(staging, entries[0] as string);
+  if (entries.includes(name) && statSync(path.join(staging, name)).isDirectory()) return path.join(staging, name);
+  return staging;
+}
+
+export interface VerifyReport {
+  name: string;
+  ok: boolean;
+  problems: string[];
+}
+
+/** Re-hashes an installed model against its install manifest (and the registry for single files). */
+export async function verifyModel(entry: ModelEntry, modelsDir: string): Promise<VerifyReport> {
+  const dir = path.join(modelsDir, entry.name);
+  const problems: string[] = [];
+  if (!existsSync(dir)) return { name: entry.name, ok: false, problems: [`not installed (run: npm run models -- pull ${entry.name})`] };
+  const manifestPath = path.join(dir, MANIFEST);
+  if (!existsSync(manifestPath)) return { name: entry.name, ok: false, problems: [`no ${MANIFEST}: not installed by this command; run: npm run models -- pull ${entry.name} --force`] };
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+  for (const f of entry.expect) if (!existsSync(path.join(dir, f))) problems.push(`missing ${f}`);
+  for (const [f, sha] of Object.entries(manifest.files)) {
+    const full = path.join(dir, f);
+    if (!existsSync(full)) problems.push(`missing ${f}`);
+    else if ((await sha256File(full)) !== sha) problems.push(`${f} changed since install (sha256 differs)`);
+  }
+  for (const src of entry.files ?? []) {
+    const full = path.join(dir, src.path);
+    if (src.sha256 && existsSync(full) && (await sha256File(full)) !== src.sha256) problems.push(`${src.path} does not match the registry sha256`);
+  }
+  if (manifest.sources.some((s) => !s.verified)) problems.push('installed with --trust-unverified (no registry checksum)');
+  const hard = problems.filter((p) => !p.startsWith('installed with'));
+  return { name: entry.name, ok: hard.length === 0, problems };
+}
