@@ -54,6 +54,14 @@ test('a viewer’s fact reaches their own later prompt context and no other view
   assert.ok(alice.some((m) => m.includes('Biscuit')), `Alice's context: ${JSON.stringify(alice)}`);
   const bob = await promptContext('twitch:2002', 'Bob', 'do you remember what my cat is called?');
   assert.ok(!bob.some((m) => m.includes('Biscuit')), `Bob's context: ${JSON.stringify(bob)}`);
+  const status = await api('GET', '/admin/status');
+  const info = ((status.json.stages as Record<string, { info: Record<string, unknown> }>).memory?.info ?? {}) as { collections?: { long: number }; upsert_ms?: { count: number }; query_ms?: { p50_ms: number } };
+  await until(async () => {
+    const s = await api('GET', '/admin/status');
+    const i = (s.json.stages as Record<string, { info: { collections?: { long: number } | null } }>).memory?.info;
+    return (i?.collections?.long ?? 0) >= 1;
+  }, 10_000, 'collection sizes in /admin/status');
+  assert.ok(info.upsert_ms && info.query_ms, `upsert/query timings in /admin/status: ${JSON.stringify(info)}`);
   const stored = await api('GET', '/admin/memory/search?q=lol&user=twitch:1001');
   const texts = (stored.json.items as Array<{ text: string }>).map((i) => i.text);
   assert.ok(!texts.some((t) => t === 'Alice: lol'), 'trivial chatter is not stored');

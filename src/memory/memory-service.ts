@@ -169,7 +169,8 @@ export class MemoryService {
 
   /** Memories for the prompt of `input`'s speaker: theirs and general ones, never another viewer's. */
   async recall(input: InputItem): Promise<RankedItem[]> {
-    const where: Where = { $or: [{ user_id: input.user.id }, { user_id: '' }] };
+    // One $in lookup is cheaper in Chroma than an $or of two equalities.
+    const where: Where = { user_id: { $in: [input.user.id, ''] } };
     return this.rank(input.text, this.cfg.recall.top_k, where, ['long', 'session'], this.cfg.recall.min_similarity);
   }
 

@@ -1,0 +1,168 @@
+// Memory recall latency at 10k and 100k items (real embedded Chroma, built-in embedder), with
+// embedding time shown separately, plus seed and bulk import throughput.
+// Usage: npm run bench -- memory [--max-items 100000] [--queries 200] [--max-minutes 12]
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { ROOT_DIR } from '../src/config/env.ts';
+import { MemoryConfigSchema } from '../src/memory/memory-config.ts';
+import { ChromaStore } from '../src/memory/chroma-store.ts';
+import { ChromaSupervisor } from '../src/memory/chroma-supervisor.ts';
+import { HashedEmbedder } from '../src/memory/embedders/hashed-embedder.ts';
+import { MemoryDb } from '../src/memory/memory-db.ts';
+import { parseDocument, validateImport } from '../src/memory/memory-import.ts';
+import type { MemoryItem } from '../src/memory/memory-item.ts';
+import { MemoryService } from '../src/memory/memory-service.ts';
+import type { InputItem } from '../src/core/input.ts';
+import { percentile, writeResult, type BenchRow } from './lib/report.ts';
+
+const WORDS = 'cat dog tea coffee game stream music art painting guitar piano city rain snow summer winter birthday school exam job office train bike garden cake pizza ramen sushi movie book anime dragon castle forest ocean mountain river star moon sun cloud friend sister brother mother father puppy kitten hamster parrot coding drawing running swimming hiking camping travel japan france brazil canada'.split(' ');
+const TEMPLATES = ['my {a} is called {N}', 'I love {a} and {b}', 'I just got back from {a} with my {b}', 'my favourite {a} is {b}', 'I am learning {a} this {b}', 'we watched a {a} about {b} yesterday'];
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function makeItems(from: number, count: number, rand: () => number): MemoryItem[] {
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)] as T;
+  const now = Date.now();
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    const user = `twitch:${Math.floor(rand() * 2000)}`;
+    const text = `viewer${user.slice(7)}: ${pick(TEMPLATES).replace('{a}', pick(WORDS)).replace('{b}', pick(WORDS)).replace('{N}', `Name${i % 997}`)}`;
+    return {
+      id: `bench-${i}`,
+      text,
+      metadata: { kind: 'user', scope: 'long', importance: Math.round(rand() * 100) / 100, tags: [], emotion: '', user_id: user, user_name: `viewer${user.slice(7)}`, source: 'bench', created_at: now - Math.floor(rand() * 90 * 86_400_000), updated_at: now, expires_at: 0 },
+    } satisfies MemoryItem;
+  });
+}
+
+function input(userId: string, text: string): InputItem {
+  return { id: 'q', kind: 'chat', text, user: { id: userId, displayName: 'x', platform: 'twitch' }, receivedAt: 0 };
+}
+
+async function measureRecall(memory: MemoryService, store: ChromaStore, embedder: HashedEmbedder, queries: number, rand: () => number): Promise<{ total: number[]; embed: number[]; query: number[] }> {
+  const total: number[] = [];
+  const embed: number[] = [];
+  const query: number[] = [];
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)] as T;
+  for (let i = 0; i < queries + 10; i++) {
+    const text = `what was my ${pick(WORDS)} called again? I told you about ${pick(WORDS)}`;
+    const user = `twitch:${Math.floor(rand() * 2000)}`;
+    const e0 = performance.now();
+    const v = await embedder.embed([text]);
+    const e1 = performance.now();
+    await store.query('long', v[0] as number[], 20, { user_id: { $in: [user, ''] } });
+    const q1 = performance.now();
+    await memory.recall(input(user, text));
+    const r1 = performance.now();
+    if (i >= 10) {
+      embed.push(e1 - e0);
+      query.push(q1 - e1);
+      total.push(r1 - q1);
+    }
+  }
+  return { total, embed, query };
+}
+
+export async function main(args: string[]): Promise<void> {
+  const arg = (name: string, def: number): number => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? Number(args[i + 1]) : def;
+  };
+  const maxItems = arg('max-items', 100_000);
+  const queries = arg('queries', 200);
+  const deadline = Date.now() + arg('max-minutes', 12) * 60_000;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memory-bench-'));
+  const log = pino({ level: 'warn' });
+  const cfg = MemoryConfigSchema.parse({});
+  const supervisor = new ChromaSupervisor({ mode: 'embedded', url: '', port: 0, dataPath: path.join(dir, 'chroma'), rootDir: ROOT_DIR, healthIntervalMs: 2000, startupTimeoutMs: 30_000, backoff: { initialMs: 500, maxMs: 5000 }, log });
+  const embedder = new HashedEmbedder(cfg.embedder.dimensions);
+  const db = new MemoryDb(dir);
+  const store = new ChromaStore('bench', embedder, log);
+  const memory = new MemoryService(cfg, db, store, embedder, () => supervisor.isHealthy, log);
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const goals: Array<{ metric: string; goal: string; value: number | string; met: boolean }> = [];
+  const rand = rng(42);
+  try {
+    const t0 = performance.now();
+    if (!(await supervisor.start())) throw new Error(`chroma did not start: ${supervisor.lastErrors().join(' | ')}`);
+    await store.open(supervisor.url, 'refuse');
+    notes.push(`Chroma embedded server started in ${Math.round(performance.now() - t0)} ms.`);
+
+    // Seed: the shipped character file through the real import path (validate → outbox → Chroma).
+    const seedText = readFileSync(path.join(ROOT_DIR, 'characters', 'neiri.memory.yaml'), 'utf8');
+    const s0 = performance.now();
+    const seedItems = validateImport(parseDocument(seedText, 'application/yaml'), { maxItems: 10_000, maxTextChars: 4000 }, Date.now(), 3_600_000);
+    memory.write(seedItems);
+    await memory.settle(30_000);
+    const seedMs = performance.now() - s0;
+    const seedRecall = await measureRecall(memory, store, embedder, queries, rand);
+    const seedP50 = percentile(seedRecall.total, 50);
+    rows.push({ items: seedItems.length, phase: 'seed', import_ms: Math.round(seedMs * 10) / 10, import_items_per_s: Math.round(seedItems.length / (seedMs / 1000)), recall_p50_ms: seedP50, recall_p95_ms: percentile(seedRecall.total, 95), embed_p50_ms: percentile(seedRecall.embed, 50), chroma_query_p50_ms: percentile(seedRecall.query, 50) });
+    goals.push({ metric: 'seed import (validate + outbox + Chroma)', goal: '< 50 ms', value: Math.round(seedMs * 10) / 10, met: seedMs < 50 });
+    goals.push({ metric: 'recall p50 on the seed store', goal: '< 50 ms', value: seedP50, met: seedP50 < 50 });
+
+    // Admin import path at 10k (validate + outbox transaction + flush), then bulk upserts to 100k.
+    let count = seedItems.length;
+    for (const target of [10_000, 100_000]) {
+      if (target > maxItems) break;
+      const add = target - count;
+      if (Date.now() > deadline) {
+        notes.push(`stopped before ${target} items: time bound reached`);
+        break;
+      }
+      const i0 = performance.now();
+      let embedMs = 0;
+      if (target === 10_000) {
+        const docs = makeItems(count, add, rand).map((it) => ({ id: it.id, text: it.text, metadata: { ...it.metadata, created_at: it.metadata.created_at } }));
+        const items = validateImport({ items: docs }, { maxItems: 10_000, maxTextChars: 4000 }, Date.now(), 3_600_000);
+        const ee = performance.now();
+        await embedder.embed(items.map((i) => i.text));
+        embedMs = performance.now() - ee;
+        memory.write(items);
+        await memory.settle(600_000);
+      } else {
+        for (let done = 0; done < add && Date.now() < deadline; done += 5000) {
+          const batch = makeItems(count + done, Math.min(5000, add - done), rand);
+          const ee = performance.now();
+          await embedder.embed(batch.map((i) => i.text));
+          embedMs += performance.now() - ee;
+          await store.upsert(batch);
+        }
+      }
+      const importMs = performance.now() - i0;
+      count = await store.count('long');
+      const r = await measureRecall(memory, store, embedder, queries, rand);
+      const p50 = percentile(r.total, 50);
+      rows.push({
+        items: count,
+        phase: target === 10_000 ? 'admin import (outbox)' : 'bulk upsert',
+        import_ms: Math.round(importMs),
+        import_items_per_s: Math.round((count - (target === 10_000 ? seedItems.length : 10_000)) / (importMs / 1000)),
+        embed_share_of_import: Math.round((embedMs / importMs) * 1000) / 1000,
+        recall_p50_ms: p50,
+        recall_p95_ms: percentile(r.total, 95),
+        embed_p50_ms: percentile(r.embed, 50),
+        chroma_query_p50_ms: percentile(r.query, 50),
+      });
+      goals.push({ metric: `recall p50 at ${target / 1000}k`, goal: target === 10_000 ? '≤ 5 ms' : '≤ 10 ms', value: p50, met: p50 <= (target === 10_000 ? 5 : 10) });
+    }
+    notes.push('recall = embed the query (built-in hashed embedder, 384-d) + speaker-filtered top-20 on both collections + re-rank; embed_p50_ms and chroma_query_p50_ms are measured separately on the same queries.');
+    notes.push(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} cores (shared machine; Chroma times scale with load).`);
+    notes.push(`${queries} queries per size after 10 warm-up queries; 2,000 distinct viewers, so each query filters to ~1/2000 of the items plus general ones.`);
+    writeResult({ name: 'memory', description: 'Memory recall latency and import throughput against a real embedded Chroma server, built-in offline embedder.', rows, goals, notes });
+  } finally {
+    memory.close();
+    await supervisor.stop();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

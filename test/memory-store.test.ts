@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import pino from 'pino';
+import { ROOT_DIR } from '../src/config/env.ts';
+import { isEngineError } from '../src/core/errors.ts';
+import { ChromaStore } from '../src/memory/chroma-store.ts';
+import { ChromaSupervisor } from '../src/memory/chroma-supervisor.ts';
+import { Consolidator } from '../src/memory/consolidator.ts';
+import { HashedEmbedder } from '../src/memory/embedders/hashed-embedder.ts';
+import { MemoryConfigSchema } from '../src/memory/memory-config.ts';
+import { MemoryDb } from '../src/memory/memory-db.ts';
+import type { MemoryItem } from '../src/memory/memory-item.ts';
+import { MemoryService } from '../src/memory/memory-service.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-memstore-'));
+const log = pino({ level: 'silent' });
+let chroma: ChromaSupervisor;
+
+before(async () => {
+  chroma = new ChromaSupervisor({ mode: 'embedded', url: '', port: 0, dataPath: path.join(dir, 'chroma'), rootDir: ROOT_DIR, healthIntervalMs: 1000, startupTimeoutMs: 30_000, backoff: { initialMs: 200, maxMs: 1000 }, log });
+  assert.ok(await chroma.start(), `chroma started: ${chroma.lastErrors().join(' | ')}`);
+});
+after(async () => {
+  const pid = chroma.pid;
+  await chroma.stop();
+  if (pid) assert.throws(() => process.kill(pid, 0), 'the chroma child is reaped on stop');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const item = (id: string, text: string, extra: Partial<MemoryItem['metadata']> = {}): MemoryItem => ({
+  id,
+  text,
+  metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: 'twitch:1', user_name: 'Alice', source: 'test', created_at: Date.now(), updated_at: Date.now(), expires_at: 0, ...extra },
+});
+
+test('switching embedders refuses with a clear message, or re-embeds without mixing vectors', async () => {
+  const a = new ChromaStore('switch', new HashedEmbedder(384), log);
+  await a.open(chroma.url, 'refuse');
+  await a.upsert([item('s1', 'my cat is called Biscuit'), item('s2', 'I live in Lyon and work nights')]);
+  const other = new HashedEmbedder(256);
+  const b = new ChromaStore('switch', other, log);
+  await assert.rejects(b.open(chroma.url, 'refuse'), (err) => isEngineError(err) && err.code === 'CONFIG_INVALID' && /hashed-ngram-v1:384/.test(err.message) && /hashed-ngram-v1:256/.test(err.message) && /on_change: reembed/.test(err.message));
+  await b.open(chroma.url, 'reembed');
+  assert.equal(await b.count('long'), 2);
+  const [v] = await other.embed(['what is my cat called']);
+  const hits = await b.query('long', v as number[], 2);
+  assert.equal(hits[0]?.id, 's1');
+  assert.equal(hits[0]?.metadata.user_name, 'Alice', 'metadata survives re-embedding');
+  const again = new ChromaStore('switch', other, log);
+  await again.open(chroma.url, 'refuse');
+  assert.equal(await again.count('long'), 2, 'the new embedder is now recorded');
+});
+
+test('LLM consolidation writes the facts the OpenAI-compatible server returns', async () => {
+  const requests: unknown[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      requests.push(JSON.parse(body));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: '- Erin is stuck on the lava cave dragon.\n- Erin finds chapter three hard.' } }] }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  const cfg = MemoryConfigSchema.parse({ chroma: { collection_prefix: 'consol' }, consolidation: { llm_url: url, llm_model: 'tiny', min_age_minutes: 1 } });
+  const db = new MemoryDb(path.join(dir, 'consol'));
+  const embedder = new HashedEmbedder(384);
+  const store = new ChromaStore('consol', embedder, log);
+  await store.open(chroma.url, 'refuse');
+  const memory = new MemoryService(cfg, db, store, embedder, () => chroma.isHealthy, log);
+  try {
+    const old = Date.now() - 3_600_000;
+    memory.write([
+      item('c1', 'Erin: the boss fight in chapter three was brutal', { scope: 'session', user_id: 'twitch:5', user_name: 'Erin', created_at: old, expires_at: Date.now() + 3_600_000 }),
+      item('c2', 'Erin: I keep dying to the dragon', { scope: 'session', user_id: 'twitch:5', user_name: 'Erin', created_at: old, expires_at: Date.now() + 3_600_000 }),
+      item('c3', 'Zed: still talking right now', { scope: 'session', user_id: 'twitch:9', user_name: 'Zed', created_at: old, expires_at: Date.now() + 3_600_000 }),
+    ]);
+    assert.ok(await memory.settle(10_000));
+    const report = await new Consolidator(memory, log, () => new Set(['twitch:9'])).run('test');
+    assert.deepEqual({ method: report.method, created: report.created, removed: report.removed, active: report.skipped_active }, { method: 'llm', created: 2, removed: 2, active: 1 });
+    const long = await store.all('long', { user_id: 'twitch:5' });
+    assert.deepEqual(long.map((l) => l.text).sort(), ['Erin finds chapter three hard.', 'Erin is stuck on the lava cave dragon.']);
+    assert.equal((await store.all('session', { user_id: 'twitch:9' })).length, 1, 'the active conversation is untouched');
+    assert.match(JSON.stringify(requests[0]), /dying to the dragon/);
+  } finally {
+    memory.close();
+    db.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
