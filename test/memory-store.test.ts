@@ -16,6 +16,9 @@ import { MemoryConfigSchema } from '../src/memory/memory-config.ts';
 import { MemoryDb } from '../src/memory/memory-db.ts';
 import type { MemoryItem } from '../src/memory/memory-item.ts';
 import { MemoryService } from '../src/memory/memory-service.ts';
+import { memoryStage } from '../src/memory/memory-stage.ts';
+import { startTestDaemon } from './helpers/test-daemon.ts';
+import { until } from './helpers/memory-fixtures.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-memstore-'));
 const log = pino({ level: 'silent' });
@@ -93,5 +96,30 @@ test('LLM consolidation writes the facts the OpenAI-compatible server returns', 
     memory.close();
     db.close();
     await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('remote mode uses a running Chroma server by URL and forgets a viewer on request', async () => {
+  const td = await startTestDaemon({
+    config: { memory: { chroma: { mode: 'remote', url: chroma.url, collection_prefix: 'remote_mode', health_interval_ms: 300 } } },
+    env: { VTUBER_ADMIN_TOKEN: 't' },
+    stages: [memoryStage],
+  });
+  try {
+    await until(() => td.daemon.status.get('stage', 'memory')?.state === 'live', 10_000, 'memory live');
+    const info = td.daemon.status.get('stage', 'memory')?.info?.chroma as { mode: string; pid: number | null };
+    assert.deepEqual({ mode: info.mode, pid: info.pid }, { mode: 'remote', pid: null }, 'no child process in remote mode');
+    const headers = { authorization: 'Bearer t', 'content-type': 'application/json' };
+    const body = JSON.stringify({ items: [{ text: 'Ivy plays the cello in an orchestra', metadata: { user_id: 'twitch:42', user_name: 'Ivy' } }] });
+    assert.equal((await fetch(`${td.url}/admin/memory/import`, { method: 'POST', headers, body })).status, 200);
+    const search = (await (await fetch(`${td.url}/admin/memory/search?q=cello`, { headers })).json()) as { items: Array<{ text: string }> };
+    assert.match(search.items[0]?.text ?? '', /cello/);
+    const direct = new ChromaStore('remote_mode', new HashedEmbedder(384), log);
+    await direct.open(chroma.url, 'refuse');
+    assert.equal(await direct.count('long'), 1, 'the item is on the remote server');
+    assert.equal((await fetch(`${td.url}/admin/memory/user/twitch%3A42`, { method: 'DELETE', headers: { authorization: 'Bearer t' } })).status, 200);
+    assert.equal(await direct.count('long'), 0);
+  } finally {
+    await td.stop();
   }
 });

@@ -104,6 +104,13 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: MemoryRouteDeps
     return { deleted: previous.id };
   });
 
+  // Forget one viewer's memories (DELETE /admin/relationships/:userId also does this, with their rows).
+  app.delete<{ Params: { userId: string } }>('/admin/memory/user/:userId', pre, async (req) => {
+    memory.forgetUser(req.params.userId);
+    const stored = await memory.settle(10_000);
+    return { forgotten: req.params.userId, stored };
+  });
+
   app.post('/admin/memory/consolidate', pre, async () => consolidator.run('admin'));
 
   app.post('/admin/memory/prune', pre, async (req, reply) => {
