@@ -13,7 +13,7 @@ const TOKEN = 'test-admin-token';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-memory-'));
 let td: TestDaemon;
 
-const config = { memory: { chroma: { health_interval_ms: 300, restart_backoff: { initial_ms: 2000, max_ms: 4000 } }, consolidation: { interval_minutes: 0 } } };
+const config = { memory: { recall: { timeout_ms: 5000 }, chroma: { health_interval_ms: 300, restart_backoff: { initial_ms: 2000, max_ms: 4000 } }, consolidation: { interval_minutes: 0 } } };
 const start = (): Promise<TestDaemon> => startTestDaemon({ config, env: { VTUBER_ADMIN_TOKEN: TOKEN, VTUBER_DATA_DIR: dataDir }, stages: [memoryStage, relationshipsStage], logLevel: 'info' });
 const auth = { authorization: `Bearer ${TOKEN}` };
 
