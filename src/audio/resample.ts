@@ -10,7 +10,14 @@ const DEFAULT_ZERO_CROSSINGS = 12;
 const ROLLOFF = 0.945;
 const KAISER_BETA = 7;
 
+const MAX_CACHED_PHASES = 4096;
+
 const tableCache = new Map<number, Float32Array>();
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
 
 function besselI0(x: number): number {
   let sum = 1;
@@ -47,6 +54,8 @@ export class StreamingResampler {
   private readonly halfWidth: number;
   private readonly table: Float32Array;
   private readonly zeroCrossings: number;
+  /** Per-phase coefficients when the rates share a large divisor (48k→16k has one phase, 44.1k→16k 160). */
+  private readonly phases: Array<{ first: number; coef: Float32Array }> | undefined;
   /** Input not yet fully consumed; `buf[0]` is absolute input sample `bufStart`. */
   private buf = new Float32Array(0);
   private bufStart = 0;
@@ -67,6 +76,24 @@ export class StreamingResampler {
     this.cutoff = Math.min(1, toRate / fromRate) * ROLLOFF;
     this.halfWidth = this.zeroCrossings / this.cutoff;
     this.table = kernelTable(this.zeroCrossings);
+    const phaseCount = toRate / gcd(fromRate, toRate);
+    this.phases = phaseCount <= MAX_CACHED_PHASES ? Array.from({ length: phaseCount }, (_, p) => this.phaseCoefficients(p / phaseCount)) : undefined;
+  }
+
+  /** Taps for an output whose position has fractional part `frac`: input offsets first..first+len-1 from floor(t). */
+  private phaseCoefficients(frac: number): { first: number; coef: Float32Array } {
+    const first = Math.ceil(frac - this.halfWidth);
+    const last = Math.floor(frac + this.halfWidth);
+    const coef = new Float32Array(last - first + 1);
+    for (let m = first; m <= last; m++) coef[m - first] = this.kernelAt(Math.abs(m - frac)) * this.cutoff;
+    return { first, coef };
+  }
+
+  private kernelAt(distance: number): number {
+    const pos = distance * this.cutoff * TABLE_RES;
+    const i = pos | 0;
+    if (i > this.table.length - 2) return 0;
+    return (this.table[i] as number) + ((this.table[i + 1] as number) - (this.table[i] as number)) * (pos - i);
   }
 
   get passthrough(): boolean {
@@ -109,7 +136,21 @@ export class StreamingResampler {
     const tableScale = cutoff * TABLE_RES;
     const maxIdx = table.length - 2;
     for (let j = 0; j < count; j++) {
-      const t = ((this.nextOut + j) * this.fromRate) / this.toRate;
+      const k = this.nextOut + j;
+      if (this.phases) {
+        const phase = this.phases[(k * this.fromRate) % this.toRate / (this.toRate / this.phases.length)] as { first: number; coef: Float32Array };
+        const base = Math.floor((k * this.fromRate) / this.toRate) + phase.first - this.bufStart;
+        const coef = phase.coef;
+        const buf = this.buf;
+        let acc = 0;
+        // Input before sample 0 is silence; `buf` always holds the rest of the support.
+        const lo = Math.max(0, -base - this.bufStart, -base);
+        const hi = Math.min(coef.length, buf.length - base);
+        for (let i = lo; i < hi; i++) acc += (buf[base + i] as number) * (coef[i] as number);
+        out[j] = acc;
+        continue;
+      }
+      const t = (k * this.fromRate) / this.toRate;
       const first = Math.max(0, Math.ceil(t - halfWidth));
       const last = Math.floor(t + halfWidth);
       let acc = 0;
