@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LlmConfigSchema } from '../../agent/llm/llm-config.ts';
 import { Live2dCharacterSchema } from './live2d.ts';
+import { VoiceConfigSchema } from './voice.ts';
 
 /**
  * The character: who speaks and how. `characters/<name>.yaml` overrides any part of this block.
@@ -16,6 +17,8 @@ export const CharacterConfigSchema = z
     llm: LlmConfigSchema.prefault({}),
     /** The Live2D model shown on the avatar page and overlay. */
     live2d: Live2dCharacterSchema.prefault({}),
+    /** How the character sounds: TTS engine order, voices, prosody, per-emotion prosody. */
+    voice: VoiceConfigSchema.prefault({}),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { PluginsConfigSchema } from './plugins.ts';
 import { ServerConfigSchema } from './server.ts';
 import { AsrConfigSchema } from '../../asr/asr-config.ts';
 import { VadConfigSchema } from '../../vad/vad-config.ts';
+import { TtsConfigSchema } from './tts.ts';
 
 /** The conf.yaml layout version this build writes and reads. Older files are migrated. */
 export const CURRENT_CONF_VERSION = 2;
@@ -24,6 +25,7 @@ export const ConfigSchema = z
     server: ServerConfigSchema.prefault({}),
     logging: LoggingConfigSchema.prefault({}),
     character: CharacterConfigSchema.prefault({}),
+    tts: TtsConfigSchema.prefault({}),
     plugins: PluginsConfigSchema.prefault({}),
     vad: VadConfigSchema.prefault({}),
     asr: AsrConfigSchema.prefault({}),

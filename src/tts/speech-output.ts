@@ -1,0 +1,106 @@
+import type { Logger } from 'pino';
+import { performance } from 'node:perf_hooks';
+import { computeEnvelope, ENVELOPE_MS, pcmDurationMs } from '../audio/envelope.ts';
+import type { EventBus } from '../core/bus.ts';
+import type { ReplySegment, SpeakResult, SpeechOutput } from '../core/speech.ts';
+import type { Turn } from '../core/turn.ts';
+import type { ClientHub } from '../server/ws/client-hub.ts';
+import type { AudioChunk } from './engine.ts';
+import { PcmRechunker } from './pcm-rechunker.ts';
+import type { SegmentSink, TtsTaskManager } from './tts-task-manager.ts';
+
+const SILENCE_RATE = 24_000;
+
+/**
+ * The 'speech' service: runs a turn's segments through the task manager and streams the audio
+ * to every client as `audio` messages, each segment's `reply-text` / `emotion` / `motion` going
+ * out right before its first chunk. Once the turn aborts, nothing more of it is sent.
+ */
+export class HubSpeechOutput implements SpeechOutput {
+  constructor(
+    private readonly manager: TtsTaskManager,
+    private readonly hub: ClientHub,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly chunkMs: number,
+  ) {}
+
+  async speak(turn: Turn, segments: AsyncIterable<ReplySegment>): Promise<SpeakResult> {
+    const result: SpeakResult = { segmentsSent: 0, audioMs: 0 };
+    const signal = turn.signal;
+    const turnId = turn.id;
+    let seq = 0;
+    let rechunker = new PcmRechunker(this.chunkMs);
+    let lastRate = SILENCE_RATE;
+
+    const send = (segment: ReplySegment, pcm: Int16Array, sampleRate: number): void => {
+      if (signal.aborted || pcm.length === 0) return;
+      const durationMs = pcmDurationMs(pcm.length, sampleRate);
+      const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
+      const envelope = computeEnvelope(pcm, sampleRate, ENVELOPE_MS);
+      this.hub.broadcast({ type: 'audio', turnId, seq: seq++, segment: segment.index, format: 'pcm16', sampleRate, data, durationMs, envelope, envelopeMs: ENVELOPE_MS });
+      result.audioMs += durationMs;
+      if (seq === 1) turn.mark('first_audio_sent');
+    };
+
+    const sink: SegmentSink = {
+      segmentStart: (segment, info) => {
+        if (signal.aborted) return;
+        rechunker = new PcmRechunker(this.chunkMs);
+        if (info.outcome !== 'repeat') this.hub.broadcast({ type: 'reply-text', turnId, text: segment.text, segment: segment.index });
+        if (segment.emotion) {
+          const intensity = segment.emotion.intensity;
+          this.hub.broadcast({ type: 'emotion', turnId, name: segment.emotion.name, ...(intensity !== undefined ? { intensity: Math.min(1, Math.max(0, intensity)) } : {}) });
+        }
+        for (const name of segment.motions ?? []) this.hub.broadcast({ type: 'motion', turnId, name });
+        this.bus.emit('reply.segment', {
+          turnId,
+          index: segment.index,
+          text: segment.text,
+          ...(segment.emotion ? { emotion: segment.emotion.name } : {}),
+          ...(segment.motions?.length ? { motions: [...segment.motions] } : {}),
+        });
+      },
+      chunk: (segment, chunk: AudioChunk) => {
+        if (signal.aborted) return;
+        turn.mark('tts_first_audio');
+        lastRate = chunk.sampleRate;
+        for (const piece of rechunker.push(chunk.pcm, chunk.sampleRate)) send(segment, piece.pcm, piece.sampleRate);
+      },
+      segmentFailed: (segment, error, silenceMs) => {
+        if (signal.aborted) return;
+        for (const piece of rechunker.flush()) send(segment, piece.pcm, piece.sampleRate);
+        this.hub.broadcast({ type: 'error', code: error.code, message: `segment ${segment.index} could not be spoken: ${error.message}`.slice(0, 500), retryable: error.retryable, turnId });
+        const total = Math.round((lastRate * silenceMs) / 1000);
+        const per = Math.max(1, Math.round((lastRate * this.chunkMs) / 1000));
+        for (let off = 0; off < total; off += per) send(segment, new Int16Array(Math.min(per, total - off)), lastRate);
+      },
+      segmentEnd: (segment, outcome) => {
+        if (signal.aborted) return;
+        for (const piece of rechunker.flush()) send(segment, piece.pcm, piece.sampleRate);
+        if (outcome !== 'repeat') result.segmentsSent++;
+      },
+    };
+
+    const started = performance.now();
+    // Control before data: clients drop this turn's queued audio the moment it is interrupted.
+    const onAbort = (): void => {
+      if (seq > 0) this.hub.broadcast({ type: 'audio-stop', turnId, reason: 'interrupted' });
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await this.manager.run(segments, sink, signal);
+      turn.mark('tts_done');
+    } catch (err) {
+      if (!signal.aborted) {
+        this.log.error({ event: 'tts.turn_failed', turn_id: turnId, err }, 'speaking a turn failed');
+        throw err;
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.log.debug({ event: 'tts.turn_spoken', turn_id: turnId, segments: result.segmentsSent, audio_ms: Math.round(result.audioMs), wall_ms: Math.round(performance.now() - started), aborted: signal.aborted }, 'turn spoken');
+    }
+    result.audioMs = Math.round(result.audioMs * 100) / 100;
+    return result;
+  }
+}
