@@ -1,5 +1,6 @@
 import type { StageDefinition } from './plugin-host/define-stage.ts';
 import { asrStage } from './asr/asr-stage.ts';
+import { ttsStage } from './tts/index.ts';
 import { vadStage } from './vad/vad-stage.ts';
 import { memoryStage } from './memory/memory-stage.ts';
 import { relationshipsStage } from './relationships/relationships-stage.ts';
@@ -13,4 +14,5 @@ export const BUILTIN_STAGES: readonly StageDefinition[] = [
   asrStage,
   memoryStage,
   relationshipsStage,
+  ttsStage,
 ];

@@ -29,6 +29,8 @@ export interface ChainChunk {
 export interface EngineHealth {
   voice: string;
   failures: number;
+  /** Cooldowns in a row; each one doubles the next (up to 16× `cooldownMs`). */
+  cooldowns: number;
   cooldownUntil: number;
   lastError?: string;
   segments: number;
@@ -61,7 +63,7 @@ export class EngineChain {
     if (entries.length === 0) throw new EngineError('STAGE_UNAVAILABLE', 'no TTS engine is available');
     this.cache = new LruCache(opts.cacheEntries);
     this.now = opts.now ?? Date.now;
-    for (const e of entries) this.health.set(e.engine.name, { voice: e.voice, failures: 0, cooldownUntil: 0, segments: 0 });
+    for (const e of entries) this.health.set(e.engine.name, { voice: e.voice, failures: 0, cooldowns: 0, cooldownUntil: 0, segments: 0 });
   }
 
   get engineNames(): string[] {
@@ -79,16 +81,18 @@ export class EngineChain {
     return out;
   }
 
-  /** Synthesizes `text` with the first engine that delivers; `only` restricts the chain to one engine. */
-  async *synthesize(text: string, prosody: Prosody, signal: AbortSignal, only?: string): AsyncGenerator<ChainChunk> {
+  /** Synthesizes `text` with the first engine that delivers; `only` restricts the chain to one engine (and `voice` overrides its voice). */
+  async *synthesize(text: string, prosody: Prosody, signal: AbortSignal, opts: { only?: string; voice?: string } = {}): AsyncGenerator<ChainChunk> {
+    const only = opts.only;
     const now = this.now();
     let candidates = this.entries.filter((e) => (only ? e.engine.name === only : (this.health.get(e.engine.name)?.cooldownUntil ?? 0) <= now));
     // Every engine cooling down: trying one beats certain silence.
     if (candidates.length === 0 && !only) candidates = [...this.entries];
     if (candidates.length === 0) throw new EngineError('TTS_FAILED', `engine "${only ?? ''}" is not in the chain`);
     const errors: string[] = [];
-    for (const entry of candidates) {
+    for (const candidate of candidates) {
       if (signal.aborted) throw abortError(signal);
+      const entry = opts.voice && only ? { engine: candidate.engine, voice: opts.voice } : candidate;
       const name = entry.engine.name;
       const key = `${name}\u0000${entry.voice}\u0000${prosodyKey(prosody)}\u0000${text}`;
       const hit = this.cache.get(key);
@@ -147,6 +151,7 @@ export class EngineChain {
     if (!h) return;
     const changed = this.live !== name || h.failures > 0 || h.cooldownUntil > 0;
     h.failures = 0;
+    h.cooldowns = 0;
     h.cooldownUntil = 0;
     h.segments++;
     this.live = name;
@@ -159,8 +164,10 @@ export class EngineChain {
     h.failures++;
     h.lastError = message.slice(0, 300);
     if (h.failures >= this.opts.failuresBeforeCooldown) {
-      h.cooldownUntil = this.now() + this.opts.cooldownMs;
-      this.log.warn({ event: 'tts.engine_cooldown', engine: name, failures: h.failures, cooldown_ms: this.opts.cooldownMs, err_message: h.lastError }, 'TTS engine keeps failing, skipping it for a while');
+      const ms = this.opts.cooldownMs * 2 ** Math.min(4, h.cooldowns);
+      h.cooldowns++;
+      h.cooldownUntil = this.now() + ms;
+      this.log.warn({ event: 'tts.engine_cooldown', engine: name, cooldowns: h.cooldowns, cooldown_ms: ms, err_message: h.lastError }, 'TTS engine keeps failing, skipping it for a while');
     } else {
       this.log.warn({ event: 'tts.engine_failed', engine: name, failures: h.failures, err_message: h.lastError }, 'TTS engine failed, trying the next one');
     }

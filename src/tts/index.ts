@@ -1,0 +1,103 @@
+import type { TtsEngineName } from '../config/schema/voice.ts';
+import '../core/speech.ts';
+import { defineStage, type StageContext, type StageDefinition } from '../plugin-host/define-stage.ts';
+import { type ChainEntry, EngineChain } from './engine-chain.ts';
+import type { TtsEngine } from './engine.ts';
+import { EdgeEngine } from './engines/edge-engine.ts';
+import { EspeakEngine } from './engines/espeak-engine.ts';
+import { SherpaEngine } from './engines/sherpa-engine.ts';
+import { HubSpeechOutput } from './speech-output.ts';
+import { registerTtsRoutes } from './tts-routes.ts';
+import { TtsTaskManager } from './tts-task-manager.ts';
+
+export interface TtsStageOptions {
+  /** Engines in fallback order, replacing the configured ones (tests use scripted engines). */
+  engines?: (ctx: StageContext) => TtsEngine[];
+}
+
+/** The configured engines, in `character.voice.engines` order. */
+export function configuredEngines(ctx: StageContext): TtsEngine[] {
+  const { tts, character } = ctx.config;
+  const make = (name: TtsEngineName): TtsEngine => {
+    switch (name) {
+      case 'edge':
+        return new EdgeEngine(tts.edge.decoder);
+      case 'sherpa':
+        return new SherpaEngine({ modelsDir: ctx.settings.modelsDir, model: character.voice.sherpa.model, language: character.language, numThreads: tts.sherpa.num_threads });
+      case 'espeak':
+        return new EspeakEngine(tts.espeak.command);
+    }
+  };
+  return [...new Set(character.voice.engines)].map(make);
+}
+
+function voiceFor(ctx: StageContext, engine: TtsEngine): string {
+  const v = ctx.config.character.voice;
+  const configured = engine.name === 'edge' ? v.edge.voice : engine.name === 'espeak' ? v.espeak.voice : engine.name === 'sherpa' ? String(v.sherpa.speaker) : '';
+  return configured || engine.defaultVoice(ctx.config.character.language);
+}
+
+/**
+ * The TTS stage: probes the engines, builds the fallback chain and the task manager, and offers
+ * the 'speech' service the agent speaks through. `/admin/status` shows the live engine.
+ */
+export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
+  return defineStage({
+    name: 'tts',
+    async setup(ctx) {
+      const { tts, character } = ctx.config;
+      if (!tts.enabled) {
+        ctx.setStatus('disabled', { detail: 'tts.enabled is false: replies are text only' });
+        return;
+      }
+      const engines = options.engines ? options.engines(ctx) : configuredEngines(ctx);
+      const probes = await Promise.all(engines.map(async (e) => ({ engine: e, result: await e.probe().catch((err: unknown) => ({ ok: false, detail: String(err) })) })));
+      const unavailable: Record<string, string> = {};
+      const entries: ChainEntry[] = [];
+      for (const { engine, result } of probes) {
+        if (result.ok) entries.push({ engine, voice: voiceFor(ctx, engine) });
+        else {
+          unavailable[engine.name] = result.detail ?? 'unavailable';
+          ctx.log.warn({ event: 'tts.engine_unavailable', engine: engine.name, detail: result.detail }, 'TTS engine unavailable, leaving it out of the chain');
+        }
+      }
+      ctx.onDispose(async () => {
+        for (const e of engines) await e.dispose?.();
+      });
+      if (entries.length === 0) {
+        ctx.setStatus('unavailable', { detail: `no TTS engine can run: ${Object.entries(unavailable).map(([n, d]) => `${n}: ${d}`).join('; ')}`, info: { unavailable } });
+        return;
+      }
+      const preferred = entries[0]?.engine.name;
+      const report = (): void => {
+        const engines = chain.snapshot();
+        const coolingPreferred = preferred !== undefined && engines[preferred]?.state === 'cooldown';
+        const info = { engine: chain.live ?? null, order: chain.engineNames, engines, unavailable, cache: chain.cacheStats };
+        if (coolingPreferred) ctx.setStatus('degraded', { detail: `${preferred} keeps failing; speaking with ${chain.live ?? 'the next engine'}`, info });
+        else ctx.setStatus('live', { detail: `speaking with ${chain.live ?? preferred}`, info });
+      };
+      const chain: EngineChain = new EngineChain(
+        entries,
+        {
+          firstAudioTimeoutMs: tts.first_audio_timeout_ms,
+          stallTimeoutMs: tts.stall_timeout_ms,
+          failuresBeforeCooldown: tts.failures_before_cooldown,
+          cooldownMs: tts.cooldown_ms,
+          cacheEntries: tts.cache_entries,
+          cacheMaxSeconds: tts.cache_max_seconds,
+        },
+        ctx.log,
+        () => report(),
+      );
+      const v = character.voice;
+      const manager = new TtsTaskManager(chain, { concurrency: tts.concurrency, antiRepeatWindowMs: tts.anti_repeat_window_ms, baseProsody: { rate: v.rate, pitch: v.pitch, volume: v.volume }, emotionProsody: v.emotions }, ctx.log);
+      const output = new HubSpeechOutput(manager, ctx.hub, ctx.bus, ctx.log, tts.chunk_ms);
+      ctx.onDispose(ctx.services.provide('speech', output));
+      ctx.routes((app) => registerTtsRoutes(app, { chain, base: { rate: v.rate, pitch: v.pitch, volume: v.volume }, requireAdmin: ctx.requireAdmin, signal: ctx.signal }));
+      report();
+      ctx.log.info({ event: 'tts.ready', order: chain.engineNames, unavailable: Object.keys(unavailable) }, 'TTS ready');
+    },
+  });
+}
+
+export const ttsStage: StageDefinition = createTtsStage();
