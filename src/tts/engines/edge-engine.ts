@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
-import { MsEdgeTTS, OUTPUT_FORMAT } from 'msedge-tts';
+import type * as MsEdge from 'msedge-tts';
 import { EngineError } from '../../core/errors.ts';
 import { abortError, raceAbort } from '../abort.ts';
 import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engine.ts';
 import { percent } from '../prosody.ts';
 import { runQuick, splitCommand } from './child-process.ts';
 import { PcmBytes } from './pcm-bytes.ts';
+
+type EdgeClientModule = typeof MsEdge;
 
 const SAMPLE_RATE = 24_000;
 
@@ -45,11 +47,25 @@ export function escapeXml(text: string): string {
 export class EdgeEngine implements TtsEngine {
   readonly name = 'edge';
   private decoder: string[] | undefined;
+  private client: Promise<EdgeClientModule> | undefined;
 
   /** `decoder`: `auto`, or a command line that reads MP3 on stdin and writes s16le 24 kHz mono to stdout. */
   constructor(private readonly decoderSetting: string = 'auto') {}
 
+  /** msedge-tts pulls in axios and friends: load it after start-up, not on every daemon import. */
+  private loadClient(): Promise<EdgeClientModule> {
+    this.client ??= import('msedge-tts');
+    return this.client;
+  }
+
   async probe(): Promise<EngineAvailability> {
+    const ok = await this.findDecoder();
+    // Warm the client in the background so the first segment does not pay for the import.
+    if (ok.ok) void this.loadClient().catch(() => undefined);
+    return ok;
+  }
+
+  private async findDecoder(): Promise<EngineAvailability> {
     if (this.decoderSetting !== 'auto') {
       const cmd = splitCommand(this.decoderSetting);
       const r = await runQuick(cmd[0], ['--version']);
@@ -76,6 +92,7 @@ export class EdgeEngine implements TtsEngine {
     const decoderArgs = this.decoder;
     if (!decoderArgs) throw new EngineError('STAGE_UNAVAILABLE', 'edge engine used before probe()');
     if (signal.aborted) throw abortError(signal);
+    const { MsEdgeTTS, OUTPUT_FORMAT } = await this.loadClient();
     const tts = new MsEdgeTTS();
     const closeTts = (): void => {
       try {
