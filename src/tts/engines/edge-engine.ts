@@ -4,7 +4,7 @@ import { EngineError } from '../../core/errors.ts';
 import { abortError, raceAbort } from '../abort.ts';
 import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engine.ts';
 import { percent } from '../prosody.ts';
-import { runQuick, splitCommand } from './child-process.ts';
+import { findExecutable, splitCommand } from './executables.ts';
 import { PcmBytes } from './pcm-bytes.ts';
 
 type EdgeClientModule = typeof MsEdge;
@@ -29,9 +29,9 @@ const EDGE_VOICES: Readonly<Record<string, string>> = {
   pl: 'pl-PL-ZofiaNeural',
 };
 
-const DECODERS: ReadonlyArray<{ probe: [string, string[]]; args: string[] }> = [
-  { probe: ['ffmpeg', ['-version']], args: ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'mp3', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', String(SAMPLE_RATE), 'pipe:1'] },
-  { probe: ['mpg123', ['--version']], args: ['mpg123', '-q', '-s', '-m', '-r', String(SAMPLE_RATE), '-'] },
+const DECODERS: ReadonlyArray<{ args: string[] }> = [
+  { args: ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'mp3', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', String(SAMPLE_RATE), 'pipe:1'] },
+  { args: ['mpg123', '-q', '-s', '-m', '-r', String(SAMPLE_RATE), '-'] },
 ];
 
 export function escapeXml(text: string): string {
@@ -68,16 +68,14 @@ export class EdgeEngine implements TtsEngine {
   private async findDecoder(): Promise<EngineAvailability> {
     if (this.decoderSetting !== 'auto') {
       const cmd = splitCommand(this.decoderSetting);
-      const r = await runQuick(cmd[0], ['--version']);
-      if (r.error && r.code === null) return { ok: false, detail: `MP3 decoder "${cmd[0]}" not found: ${r.error}` };
+      if (!findExecutable(cmd[0])) return { ok: false, detail: `MP3 decoder "${cmd[0]}" not found` };
       this.decoder = cmd;
       return { ok: true, detail: `decoder ${cmd[0]}` };
     }
     for (const d of DECODERS) {
-      const r = await runQuick(d.probe[0], d.probe[1]);
-      if (r.code === 0) {
+      if (findExecutable(d.args[0] as string)) {
         this.decoder = d.args;
-        return { ok: true, detail: `decoder ${d.probe[0]}` };
+        return { ok: true, detail: `decoder ${d.args[0]}` };
       }
     }
     return { ok: false, detail: 'no MP3 decoder for the Edge voice: install ffmpeg or mpg123' };

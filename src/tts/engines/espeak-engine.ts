@@ -3,7 +3,7 @@ import { WavStreamReader } from '../../audio/wav-stream.ts';
 import { EngineError } from '../../core/errors.ts';
 import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engine.ts';
 import { abortError } from '../abort.ts';
-import { runQuick } from './child-process.ts';
+import { findExecutable } from './executables.ts';
 
 const BASE_WPM = 175;
 
@@ -17,9 +17,9 @@ export class EspeakEngine implements TtsEngine {
   constructor(private readonly command: string = 'espeak-ng') {}
 
   async probe(): Promise<EngineAvailability> {
-    const r = await runQuick(this.command, ['--version']);
-    if (r.code === 0) return { ok: true, detail: r.output.trim().split('\n')[0] ?? '' };
-    return { ok: false, detail: `${this.command} not found or not working (${r.error ?? `exit ${r.code}`}); install espeak-ng` };
+    const found = findExecutable(this.command);
+    if (found) return { ok: true, detail: found };
+    return { ok: false, detail: `${this.command} not found; install espeak-ng` };
   }
 
   defaultVoice(language: string): string {
