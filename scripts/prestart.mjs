@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-if (!existsSync(path.join(root, 'frontend', 'dist', 'index.html'))) {
+const dist = path.join(root, 'frontend', 'dist');
+const expected = ['index.html', 'admin.html', 'main-page.js', 'admin-page.js', 'pcm-capture-worklet.js', 'live2d/live2d.min.js', 'live2d-models/model_dict.json'];
+if (!expected.every((f) => existsSync(path.join(dist, f)))) {
   const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-frontend.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }

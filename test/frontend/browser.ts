@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT_DIR } from '../../src/config/env.ts';
+import type { ServerMessage } from '../../src/server/ws/protocol.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(ROOT_DIR, 'docs', 'screenshots');
@@ -120,4 +121,13 @@ export class PixelLab {
   close(): Promise<void> {
     return this.page.close();
   }
+}
+
+/** A PCM16 tone chunk with a flat envelope, as the TTS stage would send it. */
+export function toneChunk(turnId: string, seq: number, ms: number, level: number): ServerMessage {
+  const rate = 16000;
+  const n = Math.round((rate * ms) / 1000);
+  const buf = Buffer.alloc(n * 2);
+  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * i) / rate) * 12000 * level), i * 2);
+  return { type: 'audio', turnId, seq, segment: 0, format: 'pcm16', sampleRate: rate, data: buf.toString('base64'), durationMs: ms, envelope: Array.from({ length: Math.ceil(ms / 20) }, () => level), envelopeMs: 20 };
 }
