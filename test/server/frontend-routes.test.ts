@@ -15,8 +15,9 @@ test('GET /api/character gives the configured model_dict entry with the characte
     assert.equal(body.displayName, 'Neiri');
     assert.equal(body.live2d.name, 'haru');
     assert.equal(body.live2d.url, '/live2d-models/haru/haru_greeter_t03.model3.json');
-    assert.equal(body.live2d.scale, 2);
-    assert.ok(Math.abs((body.live2d.offset_y as number) - 0.15) < 1e-9);
+    // Built-in haru entry: scale 2, offset_y 0.5; the character doubles the scale and adds 0.1.
+    assert.equal(body.live2d.scale, 4);
+    assert.ok(Math.abs((body.live2d.offset_y as number) - 0.6) < 1e-9);
     assert.deepEqual(body.live2d.emotion_map, { happy: 'smile01' });
     assert.equal(body.live2dFallback, false);
     const modelFile = await fetch(`${d.url}${body.live2d.url as string}`);
