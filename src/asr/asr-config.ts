@@ -4,8 +4,8 @@ import { z } from 'zod';
 export const AsrConfigSchema = z
   .object({
     /**
-     * Engine name from the registry: zipformer-streaming, whisper, sense-voice, moonshine,
-     * paraformer, nemo-ctc, remote, or none.
+     * Engine name from the registry: zipformer-streaming, nemo-ctc-streaming, whisper, sense-voice,
+     * moonshine, paraformer, nemo-ctc, remote, or none.
      */
     engine: z.string().min(1).default('zipformer-streaming'),
     /** Model folder under VTUBER_MODELS_DIR (or an absolute path); empty = the engine's default model. */

@@ -1,13 +1,14 @@
 import { EngineError } from '../core/errors.ts';
 import type { AsrEngine, AsrEngineFactory, AsrResult, AsrStream } from './asr-engine.ts';
-import { findModelFiles, modelDir } from './model-files.ts';
-import { sherpa, type SherpaOnlineRecognizer, type SherpaOnlineStream } from './sherpa-asr.ts';
+import type { AsrConfig } from './asr-config.ts';
+import { findModelFiles, modelDir, type FileRole } from './model-files.ts';
+import { sherpa, type SherpaConfig, type SherpaOnlineRecognizer, type SherpaOnlineStream } from './sherpa-asr.ts';
 
 const RATE = 16_000;
 /** Zeros fed after the utterance so the encoder's right context sees the last words. */
 const TAIL_PADDING = Math.round(RATE * 0.32);
 
-class ZipformerStream implements AsrStream {
+class OnlineUtterance implements AsrStream {
   private text = '';
   private done = false;
 
@@ -42,17 +43,17 @@ class ZipformerStream implements AsrStream {
   }
 }
 
-class ZipformerEngine implements AsrEngine {
-  readonly name = 'zipformer-streaming';
+class SherpaStreamingEngine implements AsrEngine {
   readonly streaming = true;
 
   constructor(
+    readonly name: string,
     readonly model: string,
     private readonly recognizer: SherpaOnlineRecognizer,
   ) {}
 
   createStream(): AsrStream {
-    return new ZipformerStream(this.recognizer, this.recognizer.createStream());
+    return new OnlineUtterance(this.recognizer, this.recognizer.createStream());
   }
 
   async transcribe(samples: Float32Array, signal?: AbortSignal): Promise<AsrResult> {
@@ -68,42 +69,62 @@ class ZipformerEngine implements AsrEngine {
   }
 }
 
-const DEFAULT_MODEL = 'sherpa-onnx-streaming-zipformer-en-20M-2023-02-17';
+/** A family of sherpa-onnx streaming models: which files, and how they go into sherpa's model config. */
+interface StreamingFamily {
+  name: string;
+  description: string;
+  defaultModel: string;
+  roles: FileRole[];
+  modelConfig(files: Record<string, string>): SherpaConfig;
+}
 
-/** Streaming zipformer transducer: partial transcripts while the streamer speaks, final at speech end. */
-export const zipformerStreamingFactory: AsrEngineFactory = {
-  name: 'zipformer-streaming',
-  description: 'streaming zipformer transducer: partials while speaking, final right at speech end',
-  defaultModel: DEFAULT_MODEL,
-  async create({ config, modelsDir }) {
-    const model = config.model || DEFAULT_MODEL;
-    const files = findModelFiles(
-      modelDir(model, modelsDir),
-      [
-        { role: 'encoder', pattern: /^encoder.*\.onnx$/ },
-        { role: 'decoder', pattern: /^decoder.*\.onnx$/ },
-        { role: 'joiner', pattern: /^joiner.*\.onnx$/ },
-        { role: 'tokens', pattern: /^tokens\.txt$/ },
-      ],
-      config.prefer_int8,
-      model,
-    );
-    try {
-      const recognizer = new (sherpa().OnlineRecognizer)({
-        featConfig: { sampleRate: RATE, featureDim: 80 },
-        modelConfig: {
-          transducer: { encoder: files.encoder as string, decoder: files.decoder as string, joiner: files.joiner as string },
-          tokens: files.tokens as string,
-          numThreads: config.num_threads,
-          provider: 'cpu',
-          debug: 0,
-        },
-        decodingMethod: 'greedy_search',
-        enableEndpoint: 0,
-      });
-      return new ZipformerEngine(model, recognizer);
-    } catch (err) {
-      throw new EngineError('MODEL_MISSING', `zipformer model ${model} failed to load: ${(err as Error).message}`, { cause: err });
-    }
+const FAMILIES: StreamingFamily[] = [
+  {
+    name: 'zipformer-streaming',
+    description: 'streaming zipformer transducer: partials while speaking, final right at speech end',
+    defaultModel: 'sherpa-onnx-streaming-zipformer-en-20M-2023-02-17',
+    roles: [
+      { role: 'encoder', pattern: /^encoder.*\.onnx$/ },
+      { role: 'decoder', pattern: /^decoder.*\.onnx$/ },
+      { role: 'joiner', pattern: /^joiner.*\.onnx$/ },
+      { role: 'tokens', pattern: /^tokens\.txt$/ },
+    ],
+    modelConfig: (f) => ({ transducer: { encoder: f.encoder as string, decoder: f.decoder as string, joiner: f.joiner as string } }),
   },
-};
+  {
+    name: 'nemo-ctc-streaming',
+    description: 'cache-aware streaming NeMo FastConformer CTC: partials while speaking',
+    defaultModel: 'sherpa-onnx-nemo-streaming-fast-conformer-ctc-en-80ms',
+    roles: [
+      { role: 'model', pattern: /^model(\.int8)?\.onnx$/ },
+      { role: 'tokens', pattern: /^tokens\.txt$/ },
+    ],
+    modelConfig: (f) => ({ nemoCtc: { model: f.model as string } }),
+  },
+];
+
+async function createStreaming(family: StreamingFamily, config: AsrConfig, modelsDir: string): Promise<AsrEngine> {
+  const model = config.model || family.defaultModel;
+  const files = findModelFiles(modelDir(model, modelsDir), family.roles, config.prefer_int8, model);
+  try {
+    const recognizer = new (sherpa().OnlineRecognizer)({
+      featConfig: { sampleRate: RATE, featureDim: 80 },
+      modelConfig: { ...family.modelConfig(files), tokens: files.tokens as string, numThreads: config.num_threads, provider: 'cpu', debug: 0 },
+      decodingMethod: 'greedy_search',
+      enableEndpoint: 0,
+    });
+    return new SherpaStreamingEngine(family.name, model, recognizer);
+  } catch (err) {
+    throw new EngineError('MODEL_MISSING', `${family.name} model ${model} failed to load: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The streaming sherpa-onnx engines (zipformer transducer, NeMo CTC). */
+export function streamingEngineFactories(): AsrEngineFactory[] {
+  return FAMILIES.map((family) => ({
+    name: family.name,
+    description: family.description,
+    defaultModel: family.defaultModel,
+    create: ({ config, modelsDir }) => createStreaming(family, config, modelsDir),
+  }));
+}
