@@ -149,6 +149,14 @@ describe('avatar page in Chromium', { skip }, () => {
     }
   });
 
+  test('the websocket reconnects by itself and the badge shows the state', async () => {
+    d.daemon.hub.closeAll(1012, 'test restart');
+    await page.waitForFunction(() => document.getElementById('conn')?.dataset.state === 'closed', null, { timeout: 5000 });
+    assert.match((await page.locator('#conn').textContent()) ?? '', /retrying/);
+    await page.waitForFunction(() => document.getElementById('conn')?.dataset.state === 'open', null, { timeout: 10_000 });
+    assert.equal(d.daemon.hub.size, 1, 'connected again');
+  });
+
   test('overlay mode: transparent background, no controls', async () => {
     const overlay = await browser.newPage({ viewport: { width: 480, height: 480 } });
     const overlayErrors = watchErrors(overlay);
@@ -171,5 +179,20 @@ describe('avatar page in Chromium', { skip }, () => {
     } finally {
       await overlay.close();
     }
+  });
+
+  test('an uncaught error is logged and shown as a toast without its message', async () => {
+    await page.evaluate(() => {
+      window.setTimeout(() => {
+        throw new TypeError('secret viewer name in message');
+      }, 0);
+    });
+    await page.waitForSelector('.toast-error', { timeout: 5000 });
+    const toast = (await page.locator('.toast-error').last().textContent()) ?? '';
+    assert.doesNotMatch(toast, /secret/);
+    const logged = await page.evaluate(() => (window as unknown as { vtuber: { logs(): Array<{ event: string; data?: Record<string, unknown> }> } }).vtuber.logs().filter((l) => l.event === 'page.uncaught_error'));
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0]?.data?.name, 'TypeError');
+    assert.doesNotMatch(JSON.stringify(logged), /secret/);
   });
 });
