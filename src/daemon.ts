@@ -116,6 +116,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       hub.broadcast(message);
     },
     setStatus: base.setStatus,
+    statusSnapshot: () => status.snapshot(),
     onDispose: (d: Parameters<StageContext['onDispose']>[0]) => {
       base.store.add(d);
     },
@@ -129,7 +130,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
   for (const plugin of plugins) {
     await host.start('plugin', plugin.definition.name, config.plugins.setup_timeout_ms, (base) => {
-      const ctx: PluginContext<unknown> = { ...commonContext(base), config: plugin.config as Readonly<unknown>, routes: (register) => base.routes(register, `/api/${plugin.definition.name}`) };
+      const ctx: PluginContext<unknown> = { ...commonContext(base), config: plugin.config as Readonly<unknown>, routes: (register) => base.routes(register, `/api/${plugin.definition.name}`), rootRoutes: (register) => base.routes(register) };
       return plugin.definition.setup(ctx);
     });
   }

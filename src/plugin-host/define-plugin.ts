@@ -8,7 +8,7 @@ import type { BusEventName, BusEvents } from '../core/bus-events.ts';
 import type { Disposer } from '../core/disposable.ts';
 import type { InputQueue } from '../core/input-queue.ts';
 import type { ServiceRegistry } from '../core/services.ts';
-import type { ComponentState } from '../core/status-registry.ts';
+import type { ComponentState, StatusRegistry } from '../core/status-registry.ts';
 import type { ToolDefinition } from '../core/tool-registry.ts';
 import type { ServerMessage } from '../server/ws/protocol.ts';
 
@@ -31,12 +31,19 @@ export interface PluginContext<C> {
   on<K extends BusEventName>(event: K, handler: (payload: BusEvents[K]) => void): Disposer;
   /** Registers routes under `/api/<name>`. Call during setup. */
   routes(register: (app: FastifyInstance) => void | Promise<void>): void;
+  /**
+   * Registers routes at the server root, for a path a protocol fixes (the MCP plugin's `/mcp`).
+   * Prefer `routes`; paths must not clash with the core's (`/ws`, `/admin`, `/api`, `/healthz`).
+   */
+  rootRoutes(register: (app: FastifyInstance) => void | Promise<void>): void;
   /** preHandler that requires `Authorization: Bearer <VTUBER_ADMIN_TOKEN>`. */
   readonly requireAdmin: preHandlerHookHandler;
   /** Adds a tool for the agent; removed automatically on stop. */
   registerTool(tool: ToolDefinition): Disposer;
   /** Sends a message to every websocket client. */
   broadcast(message: ServerMessage): void;
+  /** Every stage's and plugin's status, as /admin/status shows it (read-only copy). */
+  statusSnapshot(): ReturnType<StatusRegistry['snapshot']>;
   /** Sets this plugin's state in /admin/status (and the `status` message). */
   setStatus(state: ComponentState, extra?: { detail?: string; info?: Record<string, unknown> }): void;
   /** Registers a cleanup; runs in reverse order on stop. */

@@ -11,7 +11,7 @@ import type { PluginContext } from './define-plugin.ts';
  * What a built-in stage (VAD, ASR, agent, TTS, memory...) gets: everything a plugin gets, plus the
  * client hub, the turn tracker, the whole tool registry and the status registry.
  */
-export interface StageContext extends Omit<PluginContext<Config>, 'routes'> {
+export interface StageContext extends Omit<PluginContext<Config>, 'routes' | 'rootRoutes'> {
   readonly hub: ClientHub;
   readonly turns: TurnTracker;
   readonly tools: ToolRegistry;
