@@ -1,3 +1,4 @@
+import { createAgentStage } from './agent/agent-stage.ts';
 import type { StageDefinition } from './plugin-host/define-stage.ts';
 import { asrStage } from './asr/asr-stage.ts';
 import { ttsStage } from './tts/index.ts';
@@ -15,4 +16,5 @@ export const BUILTIN_STAGES: readonly StageDefinition[] = [
   memoryStage,
   relationshipsStage,
   ttsStage,
+  createAgentStage(),
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LlmConfigSchema } from '../../agent/llm/llm-config.ts';
 import { Live2dCharacterSchema } from './live2d.ts';
 import { VoiceConfigSchema } from './voice.ts';
+import { PersonaShape } from '../../agent/persona-schema.ts';
 
 /**
  * The character: who speaks and how. `characters/<name>.yaml` overrides any part of this block.
@@ -19,6 +20,7 @@ export const CharacterConfigSchema = z
     live2d: Live2dCharacterSchema.prefault({}),
     /** How the character sounds: TTS engine order, voices, prosody, per-emotion prosody. */
     voice: VoiceConfigSchema.prefault({}),
+    ...PersonaShape,
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentConfigSchema } from '../../agent/agent-config.ts';
 import { CharacterConfigSchema } from './character.ts';
 import { FrontendConfigSchema } from './frontend.ts';
 import { LoggingConfigSchema } from './logging.ts';
@@ -26,6 +27,7 @@ export const ConfigSchema = z
     logging: LoggingConfigSchema.prefault({}),
     character: CharacterConfigSchema.prefault({}),
     tts: TtsConfigSchema.prefault({}),
+    agent: AgentConfigSchema.prefault({}),
     plugins: PluginsConfigSchema.prefault({}),
     vad: VadConfigSchema.prefault({}),
     asr: AsrConfigSchema.prefault({}),

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import './agent-events.ts';
+import { defineStage, type StageContext, type StageDefinition } from '../plugin-host/define-stage.ts';
+import { registerHistoryRoutes } from './history/history-routes.ts';
+import { ConversationLog } from './history/conversation-log.ts';
+import { HistoryStore } from './history/history-store.ts';
+import { InterruptionController } from './interruption.ts';
+import type { LlmProvider, SamplingSettings } from './llm/llm-types.ts';
+import { ProactiveSpeech } from './proactive.ts';
+import { OutputFilter } from './safety/output-filter.ts';
+import { TagVocabulary } from './text/tag-vocabulary.ts';
+import { TurnManager } from './turn-manager.ts';
+import { TurnRunner } from './turn-runner.ts';
+
+export interface AgentLlm {
+  provider: LlmProvider;
+  sampling?: SamplingSettings;
+  /** Shown in /admin/status (e.g. the provider chain). */
+  info?: Record<string, unknown>;
+}
+
+export interface AgentStageOptions {
+  /** Where replies come from. Default: the provider chain built from `character.llm`. */
+  llm?: (ctx: StageContext) => AgentLlm | undefined | Promise<AgentLlm | undefined>;
+}
+
+/** Reads prompts/<file>; a missing file is logged and treated as empty. */
+export function loadPersonaPrompt(rootDir: string, file: string, ctx: Pick<StageContext, 'log'>): string {
+  if (!file) return '';
+  const full = path.join(rootDir, 'prompts', file);
+  if (!existsSync(full)) {
+    ctx.log.warn({ event: 'agent.persona_missing', file }, 'persona prompt file not found; continuing without it');
+    return '';
+  }
+  return readFileSync(full, 'utf8');
+}
+
+/**
+ * The `agent` stage: the character's brain. It takes inputs from the queue, builds the prompt,
+ * streams the LLM reply through segmentation and tag parsing to speech (or to clients as text),
+ * handles interruptions, and keeps the conversation history in SQLite.
+ */
+export function createAgentStage(options: AgentStageOptions = {}): StageDefinition {
+  return defineStage({
+    name: 'agent',
+    async setup(ctx) {
+      const character = ctx.config.character;
+      const agent = ctx.config.agent;
+      const store = new HistoryStore(path.join(ctx.settings.dataDir, 'history.sqlite'));
+      ctx.onDispose(() => store.close());
+      const history = new ConversationLog(store, ctx.config.active_character, agent.history.resume_last);
+      ctx.routes((app) => registerHistoryRoutes(app, ctx.requireAdmin, store, history));
+
+      const llm = options.llm ? await options.llm(ctx) : undefined;
+      if (!llm) {
+        ctx.setStatus('unavailable', { detail: 'no LLM provider configured (character.llm)' });
+        return;
+      }
+      ctx.onDispose(async () => {
+        await llm.provider.dispose?.();
+      });
+      const runner = new TurnRunner({
+        ctx,
+        log: ctx.log,
+        character,
+        agent,
+        persona: loadPersonaPrompt(ctx.settings.rootDir, character.persona_prompt, ctx),
+        provider: llm.provider,
+        sampling: llm.sampling ?? {},
+        vocabulary: new TagVocabulary(character.emotions, character.motions),
+        filter: new OutputFilter(character.spicy_mode),
+        history,
+      });
+      new InterruptionController(ctx, runner, agent, ctx.log).start();
+      new ProactiveSpeech(ctx, agent, character.greeting, () => runner.active.length > 0, ctx.log).start();
+
+      const loop = new AbortController();
+      const manager = new TurnManager(ctx.input, runner, agent, ctx.log);
+      manager.start(loop.signal);
+      ctx.onDispose(async () => {
+        loop.abort();
+        for (const t of runner.active) t.abort('shutdown');
+        await manager.stopped();
+      });
+      ctx.setStatus('live', { info: { provider: llm.provider.id, conversation: history.conversationId, ...(llm.info ?? {}) } });
+    },
+  });
+}

@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import { EngineError, isAbortError, toEngineError } from '../core/errors.ts';
+import { withTimeout } from '../core/retry.ts';
+import type { ToolRegistry } from '../core/tool-registry.ts';
+import type { ChatMessage, LlmChunk, LlmProvider, LlmToolSpec, SamplingSettings, ToolCall } from './llm/llm-types.ts';
+
+export interface ToolStatus {
+  callId: string;
+  name: string;
+  status: 'running' | 'completed' | 'error';
+  content?: string;
+}
+
+export interface LlmLoopOptions {
+  provider: LlmProvider;
+  messages: ChatMessage[];
+  sampling: SamplingSettings;
+  tools: ToolRegistry;
+  maxRounds: number;
+  toolTimeoutMs: number;
+  signal: AbortSignal;
+  turnId: string;
+  userId: string;
+  log: Logger;
+  onToolStatus(status: ToolStatus): void;
+}
+
+export interface LlmLoopResult {
+  usage: { promptTokens: number; completionTokens: number };
+  rounds: number;
+  finishReason: string | undefined;
+  toolCalls: number;
+}
+
+type TextChunk = Extract<LlmChunk, { type: 'text' | 'reasoning' }>;
+
+/**
+ * Streams one reply, running tools in between: when a round ends with tool calls, each tool runs
+ * (with a timeout), its result goes back as a `tool` message, and the model continues — at most
+ * `maxRounds` rounds. Yields only text and reasoning; works with any provider.
+ */
+export async function* runLlmLoop(o: LlmLoopOptions): AsyncGenerator<TextChunk, LlmLoopResult> {
+  const messages = [...o.messages];
+  const usage = { promptTokens: 0, completionTokens: 0 };
+  let finishReason: string | undefined;
+  let toolCalls = 0;
+  const specs: LlmToolSpec[] = o.provider.supportsTools ? o.tools.list().map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })) : [];
+  for (let round = 1; round <= o.maxRounds; round++) {
+    const calls: ToolCall[] = [];
+    let roundText = '';
+    const lastRound = round === o.maxRounds;
+    for await (const chunk of o.provider.stream({ messages, sampling: o.sampling, signal: o.signal, ...(specs.length && !lastRound ? { tools: specs } : {}) })) {
+      if (o.signal.aborted) break;
+      if (chunk.type === 'text' || chunk.type === 'reasoning') {
+        if (chunk.type === 'text') roundText += chunk.text;
+        yield chunk;
+      } else if (chunk.type === 'tool_call') {
+        calls.push(chunk.call);
+      } else {
+        usage.promptTokens += chunk.usage?.promptTokens ?? 0;
+        usage.completionTokens += chunk.usage?.completionTokens ?? 0;
+        finishReason = chunk.finishReason;
+      }
+    }
+    if (o.signal.aborted) throw new EngineError('ABORTED');
+    if (calls.length === 0) return { usage, rounds: round, finishReason, toolCalls };
+    if (lastRound) {
+      o.log.warn({ event: 'agent.tool_rounds_exhausted', rounds: round }, 'model kept calling tools; stopping');
+      return { usage, rounds: round, finishReason, toolCalls };
+    }
+    messages.push({ role: 'assistant', content: roundText, toolCalls: calls });
+    for (const call of calls) {
+      toolCalls++;
+      const content = await runTool(call, o);
+      messages.push({ role: 'tool', content, toolCallId: call.id, name: call.name });
+    }
+  }
+  return { usage, rounds: o.maxRounds, finishReason, toolCalls };
+}
+
+async function runTool(call: ToolCall, o: LlmLoopOptions): Promise<string> {
+  const tool = o.tools.get(call.name);
+  o.onToolStatus({ callId: call.id, name: call.name, status: 'running' });
+  const started = performance.now();
+  try {
+    if (!tool) throw new EngineError('NOT_FOUND', `no tool named "${call.name}"`);
+    const args = parseArguments(call.arguments);
+    const child = new AbortController();
+    const onAbort = (): void => child.abort(o.signal.reason);
+    o.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await withTimeout(tool.execute(args, { signal: child.signal, turnId: o.turnId, userId: o.userId }), o.toolTimeoutMs, () => {
+        child.abort();
+        return new EngineError('TIMEOUT', `tool "${call.name}" did not answer within ${o.toolTimeoutMs} ms`);
+      });
+      o.onToolStatus({ callId: call.id, name: call.name, status: 'completed', content: result.slice(0, 2000) });
+      o.log.info({ event: 'agent.tool_done', tool: call.name, ms: Math.round(performance.now() - started) }, 'tool call completed');
+      return result;
+    } finally {
+      o.signal.removeEventListener('abort', onAbort);
+    }
+  } catch (err) {
+    if (isAbortError(err) && o.signal.aborted) throw err;
+    const e = toEngineError(err);
+    o.onToolStatus({ callId: call.id, name: call.name, status: 'error', content: e.message });
+    o.log.warn({ event: 'agent.tool_failed', tool: call.name, code: e.code }, 'tool call failed');
+    return `Error: ${e.message}`;
+  }
+}
+
+function parseArguments(text: string): Record<string, unknown> {
+  if (!text.trim()) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new EngineError('BAD_MESSAGE', 'tool arguments are not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new EngineError('BAD_MESSAGE', 'tool arguments must be a JSON object');
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { AgentConfig } from './agent-config.ts';
+import { isEngineError } from '../core/errors.ts';
+import type { InputKind } from '../core/input.ts';
+import type { StageContext } from '../plugin-host/define-stage.ts';
+
+const ACTIVITY: ReadonlySet<InputKind> = new Set(['voice', 'text', 'chat', 'chat_batch', 'first_chat', 'donation', 'cheer', 'sub', 'resub', 'gift', 'raid']);
+const SYSTEM_USER = { id: 'system:agent', displayName: 'System', platform: 'system' } as const;
+
+/**
+ * Speech the character starts on its own: the greeting when the first client connects, and a
+ * proactive line after `idle_s` without voice, text or chat — rate-limited, and only while
+ * somebody is watching. Proactive inputs are never stored as user messages.
+ */
+export class ProactiveSpeech {
+  private lastActivity = performance.now();
+  private lastProactive = -Infinity;
+  private inARow = 0;
+  private greeted = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ctx: StageContext,
+    private readonly cfg: AgentConfig,
+    private readonly greeting: string,
+    private readonly isBusy: () => boolean,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.ctx.on('input.queued', (item) => {
+      if (ACTIVITY.has(item.kind)) {
+        this.lastActivity = performance.now();
+        this.inARow = 0;
+      }
+    });
+    this.ctx.on('turn.ended', () => {
+      this.lastActivity = performance.now();
+    });
+    this.ctx.on('client.connected', () => this.maybeGreet());
+    if (this.cfg.proactive.enabled) {
+      const tickMs = Math.min(1000, this.cfg.proactive.idle_s * 250);
+      this.timer = setInterval(() => this.tick(), tickMs);
+      this.timer.unref();
+    }
+    this.ctx.onDispose(() => clearInterval(this.timer));
+  }
+
+  private maybeGreet(): void {
+    if (this.greeted || !this.cfg.greeting || !this.greeting.trim() || this.ctx.hub.size !== 1) return;
+    this.greeted = true;
+    this.push('system', this.greeting, { verbatim: true, purpose: 'greeting' });
+  }
+
+  private tick(): void {
+    const p = this.cfg.proactive;
+    const now = performance.now();
+    if (this.ctx.hub.size === 0 || this.isBusy() || this.ctx.input.size > 0) return;
+    if (now - this.lastActivity < p.idle_s * 1000 || now - this.lastProactive < p.min_interval_s * 1000 || this.inARow >= p.max_in_a_row) return;
+    this.lastProactive = now;
+    this.inARow++;
+    this.push('proactive', '', { idle_s: Math.round((now - this.lastActivity) / 1000) });
+  }
+
+  private push(kind: 'system' | 'proactive', text: string, meta: Record<string, unknown>): void {
+    try {
+      this.ctx.input.push({ kind, text, user: SYSTEM_USER, meta });
+      this.log.info({ event: 'agent.self_started', kind, purpose: meta.purpose ?? kind }, 'character speaks on its own');
+    } catch (err) {
+      if (!isEngineError(err)) throw err;
+      this.log.debug({ event: 'agent.self_start_refused', code: err.code }, 'queue refused a self-started turn');
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { CharacterConfig } from '../../config/schema/character.ts';
+import type { InputItem } from '../../core/input.ts';
+
+export interface RenderedInput {
+  /** What the model sees as the newest user message. */
+  content: string;
+  /** False for inputs that are instructions, not something a person said (proactive speech). */
+  store: boolean;
+}
+
+/** Fills `{key}` from the input (user, text) and its meta; unknown keys become empty. */
+export function fillTemplate(template: string, values: Readonly<Record<string, unknown>>): string {
+  return template
+    .replace(/\{([a-z_]+)\}/gi, (_m, key: string) => {
+      const v = values[key];
+      return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+    })
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/""/g, '(no message)')
+    .trim();
+}
+
+/** Turns an input into the user message for the model, using the character's event templates. */
+export function renderInput(input: InputItem, character: CharacterConfig): RenderedInput {
+  const t = character.event_templates;
+  const values = { ...(input.meta ?? {}), user: input.user.displayName, text: input.text };
+  switch (input.kind) {
+    case 'voice':
+    case 'text':
+      return { content: input.text, store: true };
+    case 'chat':
+      return { content: fillTemplate(t.chat, values), store: true };
+    case 'first_chat':
+      return { content: fillTemplate(t.first_chat, values), store: true };
+    case 'chat_batch':
+      return { content: fillTemplate(t.chat_batch, values), store: true };
+    case 'donation':
+    case 'cheer':
+    case 'sub':
+    case 'resub':
+    case 'gift':
+    case 'raid':
+      return { content: `[event] ${fillTemplate(t[input.kind], values)}`, store: true };
+    case 'proactive':
+      return { content: `[no one is talking] ${fillTemplate(t.proactive, values)}`, store: false };
+    case 'system':
+      return { content: `[instruction] ${input.text}`, store: true };
+  }
+}

@@ -1,0 +1,287 @@
+import type { Logger } from 'pino';
+import type { AgentConfig } from './agent-config.ts';
+import type { CharacterConfig } from '../config/schema/character.ts';
+import { isAbortError, toEngineError } from '../core/errors.ts';
+import type { InputItem } from '../core/input.ts';
+import type { PromptContext } from '../core/prompt-context.ts';
+import type { ReplySegment } from '../core/speech.ts';
+import type { Turn } from '../core/turn.ts';
+import type { StageContext } from '../plugin-host/define-stage.ts';
+import type { ConversationLog } from './history/conversation-log.ts';
+import type { StoredMessage } from './history/history-store.ts';
+import type { ChatMessage, LlmProvider, SamplingSettings } from './llm/llm-types.ts';
+import { runLlmLoop, type LlmLoopResult } from './llm-loop.ts';
+import { renderInput } from './prompt/input-render.ts';
+import { buildPrompt } from './prompt/prompt-builder.ts';
+import { gatherPromptContext } from './prompt/prompt-context.ts';
+import type { OutputFilter } from './safety/output-filter.ts';
+import { SegmentChannel } from './segment-channel.ts';
+import { ReplyShaper, type ShapedSegment } from './text/reply-shaper.ts';
+import type { ResolvedTag, TagVocabulary } from './text/tag-vocabulary.ts';
+
+export interface TurnRunnerDeps {
+  ctx: StageContext;
+  log: Logger;
+  character: CharacterConfig;
+  agent: AgentConfig;
+  persona: string;
+  provider: LlmProvider | undefined;
+  sampling: SamplingSettings;
+  vocabulary: TagVocabulary;
+  filter: OutputFilter;
+  history: ConversationLog;
+}
+
+/** A running turn: `generated` settles when the reply text is complete, `settled` when it was spoken and stored. */
+export interface RunningTurn {
+  turn: Turn;
+  generated: Promise<void>;
+  settled: Promise<void>;
+}
+
+interface TurnState {
+  turn: Turn;
+  shaper: ReplyShaper;
+  channel: SegmentChannel<ShapedSegment>;
+  /** Segments handed to clients or speech, in order. */
+  delivered: ShapedSegment[];
+  assistant: StoredMessage | undefined;
+  usage: LlmLoopResult['usage'] | undefined;
+  failed: boolean;
+  /** What the listener reported hearing (interrupt or playback), if anything. */
+  reportedHeard: string | undefined;
+  speaking: boolean;
+}
+
+/**
+ * Runs turns: prompt → LLM (with tools) → shaper → segments → speech (or text to clients) →
+ * history. Speech is serialized (one turn speaks at a time) while the next turn's generation may
+ * already run. Interruption aborts the turn's signal; what was heard is what gets stored.
+ */
+export class TurnRunner {
+  private speakTail: Promise<void> = Promise.resolve();
+  private readonly states = new Map<string, TurnState>();
+
+  constructor(private readonly d: TurnRunnerDeps) {}
+
+  /** Running turns (generating or speaking). */
+  get active(): Turn[] {
+    return [...this.states.values()].map((s) => s.turn);
+  }
+
+  /** The turn whose segments are being spoken right now, if any. */
+  get speakingTurn(): Turn | undefined {
+    for (const s of this.states.values()) if (s.speaking) return s.turn;
+    return undefined;
+  }
+
+  /** Records what the listener heard of a turn (from `interrupt` or `playback`). */
+  reportHeard(turnId: string, heardText: string): void {
+    const s = this.states.get(turnId);
+    if (s) s.reportedHeard = heardText;
+  }
+
+  start(input: InputItem): RunningTurn {
+    const turn = this.d.ctx.turns.begin(input);
+    const state: TurnState = { turn, shaper: this.newShaper(), channel: new SegmentChannel(), delivered: [], assistant: undefined, usage: undefined, failed: false, reportedHeard: undefined, speaking: false };
+    this.states.set(turn.id, state);
+    const generated = this.generate(state).catch((err: unknown) => {
+      this.d.log.error({ event: 'agent.generate_crashed', turn_id: turn.id, err }, 'turn generation crashed');
+      state.failed = true;
+      state.channel.close();
+    });
+    const previous = this.speakTail;
+    const spoken = previous.then(() => this.speak(state));
+    this.speakTail = spoken.catch(() => undefined);
+    const settled = Promise.all([generated, spoken])
+      .catch((err: unknown) => {
+        this.d.log.error({ event: 'agent.speak_crashed', turn_id: turn.id, err }, 'turn speech crashed');
+        state.failed = true;
+      })
+      .then(() => this.finish(state));
+    return { turn, generated, settled };
+  }
+
+  private newShaper(): ReplyShaper {
+    const seg = this.d.agent.segmenter;
+    return new ReplyShaper({
+      segmenter: { locale: this.d.character.language, firstClauseMaxWords: seg.first_clause_max_words, maxSegmentChars: seg.max_segment_chars },
+      vocabulary: this.d.vocabulary,
+      filter: this.d.filter,
+      deflection: this.d.agent.deflection,
+      log: this.d.log,
+    });
+  }
+
+  private async generate(s: TurnState): Promise<void> {
+    const { turn } = s;
+    const input = turn.input;
+    try {
+      if (input.kind === 'system' && input.meta?.verbatim === true) {
+        this.emitAll(s, s.shaper.push(input.text));
+        this.finishShaper(s);
+        return;
+      }
+      const rendered = renderInput(input, this.d.character);
+      const context = await this.context(input, turn.signal);
+      const history = this.d.history.recent();
+      if (rendered.store) {
+        this.d.history.append({ role: 'user', source: input.kind, userId: input.user.id, userName: input.user.displayName, text: rendered.content, fullText: null, interrupted: false, emotions: [], timings: {}, usage: null, turnId: turn.id });
+      }
+      const prompt = buildPrompt({ character: this.d.character, persona: this.d.persona, userContent: rendered.content, history, context, interruptMarker: this.d.agent.interruption.marker });
+      this.d.log.debug({ event: 'agent.prompt', turn_id: turn.id, ...prompt.stats }, 'prompt built');
+      await this.runModel(s, prompt.messages);
+    } catch (err) {
+      if (!(isAbortError(err) && turn.aborted)) this.fail(s, err);
+    } finally {
+      turn.mark('llm_done');
+      s.channel.close();
+      if (!turn.aborted || s.delivered.length > 0 || s.shaper.segmentCount > 0) this.storeReply(s);
+    }
+  }
+
+  private async runModel(s: TurnState, messages: ChatMessage[]): Promise<void> {
+    const { turn } = s;
+    const provider = this.d.provider;
+    if (!provider) throw toEngineError(new Error('no LLM provider is configured'), 'LLM_FAILED');
+    const llm = turn.child();
+    turn.mark('llm_request');
+    const loop = runLlmLoop({
+      provider,
+      messages,
+      sampling: this.d.sampling,
+      tools: this.d.ctx.tools,
+      maxRounds: this.d.agent.tools.max_rounds,
+      toolTimeoutMs: this.d.agent.tools.timeout_ms,
+      signal: llm.signal,
+      turnId: turn.id,
+      userId: turn.input.user.id,
+      log: this.d.log,
+      onToolStatus: (st) => this.d.ctx.hub.broadcast({ type: 'tool-call-status', turnId: turn.id, ...st }),
+    });
+    for (;;) {
+      const next = await loop.next();
+      if (next.done) {
+        s.usage = next.value.usage;
+        break;
+      }
+      const chunk = next.value;
+      if (chunk.type === 'reasoning') {
+        s.shaper.reasoning(chunk.text);
+        continue;
+      }
+      turn.mark('llm_first_token');
+      this.emitAll(s, s.shaper.push(chunk.text));
+      if (s.shaper.blocked) {
+        llm.abort();
+        await loop.return({ usage: { promptTokens: 0, completionTokens: 0 }, rounds: 0, finishReason: 'blocked', toolCalls: 0 }).catch(() => undefined);
+        return;
+      }
+    }
+    this.finishShaper(s);
+    if (s.shaper.hiddenReasoningChars > 0) this.d.log.debug({ event: 'agent.reasoning_hidden', turn_id: turn.id, chars: s.shaper.hiddenReasoningChars }, 'reasoning kept out of speech');
+  }
+
+  private emitAll(s: TurnState, segments: ShapedSegment[]): void {
+    for (const seg of segments) {
+      if (seg.index === 0) s.turn.mark('first_clause');
+      s.channel.push(seg);
+    }
+  }
+
+  private finishShaper(s: TurnState): void {
+    const { segments, trailing } = s.shaper.finish();
+    this.emitAll(s, segments);
+    if (trailing.length > 0) this.sendTrailing(s.turn.id, trailing);
+  }
+
+  /** Tags after the last words: shown right away (they have no text to wait for). */
+  private sendTrailing(turnId: string, tags: ResolvedTag[]): void {
+    for (const t of tags) {
+      if (t.kind === 'emotion') this.d.ctx.hub.broadcast({ type: 'emotion', turnId, name: t.name, ...(t.intensity !== undefined ? { intensity: t.intensity } : {}) });
+      else if (t.kind === 'motion') this.d.ctx.hub.broadcast({ type: 'motion', turnId, name: t.name });
+      else this.d.ctx.bus.emit('agent.stage_cue', { turnId, name: t.name });
+    }
+  }
+
+  /** The LLM failed: say a short apology and tell clients why. */
+  private fail(s: TurnState, err: unknown): void {
+    const e = toEngineError(err, 'LLM_FAILED');
+    s.failed = true;
+    this.d.log.warn({ event: 'agent.llm_failed', turn_id: s.turn.id, code: e.code, err: e.message }, 'LLM failed; speaking an apology');
+    this.d.ctx.hub.broadcast({ type: 'error', code: e.code, message: e.message, retryable: e.retryable, turnId: s.turn.id });
+    if (s.shaper.blocked) return;
+    const apology = this.newShaper();
+    const segs = [...apology.push(this.d.agent.apology), ...apology.finish().segments];
+    for (const seg of segs) this.emitAll(s, [{ ...seg, index: s.shaper.segmentCount + seg.index }]);
+    s.shaper.spoken.push(...apology.spoken);
+  }
+
+  private async context(input: InputItem, signal: AbortSignal): Promise<PromptContext> {
+    const registry = this.d.ctx.services.get('promptContext');
+    if (!registry) return {};
+    return gatherPromptContext(registry.list(), input, this.d.agent.context_deadline_ms, signal, this.d.log);
+  }
+
+  private async speak(s: TurnState): Promise<void> {
+    const { turn } = s;
+    if (turn.aborted) return;
+    s.speaking = true;
+    try {
+      const segments = this.deliver(s);
+      const speech = this.d.ctx.services.get('speech');
+      if (speech) {
+        const result = await speech.speak(turn, segments);
+        s.delivered.splice(result.segmentsSent);
+      } else {
+        for await (const seg of segments) this.sendText(turn, seg);
+      }
+    } finally {
+      s.speaking = false;
+    }
+  }
+
+  /** Iterates the channel for the speaker, noting each segment and firing its stage cues. */
+  private async *deliver(s: TurnState): AsyncGenerator<ReplySegment> {
+    for await (const seg of s.channel) {
+      if (s.turn.aborted) return;
+      s.delivered.push(seg);
+      for (const cue of seg.stageCues) this.d.ctx.bus.emit('agent.stage_cue', { turnId: s.turn.id, name: cue });
+      const { stageCues: _cues, ...segment } = seg;
+      yield segment;
+    }
+  }
+
+  /** No speech stage: the reply goes to clients as text, emotion and motion messages. */
+  private sendText(turn: Turn, seg: ReplySegment): void {
+    const hub = this.d.ctx.hub;
+    if (seg.emotion) hub.broadcast({ type: 'emotion', turnId: turn.id, name: seg.emotion.name, ...(seg.emotion.intensity !== undefined ? { intensity: seg.emotion.intensity } : {}) });
+    for (const m of seg.motions ?? []) hub.broadcast({ type: 'motion', turnId: turn.id, name: m });
+    hub.broadcast({ type: 'reply-text', turnId: turn.id, text: seg.text, segment: seg.index });
+    this.d.ctx.bus.emit('reply.segment', { turnId: turn.id, index: seg.index, text: seg.text, ...(seg.emotion ? { emotion: seg.emotion.name } : {}), ...(seg.motions ? { motions: seg.motions } : {}) });
+  }
+
+  private storeReply(s: TurnState): void {
+    const input = s.turn.input;
+    const source = input.kind === 'proactive' ? 'proactive' : input.kind === 'system' && input.meta?.verbatim === true ? String(input.meta.purpose ?? 'say') : 'reply';
+    const text = s.shaper.text;
+    s.assistant = this.d.history.append({ role: 'assistant', source, userId: null, userName: null, text, fullText: null, interrupted: false, emotions: [...s.shaper.emotions], timings: {}, usage: s.usage ?? null, turnId: s.turn.id });
+  }
+
+  private finish(s: TurnState): void {
+    const { turn } = s;
+    this.states.delete(turn.id);
+    const interrupted = turn.aborted;
+    const full = s.shaper.text;
+    const heard = interrupted ? (s.reportedHeard ?? s.delivered.map((x) => x.text).join(' ')).trim() : full;
+    this.d.ctx.turns.end(turn, s.failed && !interrupted ? 'failed' : interrupted ? 'interrupted' : 'completed');
+    if (s.assistant) {
+      this.d.history.update(s.assistant.id, { text: heard, fullText: heard !== full ? full : null, interrupted, timings: turn.timings(), usage: s.usage ?? null });
+    } else if (interrupted) {
+      // Cut off before any text was generated: one marker, no words.
+      s.assistant = this.d.history.append({ role: 'assistant', source: 'reply', userId: null, userName: null, text: '', fullText: null, interrupted: true, emotions: [], timings: turn.timings(), usage: null, turnId: turn.id });
+    }
+    if (interrupted) this.d.ctx.bus.emit('agent.interrupted', { turnId: turn.id, reason: 'interrupted', heardText: heard });
+    this.d.ctx.bus.emit('agent.reply_done', { turnId: turn.id, input: turn.input, replyText: full, heardText: heard, interrupted, emotions: [...s.shaper.emotions] });
+  }
+}
