@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { writeTestCtcModel } from '../scripts/make-test-models.ts';
+import { writeTestCtcModel, writeTestStreamingCtcModel } from '../scripts/make-test-models.ts';
 import { AsrConfigSchema } from '../src/asr/asr-config.ts';
 import type { AsrEngine } from '../src/asr/asr-engine.ts';
 import { registerBuiltinAsrEngines } from '../src/asr/builtin-engines.ts';
@@ -38,10 +38,13 @@ export async function main(args: string[]): Promise<void> {
     real = false;
     notes.unshift(`No real model: ${err.message}. Ran on the tiny random-weight test model (scripts/make-test-models.ts) instead: the figures measure our code path and sherpa's feature/decode overhead, not a real recognizer.`);
     tmp = mkdtempSync(path.join(os.tmpdir(), 'vtuber-asr-bench-'));
-    const test = writeTestCtcModel(tmp);
-    const factory = getAsrEngineFactory('nemo-ctc');
-    if (!factory) throw new Error('nemo-ctc engine missing');
-    engine = await factory.create({ config: AsrConfigSchema.parse({ engine: 'nemo-ctc', model: test.dir }), modelsDir: tmp, log, env: process.env });
+    // A streaming engine was asked for: measure the streaming path on the tiny streaming model.
+    const streaming = engineName.endsWith('-streaming');
+    const test = streaming ? writeTestStreamingCtcModel(tmp) : writeTestCtcModel(tmp);
+    const fallback = streaming ? 'nemo-ctc-streaming' : 'nemo-ctc';
+    const factory = getAsrEngineFactory(fallback);
+    if (!factory) throw new Error(`${fallback} engine missing`);
+    engine = await factory.create({ config: AsrConfigSchema.parse({ engine: fallback, model: test.dir }), modelsDir: tmp, log, env: process.env });
   }
   const rows: BenchRow[] = [];
   const rtfAll: number[] = [];
