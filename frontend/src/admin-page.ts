@@ -3,6 +3,7 @@
 import { AdminRequestError, adminJson, saveToken, savedToken } from './admin/admin-api.ts';
 import type { AdminStatus } from './admin/admin-types.ts';
 import { renderFeaturePanels } from './admin/feature-panels.ts';
+import './admin/obs-panel.ts';
 import { LogsPanel } from './admin/logs-panel.ts';
 import { renderStatusPanel } from './admin/status-panel.ts';
 import { TurnsPanel } from './admin/turns-panel.ts';
