@@ -2,46 +2,36 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Offline TTS models for sherpa-onnx: piper/vits and kokoro. Each lives in MODELS_DIR/<id>/ as
- * unpacked from its official sherpa-onnx release archive.
+ * How the sherpa engine loads each offline TTS model (piper/vits, kokoro). Downloads live in the
+ * models registry (src/models/registry.json, `npm run models -- pull <id>`); each model sits in
+ * MODELS_DIR/<id>/ as unpacked from its official sherpa-onnx release archive.
  */
 export interface TtsModelSpec {
   id: string;
   kind: 'vits' | 'kokoro';
   /** BCP 47 primary languages the model speaks. */
   languages: readonly string[];
-  /** Official download (a .tar.bz2 that unpacks to the folder `id`). */
-  url: string;
-  licence: string;
   /** Paths inside the model folder. */
   files: { model: string; tokens: string; dataDir?: string; voices?: string; lexicon?: string };
 }
-
-const RELEASE = 'https://github.com/k2-fsa/sherpa-onnx/releases/download/tts-models';
 
 export const TTS_MODELS: readonly TtsModelSpec[] = [
   {
     id: 'vits-piper-en_US-amy-low',
     kind: 'vits',
     languages: ['en'],
-    url: `${RELEASE}/vits-piper-en_US-amy-low.tar.bz2`,
-    licence: 'MIT (piper voices: see MODEL_CARD)',
     files: { model: 'en_US-amy-low.onnx', tokens: 'tokens.txt', dataDir: 'espeak-ng-data' },
   },
   {
     id: 'vits-piper-ru_RU-irina-medium',
     kind: 'vits',
     languages: ['ru'],
-    url: `${RELEASE}/vits-piper-ru_RU-irina-medium.tar.bz2`,
-    licence: 'MIT (piper voices: see MODEL_CARD)',
     files: { model: 'ru_RU-irina-medium.onnx', tokens: 'tokens.txt', dataDir: 'espeak-ng-data' },
   },
   {
     id: 'kokoro-en-v0_19',
     kind: 'kokoro',
     languages: ['en'],
-    url: `${RELEASE}/kokoro-en-v0_19.tar.bz2`,
-    licence: 'Apache-2.0',
     files: { model: 'model.onnx', tokens: 'tokens.txt', voices: 'voices.bin', dataDir: 'espeak-ng-data' },
   },
 ];

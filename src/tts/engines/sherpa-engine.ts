@@ -42,7 +42,7 @@ export class SherpaEngine implements TtsEngine {
       return { ok: false, detail: this.opts.model ? `unknown TTS model "${this.opts.model}"` : `no offline TTS model for "${this.opts.language}" in ${this.opts.modelsDir}` };
     }
     const missing = missingModelFiles(spec, this.opts.modelsDir);
-    if (missing.length > 0) return { ok: false, detail: `model ${spec.id} is missing ${missing.join(', ')}: npm run models -- download ${spec.id}` };
+    if (missing.length > 0) return { ok: false, detail: `model ${spec.id} is missing ${missing.join(', ')}: npm run models -- pull ${spec.id}` };
     this.spec = spec;
     return { ok: true, detail: `model ${spec.id}` };
   }
