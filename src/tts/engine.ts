@@ -33,5 +33,8 @@ export interface TtsEngine {
   /** The voice used when the character names none (by language). */
   defaultVoice(language: string): string;
   synthesize(text: string, voice: string, prosody: Prosody, signal: AbortSignal): AsyncIterable<AudioChunk>;
+  /** Optional warm-up for the voice about to be used (e.g. a process waiting ready). */
+  prepare?(voice: string, prosody: Prosody): void;
+  /** Stops whatever the engine keeps running (warm processes, loaded models). */
   dispose?(): void | Promise<void>;
 }

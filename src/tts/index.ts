@@ -90,6 +90,7 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
         () => report(),
       );
       const v = character.voice;
+      for (const e of entries) e.engine.prepare?.(e.voice, { rate: v.rate, pitch: v.pitch, volume: v.volume });
       const manager = new TtsTaskManager(chain, { concurrency: tts.concurrency, antiRepeatWindowMs: tts.anti_repeat_window_ms, baseProsody: { rate: v.rate, pitch: v.pitch, volume: v.volume }, emotionProsody: v.emotions }, ctx.log);
       const output = new HubSpeechOutput(manager, ctx.hub, ctx.bus, ctx.log, tts.chunk_ms);
       ctx.onDispose(ctx.services.provide('speech', output));

@@ -74,6 +74,7 @@ test('a broken sherpa model install fails that segment over to espeak-ng (real s
     const health = chain.snapshot().sherpa;
     assert.equal(health?.state, 'cooldown');
     assert.match(health?.lastError ?? '', /OfflineTts/);
+    espeak.dispose();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
