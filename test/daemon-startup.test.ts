@@ -14,7 +14,8 @@ test('npm start serves /healthz within 3 s and exits 0 within 5 s of SIGTERM', a
     cwd: ROOT_DIR,
     env: { ...process.env, VTUBER_PORT: String(port), VTUBER_DATA_DIR: path.join(dir, 'data'), VTUBER_CONFIG: path.join(dir, 'conf.yaml'), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: false,
+    // Own process group, so a failed run can take npm, the shell and the daemon down together.
+    detached: true,
   });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -40,7 +41,13 @@ test('npm start serves /healthz within 3 s and exits 0 within 5 s of SIGTERM', a
     assert.ok(stopMs < 5000, `stopped in ${stopMs} ms`);
     assert.ok(existsSync(path.join(dir, 'data', 'logs')), 'JSON logs are written under DATA_DIR/logs');
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 });

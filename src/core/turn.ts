@@ -27,6 +27,8 @@ export interface TurnSummary {
   state: TurnState;
   /** Durations between marks, in ms (e.g. `asr_final→llm_first_token`). */
   timings: Record<string, number>;
+  /** Raw marks (`performance.now()` values) for in-process consumers such as benchmarks. */
+  marks: Record<string, number>;
 }
 
 /**
@@ -103,7 +105,7 @@ export class Turn {
   }
 
   summary(): TurnSummary {
-    return { turnId: this.id, source: this.input.kind, userId: this.input.user.id, state: this.stateValue, timings: this.timings() };
+    return { turnId: this.id, source: this.input.kind, userId: this.input.user.id, state: this.stateValue, timings: this.timings(), marks: Object.fromEntries(this.marks) };
   }
 }
 

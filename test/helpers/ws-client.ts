@@ -8,6 +8,8 @@ export interface Received {
 /** A websocket test client that records every message and can wait for one. */
 export class TestClient {
   readonly messages: Received[] = [];
+  /** `performance.now()` when each message arrived (same index as `messages`). */
+  readonly receivedAt: number[] = [];
   closed: { code: number; reason: string } | undefined;
   private waiters: Array<{ pred: (m: Received) => boolean; resolve: (m: Received) => void }> = [];
 
@@ -15,6 +17,7 @@ export class TestClient {
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const msg = JSON.parse(data.toString()) as Received;
+      this.receivedAt.push(performance.now());
       this.messages.push(msg);
       this.waiters = this.waiters.filter((w) => {
         if (!w.pred(msg)) return true;

@@ -1,0 +1,172 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ROOT_DIR } from '../../src/config/env.ts';
+import { readWavMono, paceAudio, type MonoAudio } from '../../src/audio/wav-source.ts';
+import { float32ToInt16, int16ToPcm16leBytes } from '../../src/audio/pcm.ts';
+import type { TurnSummary } from '../../src/core/turn.ts';
+import { BUILTIN_STAGES } from '../../src/stages.ts';
+import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply } from '../fakes/fake-openai-server.ts';
+import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
+import { TestClient, type Received } from '../helpers/ws-client.ts';
+import { registerScriptedAsr, SCRIPTED_ASR_ENGINE, type ScriptedAsr } from './scripted-asr-engine.ts';
+
+export const FIXTURES = path.join(ROOT_DIR, '..', 'shared', 'fixtures', 'speech');
+
+export interface ShowOptions {
+  /** Scripted LLM time to first token and between tokens. */
+  ttftMs: number;
+  tokenDelayMs: number;
+  /** Scripted ASR delay (test engine). */
+  asrDelayMs: number;
+  /** What the character answers to a user message. */
+  reply?: (userText: string) => string;
+  /** Extra conf.yaml content, merged over the harness defaults. */
+  config?: Record<string, unknown>;
+  env?: Record<string, string>;
+  /** Memory/relationships on (starts Chroma); default off to keep runs short. */
+  memory?: boolean;
+}
+
+export interface VoiceTurnResult {
+  turnId: string;
+  transcript: string;
+  replyText: string;
+  audioChunks: number;
+  audioMs: number;
+  /** Wall time (performance.now) the last speech sample was sent. */
+  speechEnd: number;
+  /** When the first audio message of the turn reached the client. */
+  firstAudioAtClient: number;
+  summary: TurnSummary;
+}
+
+export const DEFAULT_REPLY = (text: string): string => `[happy] Oh, nice question, let me think. You asked about ${text.split(' ').slice(0, 3).join(' ')}, right? I love that!`;
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur) ? deepMerge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** Index (ms) of the last sample louder than the threshold: where speech really ends in a fixture. */
+export function speechEndMs(audio: MonoAudio, threshold = 0.02): number {
+  for (let i = audio.samples.length - 1; i >= 0; i--) if (Math.abs(audio.samples[i] as number) > threshold) return ((i + 1) * 1000) / audio.sampleRate;
+  return 0;
+}
+
+/**
+ * A whole show on loopback: the fake OpenAI-compatible LLM, the real daemon with every built-in
+ * stage (real Silero VAD, scripted test ASR, agent, espeak-ng TTS, SQLite history), and a
+ * websocket client that behaves like the avatar page.
+ */
+export class Show {
+  readonly turnsEnded: TurnSummary[] = [];
+
+  private constructor(
+    readonly td: TestDaemon,
+    readonly fake: FakeOpenAiServer,
+    readonly client: TestClient,
+    readonly asr: ScriptedAsr,
+    readonly opts: ShowOptions,
+  ) {
+    td.daemon.bus.on('turn.ended', (t) => this.turnsEnded.push(t));
+  }
+
+  static async start(opts: ShowOptions): Promise<Show> {
+    const asr = registerScriptedAsr();
+    asr.delayMs = opts.asrDelayMs;
+    const fake = await startFakeOpenAiServer();
+    const reply = opts.reply ?? DEFAULT_REPLY;
+    fake.handle((req) => {
+      const last = [...req.messages].reverse().find((m) => m.role === 'user');
+      const reply_: FakeReply = { text: reply(typeof last?.content === 'string' ? last.content : ''), ttftMs: opts.ttftMs, tokenDelayMs: opts.tokenDelayMs };
+      return reply_;
+    });
+    const base: Record<string, unknown> = {
+      character: {
+        llm: { providers: [{ type: 'openai', base_url: fake.baseUrl, model: 'fake-e2e', first_token_timeout_ms: 5000 }] },
+        voice: { engines: ['espeak'] },
+      },
+      asr: { engine: SCRIPTED_ASR_ENGINE },
+      agent: { greeting: false },
+      memory: { enabled: opts.memory ?? false },
+      relationships: { enabled: opts.memory ?? false },
+      logging: { level: 'info' },
+    };
+    let td: TestDaemon;
+    try {
+      td = await startTestDaemon({ config: deepMerge(base, opts.config ?? {}), stages: BUILTIN_STAGES, logLevel: 'info', ...(opts.env ? { env: opts.env } : {}) });
+    } catch (err) {
+      await fake.close();
+      throw err;
+    }
+    const client = await TestClient.connect(td.wsUrl);
+    return new Show(td, fake, client, asr, opts);
+  }
+
+  /** Streams a fixture WAV at real-time pace (then silence) as the page's microphone would, and waits for the reply turn. */
+  async voiceTurn(fixture: string, transcript: string, timeoutMs = 20_000): Promise<VoiceTurnResult> {
+    const audio = readWavMono(path.join(FIXTURES, fixture), 16_000);
+    const endMs = speechEndMs(audio);
+    const silence = new Float32Array(Math.round(16_000 * 1.2));
+    const padded: MonoAudio = { samples: new Float32Array(audio.samples.length + silence.length), sampleRate: 16_000 };
+    padded.samples.set(audio.samples);
+    this.asr.expect(transcript);
+    const from = this.client.messages.length;
+    this.client.send({ type: 'audio-start', sampleRate: 16_000 });
+    let speechEnd = 0;
+    for await (const { chunk, offset } of paceAudio(padded, { realtime: true })) {
+      this.client.sendBinary(int16ToPcm16leBytes(float32ToInt16(chunk)));
+      const chunkEndMs = ((offset + chunk.length) * 1000) / 16_000;
+      if (speechEnd === 0 && chunkEndMs >= endMs) speechEnd = performance.now() - (chunkEndMs - endMs);
+    }
+    this.client.send({ type: 'audio-end' });
+    const start = await this.client.waitFor((m) => m.type === 'turn-start' && m.source === 'voice', timeoutMs, from);
+    return this.collect(String(start.turnId), transcript, speechEnd, from, timeoutMs);
+  }
+
+  /** Sends typed input and waits for its turn to end. */
+  async textTurn(text: string, timeoutMs = 20_000): Promise<{ turnId: string; replyText: string; audioChunks: number; summary: TurnSummary }> {
+    const from = this.client.messages.length;
+    this.client.send({ type: 'text-input', text });
+    const start = await this.client.waitFor((m) => m.type === 'turn-start' && m.source === 'text', timeoutMs, from);
+    const r = await this.collect(String(start.turnId), text, performance.now(), from, timeoutMs);
+    return { turnId: r.turnId, replyText: r.replyText, audioChunks: r.audioChunks, summary: r.summary };
+  }
+
+  async waitTurnEnd(turnId: string, timeoutMs = 20_000, from = 0): Promise<Received> {
+    return this.client.waitFor((m) => m.type === 'turn-end' && m.turnId === turnId, timeoutMs, from);
+  }
+
+  private async collect(turnId: string, transcript: string, speechEnd: number, from: number, timeoutMs: number): Promise<VoiceTurnResult> {
+    await this.waitTurnEnd(turnId, timeoutMs, from);
+    const msgs = this.client.messages.slice(from);
+    const times = this.client.receivedAt.slice(from);
+    const audioIdx = msgs.findIndex((m) => m.type === 'audio' && m.turnId === turnId);
+    const audio = msgs.filter((m) => m.type === 'audio' && m.turnId === turnId);
+    const summary = this.turnsEnded.find((t) => t.turnId === turnId);
+    if (!summary) throw new Error(`no turn.ended for ${turnId}`);
+    return {
+      turnId,
+      transcript,
+      replyText: msgs
+        .filter((m) => m.type === 'reply-text' && m.turnId === turnId)
+        .map((m) => String(m.text))
+        .join(' '),
+      audioChunks: audio.length,
+      audioMs: audio.reduce((sum, m) => sum + Number(m.durationMs), 0),
+      speechEnd,
+      firstAudioAtClient: audioIdx >= 0 ? (times[audioIdx] as number) : Number.NaN,
+      summary,
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.client.close().catch(() => undefined);
+    await this.td.stop();
+    await this.fake.close();
+  }
+}
