@@ -111,17 +111,32 @@ export class ChromaStore {
     return c;
   }
 
-  async upsert(items: readonly MemoryItem[]): Promise<void> {
+  /** Items with their stored vectors (for the recall cache). */
+  async getWithVectors(scope: MemoryScope, where: Where, limit: number): Promise<Array<MemoryItem & { vector: number[] }>> {
+    const res = await this.col(scope).get({ where, limit, include: ['documents', 'metadatas', 'embeddings'] as never });
+    return res.ids.map((id, i) => ({
+      id,
+      text: res.documents[i] ?? '',
+      metadata: fromChromaMetadata(res.metadatas[i] as Record<string, unknown> | null),
+      vector: Array.from((res.embeddings[i] ?? []) as ArrayLike<number>),
+    }));
+  }
+
+  /** Writes items; returns the vectors it computed, by id. */
+  async upsert(items: readonly MemoryItem[]): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
     for (const scope of ['long', 'session'] as const) {
       const batch = items.filter((i) => i.metadata.scope === scope);
       for (let i = 0; i < batch.length; i += PAGE) {
         const part = batch.slice(i, i + PAGE);
         const vectors = await this.embedder.embed(part.map((p) => p.text));
+        part.forEach((p, k) => out.set(p.id, vectors[k] as number[]));
         const t0 = performance.now();
         await this.col(scope).upsert({ ids: part.map((p) => p.id), documents: part.map((p) => p.text), metadatas: part.map((p) => toChromaMetadata(p.metadata)), embeddings: vectors });
         this.upserts.add(performance.now() - t0);
       }
     }
+    return out;
   }
 
   /** Nearest neighbours of a vector in one collection. */

@@ -8,6 +8,7 @@ import type { Embedder } from './embedders/embedder.ts';
 import type { MemoryConfig } from './memory-config.ts';
 import type { MemoryDb, OutboxOp } from './memory-db.ts';
 import { type MemoryItem, type MemoryKind, type MemoryScope } from './memory-item.ts';
+import { dot, RecallCache, SCOPES, type CachedItem } from './recall-cache.ts';
 
 export interface SearchFilter {
   user?: string;
@@ -21,6 +22,8 @@ export interface RankedItem extends ScoredItem {
 }
 
 const FLUSH_BATCH = 20;
+/** A viewer with more memories than this is recalled through Chroma instead of the cache. */
+const CACHE_MAX_ITEMS = 2000;
 
 /**
  * The memory facade every caller uses. Writes go to the SQLite outbox first and are flushed to
@@ -32,6 +35,9 @@ export class MemoryService {
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   readonly embedTimings: number[] = [];
+  readonly cache = new RecallCache({ maxUsers: 500, maxItemsPerUser: CACHE_MAX_ITEMS, ttlMs: 5 * 60_000 });
+  private readonly loads = new Map<string, Promise<CachedItem[] | undefined>>();
+  private writeGeneration = 0;
 
   constructor(
     readonly cfg: MemoryConfig,
@@ -64,6 +70,7 @@ export class MemoryService {
   forgetUser(userId: string): void {
     this.db.dropUser(userId);
     this.db.deleteBlock('viewer', userId);
+    this.cache.dropUser(userId);
     this.enqueue([{ op: 'delete_user', userId }], 1);
     this.db.audit('admin', 'memory.forget_user', userId, {});
     this.log.info({ event: 'memory.forget_user', user: userId }, 'forgot every memory of a viewer');
@@ -125,12 +132,27 @@ export class MemoryService {
   }
 
   private async apply(op: OutboxOp): Promise<void> {
+    this.writeGeneration++;
+    try {
+      await this.applyOp(op);
+    } finally {
+      this.writeGeneration++;
+    }
+  }
+
+  private async applyOp(op: OutboxOp): Promise<void> {
     if (op.op === 'upsert') {
       const t0 = performance.now();
-      await this.store.upsert(op.items);
+      const vectors = await this.store.upsert(op.items);
+      for (const it of op.items) {
+        const vector = vectors.get(it.id);
+        if (vector) this.cache.upsert({ ...it, vector });
+      }
       this.log.debug({ event: 'memory.upserted', count: op.items.length, ms: Math.round(performance.now() - t0) }, 'memories written');
       return;
     }
+    if (op.op === 'delete') this.cache.remove(op.ids);
+    else this.cache.dropUser(op.userId);
     const target = op.op === 'delete' ? { ids: op.ids } : { where: { user_id: op.userId } as Where };
     await this.store.delete('long', target);
     await this.store.delete('session', target);
@@ -150,12 +172,16 @@ export class MemoryService {
     if (!this.isUp()) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is down');
     const vector = await this.embedOne(query);
     const n = Math.max(k, this.cfg.recall.candidates);
-    const now = Date.now();
     const results = await Promise.all(scopes.map((s) => this.store.query(s, vector, n, filter)));
+    return this.rerank(results.flat(), k, minSimilarity);
+  }
+
+  /** Re-ranks candidates by similarity, importance and recency; drops expired and dissimilar ones. */
+  private rerank(candidates: ScoredItem[], k: number, minSimilarity: number): RankedItem[] {
+    const now = Date.now();
     const r = this.cfg.recall;
     const total = r.weight_similarity + r.weight_importance + r.weight_recency || 1;
-    return results
-      .flat()
+    return candidates
       .filter((c) => c.similarity >= minSimilarity && (c.metadata.expires_at === 0 || c.metadata.expires_at > now))
       .map((c) => {
         const ageDays = Math.max(0, now - c.metadata.created_at) / 86_400_000;
@@ -167,8 +193,46 @@ export class MemoryService {
       .slice(0, k);
   }
 
-  /** Memories for the prompt of `input`'s speaker: theirs and general ones, never another viewer's. */
+  /** Loads (or returns cached) memories of one viewer ('' = general) with vectors, both scopes. */
+  async cachedFor(userId: string): Promise<CachedItem[] | undefined> {
+    const hit = this.cache.get(userId);
+    if (hit) return hit;
+    let loading = this.loads.get(userId);
+    if (!loading) {
+      const generation = this.writeGeneration;
+      loading = Promise.all(SCOPES.map((s) => this.store.getWithVectors(s, { user_id: userId }, CACHE_MAX_ITEMS + 1)))
+        .then((parts) => {
+          const items = parts.flat();
+          // A write that landed while loading may be missing from this snapshot: use it once, don't keep it.
+          if (generation !== this.writeGeneration) return items.length > CACHE_MAX_ITEMS ? undefined : items;
+          return this.cache.set(userId, items) ? items : undefined;
+        })
+        .finally(() => this.loads.delete(userId));
+      this.loads.set(userId, loading);
+    }
+    return loading;
+  }
+
+  /** Warms the cache for a viewer whose input was just queued, so their turn's recall is local. */
+  prefetch(userId: string): void {
+    if (!this.isUp()) return;
+    void this.cachedFor(userId).catch(() => undefined);
+    void this.cachedFor('').catch(() => undefined);
+  }
+
+  /**
+   * Memories for the prompt of `input`'s speaker: theirs and general ones, never another viewer's.
+   * Served from the recall cache (exact cosine over the speaker's items) when it holds them;
+   * otherwise a filtered Chroma query.
+   */
   async recall(input: InputItem): Promise<RankedItem[]> {
+    if (!this.isUp()) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is down');
+    const [mine, general] = await Promise.all([this.cachedFor(input.user.id), this.cachedFor('')]);
+    if (mine && general) {
+      const vector = await this.embedOne(input.text);
+      const scored = [...mine, ...general].map((c) => ({ id: c.id, text: c.text, metadata: c.metadata, similarity: dot(vector, c.vector) }));
+      return this.rerank(scored, this.cfg.recall.top_k, this.cfg.recall.min_similarity);
+    }
     // One $in lookup is cheaper in Chroma than an $or of two equalities.
     const where: Where = { user_id: { $in: [input.user.id, ''] } };
     return this.rank(input.text, this.cfg.recall.top_k, where, ['long', 'session'], this.cfg.recall.min_similarity);

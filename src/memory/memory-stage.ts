@@ -72,6 +72,7 @@ export const memoryStage = defineStage({
           outbox_pending: db.pendingItems(),
           upsert_ms: store.upserts.summary(),
           query_ms: store.queries.summary(),
+          recall_cache: { viewers: memory.cache.size, hits: memory.cache.hits, misses: memory.cache.misses },
           embed_ms_p50: embed.length ? Math.round((embed[Math.floor(embed.length / 2)] as number) * 1000) / 1000 : null,
         },
       });
@@ -87,6 +88,7 @@ export const memoryStage = defineStage({
     const openStore = async (): Promise<void> => {
       try {
         await store.open(supervisor.url, cfg.embedder.on_change);
+        memory.cache.clear();
         connected = true;
         log.info({ event: 'memory.connected', url: supervisor.url }, 'memory store connected');
         await memory.flush();
@@ -142,6 +144,9 @@ export const memoryStage = defineStage({
         }
       });
     }
+
+    // Warm the recall cache while the input waits in the queue, so the turn's recall is local.
+    ctx.on('input.queued', (item) => memory.prefetch(item.user.id));
 
     const activeUsers = (): Set<string> => new Set(ctx.turns.list().map((t) => t.input.user.id));
     const consolidator = new Consolidator(memory, log, activeUsers);
