@@ -73,6 +73,21 @@ export const EN = {
   'state.failed': 'failed',
   'state.disabled': 'disabled',
   'state.stopped': 'stopped',
+  'mem.search': 'Search',
+  'mem.query': 'what to look for',
+  'mem.user': 'viewer id (optional)',
+  'mem.export': 'Export',
+  'mem.import': 'Import JSON/YAML',
+  'mem.consolidate': 'Consolidate',
+  'mem.prune': 'Prune expired',
+  'mem.delete': 'Delete',
+  'mem.result': '{n} done',
+  'mem.failed': 'Failed: {msg}',
+  'rel.refresh': 'Refresh list',
+  'rel.forget': 'Forget',
+  'rel.confirm_forget': 'Forget {name} entirely (relationship and memories)?',
+  'rel.export': 'Export CSV',
+  'rel.import': 'Import CSV',
 } as const;
 
 export type MessageKey = keyof typeof EN;
