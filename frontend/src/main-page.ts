@@ -31,7 +31,9 @@ document.body.classList.toggle('overlay', overlay);
 $('version').textContent = t('version', { v: BUILD_VERSION });
 log.info('page.start', { version: BUILD_VERSION, overlay, still });
 
-const socket = new SocketClient();
+// `?token=` lets a page on another machine send input to a non-loopback daemon (VTUBER_INPUT_TOKEN).
+const inputToken = params.get('token');
+const socket = new SocketClient(inputToken ? { url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(inputToken)}` } : {});
 const subtitles = new Subtitles($('subtitle'));
 const tracker = new PlaybackTracker(socket);
 const player = new AudioPlayer({

@@ -83,7 +83,8 @@ export class AudioPlayer {
   stop(turnId?: string): void {
     if (turnId !== undefined) this.stopped.add(turnId);
     if (this.stopped.size > 100) this.stopped.delete(this.stopped.values().next().value as string);
-    this.generation++;
+    // Stopping everything also drops chunks still being decoded; one turn's late chunks are caught by `stopped`.
+    if (turnId === undefined) this.generation++;
     for (const c of this.chunks) {
       if (turnId !== undefined && c.turnId !== turnId) continue;
       c.source.onended = null;
