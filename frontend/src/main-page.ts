@@ -155,7 +155,7 @@ const debugHandle = {
     const b = avatar?.model.getBounds();
     return b ? { x: b.x, y: b.y, width: b.width, height: b.height } : undefined;
   },
-  micFramesSent: (): number => mic?.framesSent ?? 0,
+  mic: (): { framesSent: number; samplesSent: number; audioClock: number } => ({ framesSent: mic?.framesSent ?? 0, samplesSent: mic?.samplesSent ?? 0, audioClock: mic?.audioClock ?? 0 }),
   logs: () => recentLogs(),
 };
 (window as unknown as { vtuber: typeof debugHandle }).vtuber = debugHandle;

@@ -18,6 +18,7 @@ export class MicCapture {
   mode: MicMode = 'off';
   muted = false;
   framesSent = 0;
+  samplesSent = 0;
   onLevel: (rms: number) => void = () => undefined;
 
   constructor(private readonly socket: SocketClient) {}
@@ -50,6 +51,11 @@ export class MicCapture {
     log.info('mic.mute', { muted });
   }
 
+  /** Seconds of audio the capture context has processed (its clock slows down with the audio thread). */
+  get audioClock(): number {
+    return this.ctx?.currentTime ?? 0;
+  }
+
   /** After a reconnect the server has forgotten the stream: announce it again. */
   resume(): void {
     if (this.streaming) {
@@ -68,7 +74,11 @@ export class MicCapture {
     const node = new AudioWorkletNode(ctx, 'pcm-capture', { processorOptions: { targetRate: MIC_SAMPLE_RATE, frameMs: 20 } });
     node.port.onmessage = (ev: MessageEvent<{ pcm: ArrayBuffer; rms: number }>) => {
       this.onLevel(this.muted ? 0 : ev.data.rms);
-      if (this.streaming && !this.muted && this.socket.sendBinary(ev.data.pcm)) this.framesSent++;
+      const samples = ev.data.pcm.byteLength / 2;
+      if (this.streaming && !this.muted && this.socket.sendBinary(ev.data.pcm)) {
+        this.framesSent++;
+        this.samplesSent += samples;
+      }
     };
     src.connect(node);
     // The node must reach the destination to be pulled; it outputs silence.
