@@ -75,10 +75,11 @@ export class HubSpeechOutput implements SpeechOutput {
         const per = Math.max(1, Math.round((lastRate * this.chunkMs) / 1000));
         for (let off = 0; off < total; off += per) send(segment, new Int16Array(Math.min(per, total - off)), lastRate);
       },
-      segmentEnd: (segment, outcome) => {
+      segmentEnd: (segment) => {
         if (signal.aborted) return;
         for (const piece of rechunker.flush()) send(segment, piece.pcm, piece.sampleRate);
-        if (outcome !== 'repeat') result.segmentsSent++;
+        // Every outcome counts (a skipped repeat too): the agent reads this as "the first N segments got out".
+        result.segmentsSent++;
       },
     };
 

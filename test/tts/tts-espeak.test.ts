@@ -95,3 +95,13 @@ test('/admin/status shows espeak as the live engine and /api/tts returns a WAV p
   assert.equal(bad.status, 404);
   assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
 });
+
+test('a sentence repeated within the anti-repeat window is skipped but still counted as delivered', { skip }, async () => {
+  const { turn, done } = speakSegments(td.daemon, [{ text: 'Nice to see you all here.' }, { text: 'nice to see you all here!' }, { text: 'See you later.' }]);
+  const result = await done;
+  await client.waitFor((m) => m.type === 'turn-end' && m.turnId === turn.id);
+  assert.equal(result.segmentsSent, 3, 'the agent reads segmentsSent as "the first N segments got out"');
+  assert.deepEqual([...new Set(audioOf(client.messages, turn.id).map((a) => a.segment))], [0, 2]);
+  const texts = client.messages.filter((m) => m.type === 'reply-text' && m.turnId === turn.id).map((m) => m.segment);
+  assert.deepEqual(texts, [0, 2]);
+});
