@@ -48,10 +48,10 @@ export const McpConfigSchema = z
       .strict()
       .prefault({}),
     /**
-     * Broadcast `tool-call-status` (running / completed / error) from the MCP tool wrapper. Turn it
-     * off when the agent's tool loop broadcasts them itself, to avoid duplicates.
+     * Also broadcast `tool-call-status` from the MCP tool wrapper. Off by default: the agent's tool
+     * loop already sends them for every tool; turn on only for callers that run tools outside it.
      */
-    tool_status_messages: z.boolean().default(true),
+    tool_status_messages: z.boolean().default(false),
     /** The engine as an MCP server: Streamable HTTP at /mcp (admin bearer token). */
     server: z
       .object({

@@ -17,6 +17,7 @@ before(async () => {
     servers: { tools: testServerEntry({ SECRET_WORD: 'pineapple' }), ghost: { command: '/nonexistent/mcp-server-binary', args: [] } },
     enabled_servers: ['tools', 'ghost'],
     allowed_tools: {},
+    tool_status_messages: true,
   });
   await waitFor('tools server ready', () => serverInfo(td, 'tools')?.state === 'ready');
 });
