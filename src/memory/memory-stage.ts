@@ -57,7 +57,11 @@ export const memoryStage = defineStage({
     const store = new ChromaStore(cfg.chroma.collection_prefix, embedder, log);
     let connected = false;
     const memory = new MemoryService(cfg, db, store, embedder, () => connected && supervisor.isHealthy, log);
-    ctx.onDispose(() => memory.close());
+    ctx.onDispose(async () => {
+      // Last chance to hand queued writes to Chroma; whatever is left stays in the outbox for next start.
+      if (memory.available && db.pendingItems() > 0) await memory.settle(1500);
+      memory.close();
+    });
     const character = ctx.config.active_character;
 
     const refreshStatus = async (): Promise<void> => {
