@@ -90,7 +90,11 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
         () => report(),
       );
       const v = character.voice;
-      for (const e of entries) e.engine.prepare?.(e.voice, { rate: v.rate, pitch: v.pitch, volume: v.volume });
+      // Warm-ups (e.g. espeak-ng processes waiting ready) start when a turn does, not during daemon
+      // start-up: the LLM's first clause takes far longer than they need to get ready.
+      ctx.on('turn.started', () => {
+        for (const e of entries) e.engine.prepare?.(e.voice, { rate: v.rate, pitch: v.pitch, volume: v.volume });
+      });
       const manager = new TtsTaskManager(chain, { concurrency: tts.concurrency, antiRepeatWindowMs: tts.anti_repeat_window_ms, baseProsody: { rate: v.rate, pitch: v.pitch, volume: v.volume }, emotionProsody: v.emotions }, ctx.log);
       const output = new HubSpeechOutput(manager, ctx.hub, ctx.bus, ctx.log, tts.chunk_ms);
       ctx.onDispose(ctx.services.provide('speech', output));
