@@ -6,6 +6,7 @@ import type { ServerMessage } from '../../src/server/ws/protocol.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.join(ROOT_DIR, 'docs', 'screenshots');
+export const ARTIFACT_DIR = path.join(ROOT_DIR, 'test-artifacts', 'screenshots');
 
 const BASE_ARGS = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
 
@@ -28,9 +29,16 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * Saves a screenshot as a test artifact in test-artifacts/screenshots/ (ignored by git). With
+ * UPDATE_SCREENSHOTS=1 it also refreshes the committed copy in docs/screenshots/ that the README shows,
+ * so ordinary test runs leave the work tree clean.
+ */
 export function saveScreenshot(name: string, png: Buffer): void {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  writeFileSync(path.join(SCREENSHOT_DIR, name), png);
+  for (const dir of [ARTIFACT_DIR, ...(process.env.UPDATE_SCREENSHOTS === '1' ? [SCREENSHOT_DIR] : [])]) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, name), png);
+  }
 }
 
 /**
