@@ -6,6 +6,7 @@ import { registerHistoryRoutes } from './history/history-routes.ts';
 import { ConversationLog } from './history/conversation-log.ts';
 import { HistoryStore } from './history/history-store.ts';
 import { InterruptionController } from './interruption.ts';
+import { createProviderChain, samplingFromConfig } from './llm/create-provider-chain.ts';
 import type { LlmProvider, SamplingSettings } from './llm/llm-types.ts';
 import { ProactiveSpeech } from './proactive.ts';
 import { OutputFilter } from './safety/output-filter.ts';
@@ -18,6 +19,32 @@ export interface AgentLlm {
   sampling?: SamplingSettings;
   /** Shown in /admin/status (e.g. the provider chain). */
   info?: Record<string, unknown>;
+}
+
+/** The provider chain from `character.llm`; its health is shown in /admin/status. */
+export function defaultAgentLlm(ctx: StageContext): AgentLlm | undefined {
+  const llmConfig = ctx.config.character.llm;
+  let ready = false;
+  let publish: () => void = () => undefined;
+  const chain = createProviderChain(llmConfig, { modelsDir: ctx.settings.modelsDir }, ctx.log.child({ scope: 'llm' }), {
+    onChange: () => {
+      if (ready) publish();
+    },
+  });
+  const snap = chain.snapshot();
+  if (snap.providers.every((p) => p.state === 'unavailable')) {
+    const reasons = snap.providers.map((p) => `${p.id}: ${p.detail ?? 'unavailable'}`).join('; ');
+    ctx.setStatus('unavailable', { detail: `no usable LLM provider (${reasons || 'none configured'})` });
+    return undefined;
+  }
+  publish = () => {
+    const current = chain.snapshot();
+    const failing = current.providers.filter((p) => p.state === 'failing' || p.state === 'cooling_down').length;
+    const usable = current.providers.filter((p) => p.state !== 'unavailable').length;
+    ctx.setStatus(failing >= usable ? 'degraded' : 'live', { ...(failing >= usable ? { detail: 'every LLM provider is failing' } : {}), info: { llm: current } });
+  };
+  ready = true;
+  return { provider: chain, sampling: samplingFromConfig(llmConfig.sampling), info: { llm: snap } };
 }
 
 export interface AgentStageOptions {
@@ -52,9 +79,9 @@ export function createAgentStage(options: AgentStageOptions = {}): StageDefiniti
       const history = new ConversationLog(store, ctx.config.active_character, agent.history.resume_last);
       ctx.routes((app) => registerHistoryRoutes(app, ctx.requireAdmin, store, history));
 
-      const llm = options.llm ? await options.llm(ctx) : undefined;
+      const llm = await (options.llm ?? defaultAgentLlm)(ctx);
       if (!llm) {
-        ctx.setStatus('unavailable', { detail: 'no LLM provider configured (character.llm)' });
+        if (ctx.status.get('stage', 'agent')?.state !== 'unavailable') ctx.setStatus('unavailable', { detail: 'no LLM provider configured (character.llm)' });
         return;
       }
       ctx.onDispose(async () => {
