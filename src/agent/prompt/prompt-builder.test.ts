@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { ROOT_DIR } from '../../config/env.ts';
+import { CharacterConfigSchema, type CharacterConfig } from '../../config/schema/character.ts';
+import type { StoredMessage } from '../history/history-store.ts';
+import { renderInput } from './input-render.ts';
+import { buildPrompt } from './prompt-builder.ts';
+import { messageTokens } from './tokens.ts';
+
+const SNAP_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), '__snapshots__');
+
+function character(name: string): { c: CharacterConfig; persona: string } {
+  const c = CharacterConfigSchema.parse(parse(readFileSync(path.join(ROOT_DIR, 'characters', `${name}.yaml`), 'utf8')));
+  const persona = c.persona_prompt ? readFileSync(path.join(ROOT_DIR, 'prompts', c.persona_prompt), 'utf8') : '';
+  return { c, persona };
+}
+
+let nextId = 1;
+function msg(role: 'user' | 'assistant', text: string, extra: Partial<StoredMessage> = {}): StoredMessage {
+  return { id: nextId++, conversationId: 'c', role, source: role === 'user' ? 'voice' : 'reply', userId: null, userName: null, text, fullText: null, interrupted: false, emotions: [], timings: {}, usage: null, turnId: null, createdAt: 0, ...extra };
+}
+
+const HISTORY: StoredMessage[] = [
+  msg('user', 'Good morning! Did you sleep well?'),
+  msg('assistant', 'I do not sleep, I defragment. But thank you for asking!'),
+  msg('user', 'Kira in chat: what game are we playing today?'),
+  msg('assistant', 'Something cozy, Kira. Farming, probably, and some crop-related drama.'),
+  msg('user', 'Tell me a long story about dragons.'),
+  msg('assistant', 'Once upon a time, a dragon', { interrupted: true, fullText: 'Once upon a time, a dragon collected teacups.' }),
+  msg('user', 'Sorry, go on, but shorter.'),
+  msg('assistant', 'Short version: dragon, teacups, happy ending.'),
+];
+
+function render(messages: ReturnType<typeof buildPrompt>['messages']): string {
+  return messages.map((m) => `### ${m.role}\n${m.content}`).join('\n\n') + '\n';
+}
+
+function matchSnapshot(name: string, text: string): void {
+  const file = path.join(SNAP_DIR, `${name}.txt`);
+  if (process.env.UPDATE_SNAPSHOTS === '1') {
+    mkdirSync(SNAP_DIR, { recursive: true });
+    writeFileSync(file, text);
+    return;
+  }
+  assert.ok(existsSync(file), `snapshot ${file} is missing: run with UPDATE_SNAPSHOTS=1 and review it`);
+  assert.equal(text, readFileSync(file, 'utf8'), `prompt differs from ${path.relative(ROOT_DIR, file)} (UPDATE_SNAPSHOTS=1 to accept)`);
+}
+
+for (const name of ['default', 'neiri']) {
+  for (const withContext of [false, true]) {
+    test(`prompt snapshot: ${name} ${withContext ? 'with relationship card and memories' : 'without context'}, history under a 120-token budget`, () => {
+      const { c: base, persona } = character(name);
+      const c = { ...base, history_token_budget: 120 };
+      const input = { id: 'i', kind: 'chat' as const, text: 'haha did you just call the creator a gremlin?', user: { id: 'twitch:1', displayName: 'Kira', platform: 'twitch' as const }, receivedAt: 0 };
+      const context = withContext ? { relationshipCard: 'Kira: regular viewer since March, loves farming games, teases Neiri about her singing.', memories: ['Kira said her cat is named Biscuit.', 'Last stream ended with a karaoke duel.'] } : {};
+      const built = buildPrompt({ character: c, persona, userContent: renderInput(input, c).content, history: HISTORY, context, interruptMarker: '[interrupted]' });
+      assert.ok(built.stats.historyTokens <= 120, 'history stays within the budget');
+      assert.ok(built.stats.droppedMessages > 0, 'the oldest messages were dropped');
+      const dialogue = built.messages.slice(1, -1);
+      assert.equal(dialogue.at(-1)?.content, 'Short version: dragon, teacups, happy ending.', 'the newest history is kept');
+      matchSnapshot(`${name}${withContext ? '-context' : ''}`, render(built.messages));
+    });
+  }
+}
+
+test('the sliding window drops the oldest messages first and never exceeds the budget', () => {
+  const { c: base } = character('default');
+  for (const budget of [0, 30, 60, 200, 10_000]) {
+    const built = buildPrompt({ character: { ...base, history_token_budget: budget }, persona: '', userContent: 'hi', history: HISTORY, context: {}, interruptMarker: '[interrupted]' });
+    const window = built.messages.slice(1, -1);
+    const used = window.reduce((n, m) => n + messageTokens(m.content), 0);
+    assert.ok(used <= budget);
+    assert.equal(window.length + built.stats.droppedMessages, HISTORY.length);
+    const expected = HISTORY.slice(HISTORY.length - window.length).map((m) => m.text);
+    assert.deepEqual(window.map((m) => m.content.replace(' [interrupted]', '')), expected);
+  }
+});
+
+test('an interrupted reply is rendered with exactly one marker, an empty one as the marker alone', () => {
+  const { c } = character('default');
+  const history = [msg('user', 'a'), msg('assistant', 'Heard part', { interrupted: true }), msg('user', 'b'), msg('assistant', '', { interrupted: true })];
+  const built = buildPrompt({ character: c, persona: '', userContent: 'c', history, context: {}, interruptMarker: '[interrupted]' });
+  assert.deepEqual(built.messages.slice(1).map((m) => m.content), ['a', 'Heard part [interrupted]', 'b', '[interrupted]', 'c']);
+});
+
+test('event templates are filled from the input meta', () => {
+  const { c } = character('neiri');
+  const r = renderInput({ id: 'x', kind: 'donation', text: 'keep it up', user: { id: 'twitch:9', displayName: 'Mo', platform: 'twitch' }, receivedAt: 0, meta: { amount: 5, currency: 'USD' } }, c);
+  assert.equal(r.content, '[event] Mo just donated 5 USD. Their message: "keep it up". Thank them warmly and react to the message.');
+  const p = renderInput({ id: 'y', kind: 'proactive', text: '', user: { id: 'system:agent', displayName: 'System', platform: 'system' }, receivedAt: 0 }, c);
+  assert.equal(p.store, false, 'proactive prompts are never stored as user messages');
+});
