@@ -102,10 +102,16 @@ export function buildPrompt(p: PromptParts): BuiltPrompt {
   return { messages, stats: { systemTokens: messageTokens(system), historyTokens: used, historyMessages: window.length, droppedMessages: dropped } };
 }
 
+const languageNames = new Map<string, string>();
 function languageName(tag: string): string {
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(tag) ?? tag;
-  } catch {
-    return tag;
+  let name = languageNames.get(tag);
+  if (name === undefined) {
+    try {
+      name = new Intl.DisplayNames(['en'], { type: 'language' }).of(tag) ?? tag;
+    } catch {
+      name = tag;
+    }
+    languageNames.set(tag, name);
   }
+  return name;
 }

@@ -16,6 +16,17 @@ export interface TextPiece {
   end: number;
 }
 
+const segmenters = new Map<string, Intl.Segmenter>();
+/** Intl.Segmenter is costly to build and stateless to use: one per locale. */
+function wordSegmenter(locale: string): Intl.Segmenter {
+  let seg = segmenters.get(locale);
+  if (!seg) {
+    seg = new Intl.Segmenter(locale, { granularity: 'word' });
+    segmenters.set(locale, seg);
+  }
+  return seg;
+}
+
 const CLAUSE_PUNCT = new Set([',', ';', ':']);
 const DASHES = new Set(['—', '–']);
 const TERMINATORS = new Set(['.', '!', '?', '…']);
@@ -41,7 +52,7 @@ export class StreamSegmenter {
   private readonly words: Intl.Segmenter;
 
   constructor(private readonly opts: SegmenterOptions) {
-    this.words = new Intl.Segmenter(opts.locale, { granularity: 'word' });
+    this.words = wordSegmenter(opts.locale);
   }
 
   /** Total characters pushed so far (tag positions are measured in this). */
