@@ -68,7 +68,7 @@ test('barge-in: speech shorter than min_speech_ms is ignored, longer speech inte
   const start = await client.waitFor((m) => m.type === 'turn-start', 5000, from);
   await client.waitFor((m) => m.type === 'reply-text' && m.turnId === start.turnId, 5000, from);
   d.daemon.bus.emit('vad.speech_start', { clientUid: 'mic', at: performance.now(), startMs: 0 });
-  d.daemon.bus.emit('vad.speech_end', { clientUid: 'mic', samples: new Float32Array(0), startMs: 0, endMs: 50, preRollMs: 0, at: performance.now() });
+  d.daemon.bus.emit('vad.speech_end', { clientUid: 'mic', samples: new Float32Array(0), startMs: 0, endMs: 50, preRollMs: 0, at: performance.now(), speechEndAt: performance.now() });
   const end = await client.waitFor((m) => m.type === 'turn-end' && m.turnId === start.turnId, 5000, from);
   assert.equal(end.state, 'completed', 'a cough does not interrupt');
 
