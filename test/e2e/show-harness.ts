@@ -18,19 +18,28 @@ export interface ShowOptions {
   tokenDelayMs: number;
   /** Scripted ASR delay (test engine). */
   asrDelayMs: number;
-  /** What the character answers to a user message. */
-  reply?: (userText: string) => string;
+  /** What the character answers to the n-th user message. */
+  reply?: (userText: string, n: number) => string;
   /** Extra conf.yaml content, merged over the harness defaults. */
   config?: Record<string, unknown>;
   env?: Record<string, string>;
   /** Memory/relationships on (starts Chroma); default off to keep runs short. */
   memory?: boolean;
+  /** Extra plugin directories (test fixtures). */
+  pluginDirs?: string[];
+  /** Level of the in-memory log capture (default info). */
+  logLevel?: string;
 }
 
 export interface VoiceTurnResult {
   turnId: string;
   transcript: string;
+  /** What the LLM streamed for this turn (tags included). */
+  llmReply: string;
+  /** What the client was shown (reply-text messages joined). */
   replyText: string;
+  /** The first reply-text segment. */
+  firstSegment: string;
   audioChunks: number;
   audioMs: number;
   /** Wall time (performance.now) the last speech sample was sent. */
@@ -40,7 +49,9 @@ export interface VoiceTurnResult {
   summary: TurnSummary;
 }
 
-export const DEFAULT_REPLY = (text: string): string => `[happy] Oh, nice question, let me think. You asked about ${text.split(' ').slice(0, 3).join(' ')}, right? I love that!`;
+/** A reply whose sentences differ every turn (the TTS skips a sentence repeated within its window). */
+export const DEFAULT_REPLY = (text: string, n: number): string =>
+  `[happy] Sure thing ${n}, you asked about ${text.split(' ').slice(0, 3).join(' ')} for reply ${n}. I love question ${n}, let me tell you more!`;
 
 function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
@@ -71,6 +82,8 @@ export class Show {
     readonly client: TestClient,
     readonly asr: ScriptedAsr,
     readonly opts: ShowOptions,
+    /** Every reply the fake LLM streamed, in request order. */
+    readonly replies: string[],
   ) {
     td.daemon.bus.on('turn.ended', (t) => this.turnsEnded.push(t));
   }
@@ -80,10 +93,13 @@ export class Show {
     asr.delayMs = opts.asrDelayMs;
     const fake = await startFakeOpenAiServer();
     const reply = opts.reply ?? DEFAULT_REPLY;
+    const replies: string[] = [];
     fake.handle((req) => {
       const last = [...req.messages].reverse().find((m) => m.role === 'user');
-      const reply_: FakeReply = { text: reply(typeof last?.content === 'string' ? last.content : ''), ttftMs: opts.ttftMs, tokenDelayMs: opts.tokenDelayMs };
-      return reply_;
+      const text = reply(typeof last?.content === 'string' ? last.content : '', replies.length + 1);
+      replies.push(text);
+      const scripted: FakeReply = { text, ttftMs: opts.ttftMs, tokenDelayMs: opts.tokenDelayMs };
+      return scripted;
     });
     const base: Record<string, unknown> = {
       character: {
@@ -98,13 +114,19 @@ export class Show {
     };
     let td: TestDaemon;
     try {
-      td = await startTestDaemon({ config: deepMerge(base, opts.config ?? {}), stages: BUILTIN_STAGES, logLevel: 'info', ...(opts.env ? { env: opts.env } : {}) });
+      td = await startTestDaemon({
+        config: deepMerge(base, opts.config ?? {}),
+        stages: BUILTIN_STAGES,
+        logLevel: opts.logLevel ?? 'info',
+        ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.pluginDirs ? { pluginDirs: opts.pluginDirs } : {}),
+      });
     } catch (err) {
       await fake.close();
       throw err;
     }
     const client = await TestClient.connect(td.wsUrl);
-    return new Show(td, fake, client, asr, opts);
+    return new Show(td, fake, client, asr, opts, replies);
   }
 
   /** Streams a fixture WAV at real-time pace (then silence) as the page's microphone would, and waits for the reply turn. */
@@ -116,6 +138,7 @@ export class Show {
     padded.samples.set(audio.samples);
     this.asr.expect(transcript);
     const from = this.client.messages.length;
+    const replyIndex = this.replies.length;
     this.client.send({ type: 'audio-start', sampleRate: 16_000 });
     let speechEnd = 0;
     for await (const { chunk, offset } of paceAudio(padded, { realtime: true })) {
@@ -125,15 +148,16 @@ export class Show {
     }
     this.client.send({ type: 'audio-end' });
     const start = await this.client.waitFor((m) => m.type === 'turn-start' && m.source === 'voice', timeoutMs, from);
-    return this.collect(String(start.turnId), transcript, speechEnd, from, timeoutMs);
+    return this.collect(String(start.turnId), transcript, speechEnd, from, timeoutMs, replyIndex);
   }
 
   /** Sends typed input and waits for its turn to end. */
   async textTurn(text: string, timeoutMs = 20_000): Promise<{ turnId: string; replyText: string; audioChunks: number; summary: TurnSummary }> {
     const from = this.client.messages.length;
+    const replyIndex = this.replies.length;
     this.client.send({ type: 'text-input', text });
     const start = await this.client.waitFor((m) => m.type === 'turn-start' && m.source === 'text', timeoutMs, from);
-    const r = await this.collect(String(start.turnId), text, performance.now(), from, timeoutMs);
+    const r = await this.collect(String(start.turnId), text, performance.now(), from, timeoutMs, replyIndex);
     return { turnId: r.turnId, replyText: r.replyText, audioChunks: r.audioChunks, summary: r.summary };
   }
 
@@ -141,7 +165,7 @@ export class Show {
     return this.client.waitFor((m) => m.type === 'turn-end' && m.turnId === turnId, timeoutMs, from);
   }
 
-  private async collect(turnId: string, transcript: string, speechEnd: number, from: number, timeoutMs: number): Promise<VoiceTurnResult> {
+  private async collect(turnId: string, transcript: string, speechEnd: number, from: number, timeoutMs: number, replyIndex: number): Promise<VoiceTurnResult> {
     await this.waitTurnEnd(turnId, timeoutMs, from);
     const msgs = this.client.messages.slice(from);
     const times = this.client.receivedAt.slice(from);
@@ -149,13 +173,13 @@ export class Show {
     const audio = msgs.filter((m) => m.type === 'audio' && m.turnId === turnId);
     const summary = this.turnsEnded.find((t) => t.turnId === turnId);
     if (!summary) throw new Error(`no turn.ended for ${turnId}`);
+    const segments = msgs.filter((m) => m.type === 'reply-text' && m.turnId === turnId).map((m) => String(m.text));
     return {
       turnId,
       transcript,
-      replyText: msgs
-        .filter((m) => m.type === 'reply-text' && m.turnId === turnId)
-        .map((m) => String(m.text))
-        .join(' '),
+      llmReply: this.replies[replyIndex] ?? '',
+      replyText: segments.join(' '),
+      firstSegment: segments[0] ?? '',
       audioChunks: audio.length,
       audioMs: audio.reduce((sum, m) => sum + Number(m.durationMs), 0),
       speechEnd,

@@ -1,0 +1,110 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Show } from './show-harness.ts';
+
+export interface SoakResult {
+  turns: number;
+  seconds: number;
+  rssMbAtWarmup: number;
+  rssMbAtEnd: number;
+  rssGrowthPct: number;
+  heapMbAtWarmup: number;
+  heapMbAtEnd: number;
+  loopLagP99Ms: number;
+  loopLagMaxMs: number;
+  fdsAtWarmup: number;
+  fdsAtEnd: number;
+  childrenAtWarmup: number;
+  childrenAtEnd: number;
+  errorLogs: number;
+  kinds: Record<string, number>;
+  stuckTurns: number;
+}
+
+const fds = (): number => readdirSync('/proc/self/fd').length;
+function children(): number {
+  let n = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) n++;
+    } catch {
+      // gone
+    }
+  }
+  return n;
+}
+
+const settle = async (show: Show): Promise<void> => {
+  for (let i = 0; i < 600 && (show.td.daemon.input.size > 0 || show.td.daemon.turns.list().length > 0); i++) await new Promise((r) => setTimeout(r, 25));
+};
+
+/**
+ * A compressed show: `turns` turns mixing typed input, chat bursts (batched by the agent), donation and
+ * sub events and, every `voiceEvery` turns, real speech through the VAD. Samples memory, event-loop
+ * lag, file descriptors and child processes after `warmup` turns and at the end.
+ */
+export async function runSoak(turns: number, opts: { warmup: number; voiceEvery: number; log?: (line: string) => void }): Promise<SoakResult> {
+  const show = await Show.start({ ttftMs: 0, tokenDelayMs: 0, asrDelayMs: 5, logLevel: 'warn', config: { tts: { anti_repeat_window_ms: 0 } } });
+  show.client.keepAudioData = false;
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  const started = performance.now();
+  let warm: { rss: number; heap: number; fds: number; children: number } | undefined;
+  const kinds: Record<string, number> = {};
+  const viewer = (i: number) => ({ id: `twitch:${1000 + (i % 37)}`, displayName: `viewer${i % 37}`, platform: 'twitch' as const });
+  try {
+    let i = 0;
+    while (show.turnsEnded.length < turns) {
+      i++;
+      if (i % opts.voiceEvery === 0) {
+        await show.voiceTurn('hello.wav', 'Hello there, how are you today?');
+      } else if (i % 9 === 0) {
+        for (let k = 0; k < 12; k++) show.td.daemon.input.push({ kind: 'chat', text: `pog ${k} the stream is great ${i}`, user: viewer(i + k) });
+        await settle(show);
+      } else if (i % 13 === 0) {
+        show.td.daemon.input.push({ kind: 'donation', text: `5 USD: keep it up ${i}`, user: viewer(i), meta: { amount: 5, currency: 'USD' } });
+        await settle(show);
+      } else if (i % 17 === 0) {
+        show.td.daemon.input.push({ kind: 'sub', text: `subscribed ${i}`, user: viewer(i), meta: { months: 1 } });
+        await settle(show);
+      } else {
+        await show.textTurn(`message number ${i}, tell me something fun`);
+      }
+      if (!warm && show.turnsEnded.length >= opts.warmup) {
+        globalThis.gc?.();
+        const mem = process.memoryUsage();
+        warm = { rss: mem.rss, heap: mem.heapUsed, fds: fds(), children: children() };
+        lag.enable();
+      }
+      if (i % 100 === 0) opts.log?.(`soak: ${show.turnsEnded.length}/${turns} turns, rss ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
+    }
+    await settle(show);
+    lag.disable();
+    globalThis.gc?.();
+    const mem = process.memoryUsage();
+    for (const t of show.turnsEnded) kinds[t.source] = (kinds[t.source] ?? 0) + 1;
+    const w = warm ?? { rss: mem.rss, heap: mem.heapUsed, fds: fds(), children: children() };
+    const mb = (b: number): number => Math.round((b / 1048576) * 10) / 10;
+    return {
+      turns: show.turnsEnded.length,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+      rssMbAtWarmup: mb(w.rss),
+      rssMbAtEnd: mb(mem.rss),
+      rssGrowthPct: Math.round(((mem.rss - w.rss) / w.rss) * 1000) / 10,
+      heapMbAtWarmup: mb(w.heap),
+      heapMbAtEnd: mb(mem.heapUsed),
+      loopLagP99Ms: Math.round(lag.percentile(99) / 1e4) / 100,
+      loopLagMaxMs: Math.round(lag.max / 1e4) / 100,
+      fdsAtWarmup: w.fds,
+      fdsAtEnd: fds(),
+      childrenAtWarmup: w.children,
+      childrenAtEnd: children(),
+      errorLogs: show.td.logs().filter((l) => l.level === 'error' || l.level === 'fatal').length,
+      kinds,
+      stuckTurns: show.td.daemon.turns.list().length,
+    };
+  } finally {
+    await show.stop();
+  }
+}
