@@ -27,8 +27,8 @@ export const AgentConfigSchema = z
       .object({
         /** Barge-in on the listener's voice (`vad.speech_start`) while the character speaks. */
         enabled: z.boolean().default(true),
-        /** Speech must still be going this long after it started to count (coughs don't). */
-        min_speech_ms: z.number().int().min(0).max(5000).default(300),
+        /** Extra wait after `vad.speech_start` before cutting the character off; the VAD's min_speech_ms already ignores coughs. */
+        min_speech_ms: z.number().int().min(0).max(5000).default(0),
         /** Text stored after a reply that was cut off, once per interrupted reply. */
         marker: z.string().min(1).max(60).default('[interrupted]'),
       })

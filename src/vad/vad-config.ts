@@ -10,7 +10,7 @@ export const VadConfigSchema = z
     /** Speech probability above which a window counts as speech. */
     threshold: z.number().min(0.05).max(0.95).default(0.5),
     /** Speech shorter than this is ignored (coughs, clicks), in ms. Also delays speech_start by about this much. */
-    min_speech_ms: z.number().int().min(32).max(2000).default(100),
+    min_speech_ms: z.number().int().min(32).max(2000).default(250),
     /** End-of-turn hangover: silence this long ends a segment, in ms. */
     min_silence_ms: z.number().int().min(64).max(3000).default(300),
     /** Audio kept before the detected start and handed to ASR with the segment, in ms. */

@@ -11,7 +11,7 @@ const LONG = (n: number): string =>
     : `[surprised] Sure thing ${n}, my name is Aria and I live on this stream!`;
 
 test('barge-in: the listener speaks over the avatar; audio stops within 100 ms of VAD speech start, the next turn answers the new question, history keeps only what was heard', async () => {
-  const show = await Show.start({ ttftMs: 50, tokenDelayMs: 40, asrDelayMs: 30, reply: (_t, n) => LONG(n), env: { VTUBER_ADMIN_TOKEN: TOKEN }, config: { agent: { interruption: { min_speech_ms: 0 } } } });
+  const show = await Show.start({ ttftMs: 50, tokenDelayMs: 40, asrDelayMs: 30, reply: (_t, n) => LONG(n), env: { VTUBER_ADMIN_TOKEN: TOKEN } });
   try {
     let speechStartAt = 0;
     // When the VAD announces speech (its own min-speech debounce already passed).
