@@ -90,11 +90,17 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
         () => report(),
       );
       const v = character.voice;
-      // Warm-ups (e.g. espeak-ng processes waiting ready) start when a turn does, not during daemon
-      // start-up: the LLM's first clause takes far longer than they need to get ready.
-      ctx.on('turn.started', () => {
-        for (const e of entries) e.engine.prepare?.(e.voice, { rate: v.rate, pitch: v.pitch, volume: v.volume });
-      });
+      // Warm-ups (e.g. espeak-ng processes waiting ready) are topped up when a turn ends, so the next
+      // turn finds them ready; spawning a process blocks the loop for several ms, which must not land
+      // between a turn's start and its LLM request. Not during daemon start-up (setup stays fast): the
+      // first turn starts them on the next loop turn, while its LLM request is in flight.
+      const prepare = (): void => {
+        setImmediate(() => {
+          for (const e of entries) e.engine.prepare?.(e.voice, { rate: v.rate, pitch: v.pitch, volume: v.volume });
+        });
+      };
+      ctx.on('turn.started', prepare);
+      ctx.on('turn.ended', prepare);
       const manager = new TtsTaskManager(chain, { concurrency: tts.concurrency, antiRepeatWindowMs: tts.anti_repeat_window_ms, baseProsody: { rate: v.rate, pitch: v.pitch, volume: v.volume }, emotionProsody: v.emotions }, ctx.log);
       const output = new HubSpeechOutput(manager, ctx.hub, ctx.bus, ctx.log, tts.chunk_ms);
       ctx.onDispose(ctx.services.provide('speech', output));

@@ -9,6 +9,8 @@ export interface LatencyRow {
   tts_first_audio: number;
   to_socket: number;
   total: number;
+  /** First audio frame written to the socket → parsed by the in-process test client (not in total). */
+  client_receive: number;
   /** Total minus the model times (hangover, scripted ASR/LLM delays, TTS synthesis). */
   overhead: number;
 }
@@ -34,8 +36,9 @@ export function tokensForSegment(reply: string, segment: string): number {
 }
 
 /**
- * Splits one turn into the stages of the latency table. Marks come from the daemon (same process,
- * same clock); speech end and first audio at the client are measured by the harness.
+ * Splits one turn into the stages of the latency table, from the moment the speaker stops to the
+ * first audio frame written to the avatar page's socket. Marks come from the daemon (same process,
+ * same clock); speech end and arrival at the client are measured by the harness.
  */
 export function latencyRow(r: VoiceTurnResult, scripted: ScriptedTimes): LatencyRow {
   const m = r.summary.marks;
@@ -49,17 +52,26 @@ export function latencyRow(r: VoiceTurnResult, scripted: ScriptedTimes): Latency
   const firstToken = need('llm_first_token');
   const firstClause = need('first_clause');
   const ttsFirst = need('tts_first_audio');
-  const tokenWait = Math.max(0, tokensForSegment(r.llmReply, r.firstSegment) - 1) * scripted.tokenDelayMs;
+  const sent = need('first_audio_sent');
+  // Model times as the fakes really produced them (their timers run late on a busy machine; that
+  // lateness is theirs, not the engine's). Fall back to the scripted values when not recorded.
+  const k = tokensForSegment(r.llmReply, r.firstSegment);
+  const req = r.llmRequest;
+  const ttft = req?.firstTokenAt !== undefined ? req.firstTokenAt - req.receivedAt : scripted.ttftMs;
+  const kth = req?.tokenTimes[k - 1];
+  const tokenWait = kth !== undefined && req?.firstTokenAt !== undefined ? kth - req.firstTokenAt : Math.max(0, k - 1) * scripted.tokenDelayMs;
+  const asrModel = r.asrMs ?? scripted.asrDelayMs;
   const row = {
     hangover: vadEnd - r.speechEnd,
     asr: asrFinal - vadEnd,
     llm_first_token: firstToken - asrFinal,
     first_clause: firstClause - firstToken,
     tts_first_audio: ttsFirst - firstClause,
-    to_socket: r.firstAudioAtClient - ttsFirst,
-    total: r.firstAudioAtClient - r.speechEnd,
+    to_socket: sent - ttsFirst,
+    total: sent - r.speechEnd,
+    client_receive: r.firstAudioAtClient - sent,
   };
-  const overhead = row.asr - scripted.asrDelayMs + (row.llm_first_token - scripted.ttftMs) + (row.first_clause - tokenWait) + row.to_socket;
+  const overhead = row.asr - asrModel + (row.llm_first_token - ttft) + (row.first_clause - tokenWait) + row.to_socket;
   const round = (x: number): number => Math.round(x * 100) / 100;
   return {
     hangover: round(row.hangover),
@@ -69,6 +81,7 @@ export function latencyRow(r: VoiceTurnResult, scripted: ScriptedTimes): Latency
     tts_first_audio: round(row.tts_first_audio),
     to_socket: round(row.to_socket),
     total: round(row.total),
+    client_receive: round(row.client_receive),
     overhead: round(overhead),
   };
 }

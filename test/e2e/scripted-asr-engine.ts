@@ -16,12 +16,15 @@ export interface ScriptedAsr {
   delayMs: number;
   /** Utterances transcribed so far (sample counts), for assertions. */
   readonly calls: number[];
+  /** How long each transcription really took (the scripted delay plus timer lateness), in ms. */
+  readonly durations: number[];
 }
 
 const state: ScriptedAsr & { queue: string[] } = {
   queue: [],
   delayMs: 30,
   calls: [],
+  durations: [],
   expect(...transcripts: string[]) {
     this.queue.push(...transcripts);
   },
@@ -37,7 +40,9 @@ const factory: AsrEngineFactory = {
       streaming: false,
       async transcribe(samples, signal) {
         state.calls.push(samples.length);
+        const t0 = performance.now();
         await sleep(state.delayMs, undefined, signal ? { signal } : {});
+        state.durations.push(performance.now() - t0);
         return { text: state.queue.shift() ?? '' };
       },
       dispose() {},

@@ -5,7 +5,7 @@ import { readWavMono, paceAudio, type MonoAudio } from '../../src/audio/wav-sour
 import { float32ToInt16, int16ToPcm16leBytes } from '../../src/audio/pcm.ts';
 import type { TurnSummary } from '../../src/core/turn.ts';
 import { BUILTIN_STAGES } from '../../src/stages.ts';
-import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply } from '../fakes/fake-openai-server.ts';
+import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../fakes/fake-openai-server.ts';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
 import { TestClient, type Received } from '../helpers/ws-client.ts';
 import { registerScriptedAsr, SCRIPTED_ASR_ENGINE, type ScriptedAsr } from './scripted-asr-engine.ts';
@@ -40,6 +40,10 @@ export interface VoiceTurnResult {
   replyText: string;
   /** The first reply-text segment. */
   firstSegment: string;
+  /** The fake LLM's record of this turn's request (its own send times). */
+  llmRequest: RecordedRequest | undefined;
+  /** How long the test ASR engine really took for this utterance, ms. */
+  asrMs: number | undefined;
   audioChunks: number;
   audioMs: number;
   /** Wall time (performance.now) the last speech sample was sent. */
@@ -139,6 +143,7 @@ export class Show {
     this.asr.expect(transcript);
     const from = this.client.messages.length;
     const replyIndex = this.replies.length;
+    const asrIndex = this.asr.durations.length;
     this.client.send({ type: 'audio-start', sampleRate: 16_000 });
     let speechEnd = 0;
     for await (const { chunk, offset } of paceAudio(padded, { realtime: true })) {
@@ -148,7 +153,8 @@ export class Show {
     }
     this.client.send({ type: 'audio-end' });
     const start = await this.client.waitFor((m) => m.type === 'turn-start' && m.source === 'voice', timeoutMs, from);
-    return this.collect(String(start.turnId), transcript, speechEnd, from, timeoutMs, replyIndex);
+    const r = await this.collect(String(start.turnId), transcript, speechEnd, from, timeoutMs, replyIndex);
+    return { ...r, asrMs: this.asr.durations[asrIndex] };
   }
 
   /** Sends typed input and waits for its turn to end. */
@@ -178,6 +184,8 @@ export class Show {
       turnId,
       transcript,
       llmReply: this.replies[replyIndex] ?? '',
+      llmRequest: this.fake.requests[replyIndex],
+      asrMs: undefined,
       replyText: segments.join(' '),
       firstSegment: segments[0] ?? '',
       audioChunks: audio.length,

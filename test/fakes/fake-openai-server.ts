@@ -94,6 +94,8 @@ export interface RecordedRequest {
   finishedAt?: number;
   clientClosedAt?: number;
   tokensSent: number;
+  /** performance.now() when each streamed delta was written (measures the fake's own pacing). */
+  tokenTimes: number[];
 }
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: unknown) => void | Promise<void>;
@@ -262,6 +264,7 @@ export class FakeOpenAiServer {
       sampling,
       receivedAt: performance.now(),
       tokensSent: 0,
+      tokenTimes: [],
     };
     this.requests.push(rec);
     const reply = this.queue.shift() ?? this.handler?.(rec) ?? this.defaultReply;
@@ -306,6 +309,7 @@ export class FakeOpenAiServer {
       if (gone.signal.aborted) return;
       send({ choices: [{ index: 0, delta: deltas[i], finish_reason: null }] });
       rec.firstTokenAt ??= performance.now();
+      rec.tokenTimes.push(performance.now());
       rec.tokensSent++;
     }
     if (reply.disconnectAfterTokens !== undefined && rec.tokensSent >= reply.disconnectAfterTokens) {
