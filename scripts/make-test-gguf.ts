@@ -12,6 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { seededRandom as prng } from './lib/seeded-random.ts';
 
 const ALIGNMENT = 32;
 
@@ -148,17 +149,6 @@ function writeMeta(w: ByteWriter, key: string, v: MetaValue): void {
   }
 }
 
-/** mulberry32: small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['the', 'a', 'and', 'you', 'I', 'hi', 'hello', 'chat', 'stream', 'game', 'fun', 'yes', 'no', 'oh', 'wow', 'nice', 'cute', 'cool', 'today', 'let', 'us', 'play', 'sing', 'talk', 'love', 'friend', 'is', 'are', 'so', 'very'];
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTestDaemon, type TestDaemon } from './helpers/test-daemon.ts';
 import { TestClient } from './helpers/ws-client.ts';
+import { seededRandom as rng } from '../scripts/lib/seeded-random.ts';
 
 let td: TestDaemon;
 before(async () => {
@@ -10,17 +11,6 @@ before(async () => {
 });
 after(() => td.stop());
 
-/** Deterministic PRNG so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALID: unknown[] = [
   { type: 'ping', t: 1 },

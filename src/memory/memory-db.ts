@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { MemoryItem } from './memory-item.ts';
+import { openSqlite } from '../core/sqlite.ts';
 
 export type OutboxOp = { op: 'upsert'; items: MemoryItem[] } | { op: 'delete'; ids: string[] } | { op: 'delete_user'; userId: string };
 
@@ -28,10 +28,7 @@ export class MemoryDb {
   private readonly db: Database.Database;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, 'memory.sqlite'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openSqlite(path.join(dataDir, 'memory.sqlite'));
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS core_blocks (scope TEXT NOT NULL, key TEXT NOT NULL, text TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (scope, key));

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { applyInteraction, type Counters, type InteractionFacts, type InteractionKind, type Scores } from './scoring-rules.ts';
+import { openSqlite } from '../core/sqlite.ts';
 
 export interface UserRow {
   id: string;
@@ -95,11 +94,7 @@ export class RelationshipDb {
   readonly db: Database.Database;
 
   constructor(file: string, private readonly maxInteractionsPerUser = 500) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
+    this.db = openSqlite(file, { foreignKeys: true });
     this.db.exec(SCHEMA);
   }
 

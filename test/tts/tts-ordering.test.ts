@@ -5,18 +5,8 @@ import { ScriptedEngine, markerAmplitude, type Script } from '../helpers/scripte
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 import { audioOf, speakSegments } from '../helpers/speak-segments.ts';
+import { seededRandom as prng } from '../../scripts/lib/seeded-random.ts';
 
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.TTS_ORDER_SEED ?? 20261121);
 const random = prng(SEED);

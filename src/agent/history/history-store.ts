@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../core/sqlite.ts';
 
 export type MessageRole = 'user' | 'assistant';
 
@@ -87,11 +86,7 @@ export class HistoryStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
+    this.db = openSqlite(file, { foreignKeys: true });
     this.db.exec(SCHEMA);
   }
 
