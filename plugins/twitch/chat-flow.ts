@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { isEngineError } from '../../src/core/errors.ts';
 import type { InputItem, InputUser } from '../../src/core/input.ts';
 import type { InputQueue, NewInput } from '../../src/core/input-queue.ts';
-import { bump, type TwitchCounters } from './counters.ts';
+import { bump, pushCounted, type TwitchCounters } from './counters.ts';
 import type { TwitchConfig } from './config.ts';
 
 /** A chat line that passed moderation, ready to become an input. */
@@ -100,13 +99,7 @@ export class ChatFlow {
   }
 
   private push(item: NewInput): void {
-    try {
-      this.input.push(item);
-      bump(this.counters.queued, item.kind);
-    } catch (err) {
-      if (!isEngineError(err)) throw err;
-      bump(this.counters.dropped, err.code === 'QUEUE_FULL' ? 'queue_full' : 'shutting_down');
-    }
+    pushCounted(this.input, this.counters, item);
   }
 
   private addToBatch(item: NewInput, now: number): void {

@@ -1,3 +1,6 @@
+import { isEngineError, type EngineError } from '../../src/core/errors.ts';
+import type { InputQueue, NewInput } from '../../src/core/input-queue.ts';
+
 /** What the plugin counted since it started; shown by GET /api/twitch/status and /admin/status. */
 export interface TwitchCounters {
   received: Record<string, number>;
@@ -17,4 +20,20 @@ export function newCounters(): TwitchCounters {
 
 export function bump(bucket: Record<string, number>, key: string, by = 1): void {
   bucket[key] = (bucket[key] ?? 0) + by;
+}
+
+/**
+ * Pushes one input and counts it as queued, or as dropped when the queue refuses it (full or
+ * shutting down). Returns the refusal, if any; other errors are thrown.
+ */
+export function pushCounted(input: InputQueue, counters: TwitchCounters, item: NewInput): EngineError | undefined {
+  try {
+    input.push(item);
+    bump(counters.queued, item.kind);
+    return undefined;
+  } catch (err) {
+    if (!isEngineError(err)) throw err;
+    bump(counters.dropped, err.code === 'QUEUE_FULL' ? 'queue_full' : 'shutting_down');
+    return err;
+  }
 }

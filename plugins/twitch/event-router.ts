@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
-import { isEngineError } from '../../src/core/errors.ts';
 import type { InputUser } from '../../src/core/input.ts';
 import type { InputQueue, NewInput } from '../../src/core/input-queue.ts';
 import { ChatFlow } from './chat-flow.ts';
 import type { TwitchConfig } from './config.ts';
-import { bump, type TwitchCounters } from './counters.ts';
+import { bump, pushCounted, type TwitchCounters } from './counters.ts';
 import { GiftGrouper, type GiftGroup } from './gift-grouper.ts';
 import type { ChatModerator } from './moderation.ts';
 import { RecentIds } from './recent-ids.ts';
@@ -145,14 +144,8 @@ export class EventRouter {
   }
 
   private push(item: NewInput): void {
-    try {
-      this.input.push(item);
-      bump(this.counters.queued, item.kind);
-    } catch (err) {
-      if (!isEngineError(err)) throw err;
-      bump(this.counters.dropped, err.code === 'QUEUE_FULL' ? 'queue_full' : 'shutting_down');
-      this.log.warn({ event: 'twitch.input_refused', kind: item.kind, code: err.code }, 'input queue refused a Twitch event');
-    }
+    const refused = pushCounted(this.input, this.counters, item);
+    if (refused) this.log.warn({ event: 'twitch.input_refused', kind: item.kind, code: refused.code }, 'input queue refused a Twitch event');
   }
 
   private drop(reason: string): void {
