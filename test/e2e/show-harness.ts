@@ -196,6 +196,26 @@ export class Show {
     };
   }
 
+  /**
+   * Drops what the harness itself remembers (client messages, the fake LLM's request log, ended
+   * turns), so a long soak measures the daemon's memory, not the test's. Call between turns only.
+   */
+  forget(): void {
+    this.client.messages.length = 0;
+    this.client.receivedAt.length = 0;
+    this.fake.requests.length = 0;
+    this.replies.length = 0;
+    this.turnsEndedCount += this.turnsEnded.length;
+    this.turnsEnded.length = 0;
+  }
+
+  /** Turns ended since start, including those dropped by `forget()`. */
+  get totalTurns(): number {
+    return this.turnsEndedCount + this.turnsEnded.length;
+  }
+
+  private turnsEndedCount = 0;
+
   async stop(): Promise<void> {
     await this.client.close().catch(() => undefined);
     await this.td.stop();

@@ -7,7 +7,7 @@ const FULL = process.env.VTUBER_SOAK === '1';
 const TURNS = FULL ? 2000 : 200;
 
 test(`compressed show: ${TURNS} turns of text, chat bursts, events and voice stay flat in memory, descriptors and processes, with no errors`, async () => {
-  const r = await runSoak(TURNS, { warmup: FULL ? 200 : 50, voiceEvery: FULL ? 97 : 61, log: (l) => process.stdout.write(`# ${l}\n`) });
+  const r = await runSoak(TURNS, { warmup: FULL ? 200 : 100, voiceEvery: FULL ? 97 : 61, log: (l) => process.stdout.write(`# ${l}\n`) });
   process.stdout.write(`# soak: ${JSON.stringify(r)}\n`);
   assert.ok(r.turns >= TURNS);
   assert.equal(r.stuckTurns, 0);

@@ -40,6 +40,12 @@ const settle = async (show: Show): Promise<void> => {
   for (let i = 0; i < 600 && (show.td.daemon.input.size > 0 || show.td.daemon.turns.list().length > 0); i++) await new Promise((r) => setTimeout(r, 25));
 };
 
+/** Lets the last turn finish and espeak-ng's ready processes settle, so samples are comparable. */
+const quiesce = async (show: Show): Promise<void> => {
+  await settle(show);
+  await new Promise((r) => setTimeout(r, 750));
+};
+
 /**
  * A compressed show: `turns` turns mixing typed input, chat bursts (batched by the agent), donation and
  * sub events and, every `voiceEvery` turns, real speech through the VAD. Samples memory, event-loop
@@ -55,7 +61,7 @@ export async function runSoak(turns: number, opts: { warmup: number; voiceEvery:
   const viewer = (i: number) => ({ id: `twitch:${1000 + (i % 37)}`, displayName: `viewer${i % 37}`, platform: 'twitch' as const });
   try {
     let i = 0;
-    while (show.turnsEnded.length < turns) {
+    while (show.totalTurns < turns) {
       i++;
       if (i % opts.voiceEvery === 0) {
         await show.voiceTurn('hello.wav', 'Hello there, how are you today?');
@@ -71,23 +77,26 @@ export async function runSoak(turns: number, opts: { warmup: number; voiceEvery:
       } else {
         await show.textTurn(`message number ${i}, tell me something fun`);
       }
-      if (!warm && show.turnsEnded.length >= opts.warmup) {
+      for (const t of show.turnsEnded) kinds[t.source] = (kinds[t.source] ?? 0) + 1;
+      show.forget();
+      if (!warm && show.totalTurns >= opts.warmup) {
+        await quiesce(show);
         globalThis.gc?.();
         const mem = process.memoryUsage();
         warm = { rss: mem.rss, heap: mem.heapUsed, fds: fds(), children: children() };
         lag.enable();
       }
-      if (i % 100 === 0) opts.log?.(`soak: ${show.turnsEnded.length}/${turns} turns, rss ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
+      if (i % 100 === 0) opts.log?.(`soak: ${show.totalTurns}/${turns} turns, rss ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
     }
-    await settle(show);
     lag.disable();
+    await quiesce(show);
     globalThis.gc?.();
     const mem = process.memoryUsage();
     for (const t of show.turnsEnded) kinds[t.source] = (kinds[t.source] ?? 0) + 1;
     const w = warm ?? { rss: mem.rss, heap: mem.heapUsed, fds: fds(), children: children() };
     const mb = (b: number): number => Math.round((b / 1048576) * 10) / 10;
     return {
-      turns: show.turnsEnded.length,
+      turns: show.totalTurns,
       seconds: Math.round((performance.now() - started) / 100) / 10,
       rssMbAtWarmup: mb(w.rss),
       rssMbAtEnd: mb(mem.rss),
