@@ -24,6 +24,7 @@ test('log files rotate by size and files older than the retention period are swe
       if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
     }
     await close();
+    assert.doesNotThrow(() => log.info({ event: 'test.late' }, 'a line after close (a socket closing during shutdown)'), 'late lines are dropped, not thrown');
     const logs = readdirSync(dir).filter((f) => /^vtuber\.\d+\.log$/.test(f));
     assert.ok(logs.length >= 3, `rotated into several files: ${logs.join(', ')}`);
     for (const f of logs) assert.ok(statSync(path.join(dir, f)).size < 8 * 1024, `${f} stays near the size limit`);

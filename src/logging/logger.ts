@@ -34,7 +34,13 @@ export async function createLogger(opts: LoggerOptions): Promise<LoggerHandle> {
   const streams: StreamEntry[] = [];
   // Redaction happens on the serialized line, so it covers child bindings, errors and
   // interpolated messages alike, wherever a secret appears.
-  const scrubbed = (stream: DestinationStream): DestinationStream => ({ write: (line: string) => stream.write(redactLine(line)) });
+  // After close() a late line (e.g. a socket closing during shutdown) is dropped, never thrown.
+  let closed = false;
+  const scrubbed = (stream: DestinationStream): DestinationStream => ({
+    write: (line: string) => {
+      if (!closed) stream.write(redactLine(line));
+    },
+  });
   let file: RotatingFile | undefined;
   if (opts.fileDir) {
     mkdirSync(opts.fileDir, { recursive: true });
@@ -63,7 +69,9 @@ export async function createLogger(opts: LoggerOptions): Promise<LoggerHandle> {
     log,
     file,
     async close() {
+      if (closed) return;
       log.flush();
+      closed = true;
       await file?.close();
     },
   };
