@@ -59,6 +59,11 @@ export const ImportItemSchema = z
 
 export type ImportItem = z.output<typeof ImportItemSchema>;
 
+/** The metadata fields that import and export carry unchanged (timestamps differ in format). */
+function descriptiveFields(m: Pick<MemoryMetadata, 'kind' | 'scope' | 'importance' | 'tags' | 'emotion' | 'user_id' | 'user_name' | 'source'>): Pick<MemoryMetadata, 'kind' | 'scope' | 'importance' | 'tags' | 'emotion' | 'user_id' | 'user_name' | 'source'> {
+  return { kind: m.kind, scope: m.scope, importance: m.importance, tags: m.tags, emotion: m.emotion, user_id: m.user_id, user_name: m.user_name, source: m.source };
+}
+
 export function itemFromImport(raw: ImportItem, now: number, sessionTtlMs: number): MemoryItem {
   const m = raw.metadata;
   const created = m.created_at ?? now;
@@ -66,14 +71,7 @@ export function itemFromImport(raw: ImportItem, now: number, sessionTtlMs: numbe
     id: raw.id ?? randomUUID(),
     text: raw.text,
     metadata: {
-      kind: m.kind,
-      scope: m.scope,
-      importance: m.importance,
-      tags: m.tags,
-      emotion: m.emotion,
-      user_id: m.user_id,
-      user_name: m.user_name,
-      source: m.source,
+      ...descriptiveFields(m),
       created_at: created,
       updated_at: m.updated_at ?? created,
       expires_at: m.expires_at ?? (m.scope === 'session' ? created + sessionTtlMs : 0),
@@ -88,14 +86,7 @@ export function itemToExport(item: MemoryItem): { id: string; text: string; meta
     id: item.id,
     text: item.text,
     metadata: {
-      kind: m.kind,
-      scope: m.scope,
-      importance: m.importance,
-      tags: m.tags,
-      emotion: m.emotion,
-      user_id: m.user_id,
-      user_name: m.user_name,
-      source: m.source,
+      ...descriptiveFields(m),
       created_at: new Date(m.created_at).toISOString(),
       updated_at: new Date(m.updated_at).toISOString(),
       ...(m.expires_at ? { expires_at: new Date(m.expires_at).toISOString() } : {}),

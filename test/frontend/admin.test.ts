@@ -75,7 +75,13 @@ describe('admin panel in Chromium', { skip }, () => {
     await page.selectOption('#log-level', 'info');
     await page.fill('#log-component', 'ws');
     await page.click('#log-refresh');
-    await page.waitForSelector('#log-lines .log-line', { timeout: 5000 });
+    // Wait for the refreshed (filtered) list, not the lines that were already on screen.
+    await page
+      .waitForFunction(() => {
+        const rows = Array.from(document.querySelectorAll('#log-lines .log-line'), (e) => e.textContent ?? '');
+        return rows.length > 0 && rows.every((l) => / ws /.test(l));
+      }, null, { timeout: 5000 })
+      .catch(() => undefined);
     const lines = await page.locator('#log-lines .log-line').allTextContents();
     assert.ok(lines.length > 0 && lines.every((l) => / ws /.test(l)), 'only ws lines');
     saveScreenshot('admin.png', await page.screenshot());

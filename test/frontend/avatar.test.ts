@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../helpers/frontend-build.ts';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
-import { chromiumMissing, launchChromium, PixelLab, saveScreenshot, toneChunk, watchErrors } from './browser.ts';
+import { chromiumMissing, openAvatarPage, saveScreenshot, toneChunk, watchErrors, type PixelLab } from './browser.ts';
 
 const EMOTIONS = ['neutral', 'happy', 'joy', 'sad', 'angry', 'surprised', 'smug', 'shy', 'scared', 'disgusted', 'thinking', 'sleepy'];
 const skip = chromiumMissing();
@@ -27,13 +27,7 @@ describe('avatar page in Chromium', { skip }, () => {
   before(async () => {
     ensureFrontendBuilt();
     d = await startTestDaemon({});
-    browser = await launchChromium();
-    lab = await PixelLab.open(browser);
-    page = await browser.newPage({ viewport: { width: 480, height: 480 } });
-    errors = watchErrors(page);
-    // still=1: no idle sway, blinking or breathing, so frames differ only by what the test changes.
-    await page.goto(`${d.url}/?still=1`);
-    await page.waitForFunction(() => (window as unknown as { vtuber?: DebugHandle }).vtuber?.avatarReady === true, null, { timeout: 60_000 });
+    ({ browser, page, lab, errors } = await openAvatarPage(d.url, 480));
   });
 
   after(async () => {

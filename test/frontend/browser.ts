@@ -139,3 +139,24 @@ export function toneChunk(turnId: string, seq: number, ms: number, level: number
   for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * i) / rate) * 12000 * level), i * 2);
   return { type: 'audio', turnId, seq, segment: 0, format: 'pcm16', sampleRate: rate, data: buf.toString('base64'), durationMs: ms, envelope: Array.from({ length: Math.ceil(ms / 20) }, () => level), envelopeMs: 20 };
 }
+
+export interface AvatarPage {
+  browser: Browser;
+  page: Page;
+  lab: PixelLab;
+  errors: string[];
+}
+
+/**
+ * Opens the avatar page of a running daemon in a fresh Chromium at a square viewport, frozen with
+ * `?still=1` (no idle sway, blinking or breathing), and waits until the model is drawn.
+ */
+export async function openAvatarPage(url: string, size: number): Promise<AvatarPage> {
+  const browser = await launchChromium();
+  const lab = await PixelLab.open(browser);
+  const page = await browser.newPage({ viewport: { width: size, height: size } });
+  const errors = watchErrors(page);
+  await page.goto(`${url}/?still=1`);
+  await page.waitForFunction(() => (window as unknown as { vtuber?: { avatarReady?: boolean } }).vtuber?.avatarReady === true, null, { timeout: 60_000 });
+  return { browser, page, lab, errors };
+}

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../helpers/frontend-build.ts';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
-import { chromiumMissing, launchChromium, PixelLab, toneChunk, watchErrors } from './browser.ts';
+import { chromiumMissing, openAvatarPage, type PixelLab, toneChunk } from './browser.ts';
 
 interface DebugHandle {
   avatarReady: boolean;
@@ -24,12 +24,7 @@ describe('Cubism 4 model (haru) in Chromium', { skip }, () => {
   before(async () => {
     ensureFrontendBuilt();
     d = await startTestDaemon({ config: { character: { live2d: { model: 'haru' } } } });
-    browser = await launchChromium();
-    lab = await PixelLab.open(browser);
-    page = await browser.newPage({ viewport: { width: 400, height: 400 } });
-    errors = watchErrors(page);
-    await page.goto(`${d.url}/?still=1`);
-    await page.waitForFunction(() => (window as unknown as { vtuber?: DebugHandle }).vtuber?.avatarReady === true, null, { timeout: 60_000 });
+    ({ browser, page, lab, errors } = await openAvatarPage(d.url, 400));
   });
 
   after(async () => {
