@@ -2,6 +2,7 @@
 // plus an RMS level per frame for the meter. Built to /pcm-capture-worklet.js.
 
 declare const sampleRate: number;
+declare const currentTime: number;
 declare function registerProcessor(name: string, ctor: unknown): void;
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
@@ -40,7 +41,9 @@ class PcmCaptureProcessor extends AudioWorkletProcessor {
       this.frame[this.filled++] = Math.max(-32768, Math.min(32767, Math.round(s * 32767)));
       if (this.filled === this.frame.length) {
         const out = this.frame.slice();
-        this.port.postMessage({ pcm: out.buffer, rms: Math.sqrt(this.sumSq / out.length) }, [out.buffer]);
+        // `at` is the audio clock when the frame was completed, so rates can be judged on the audio thread's
+        // own time, however late the main thread reads the message.
+        this.port.postMessage({ pcm: out.buffer, rms: Math.sqrt(this.sumSq / out.length), at: currentTime }, [out.buffer]);
         this.filled = 0;
         this.sumSq = 0;
       }

@@ -46,8 +46,8 @@ describe('microphone capture in Chromium (fake audio device)', { skip }, () => {
       const deadline = Date.now() + 15_000;
       while (samples === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       assert.deepEqual(starts, [16000], 'audio-start declares 16 kHz once');
-      // The rate is judged against the capture context's audio clock, which slows down with the audio
-      // thread when the machine is loaded, so a starved CPU does not look like a wrong sample rate.
+      // The rate is judged on the audio thread's clock: each sent frame carries the audio time it was
+      // captured at, so a loaded machine that delays the page's message handling cannot skew the figure.
       const micStats = () => page.evaluate(() => (window as unknown as { vtuber: { mic(): { samplesSent: number; audioClock: number } } }).vtuber.mic());
       const a = await micStats();
       const s0 = samples;

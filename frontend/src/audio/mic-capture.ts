@@ -19,6 +19,8 @@ export class MicCapture {
   muted = false;
   framesSent = 0;
   samplesSent = 0;
+  /** Audio-clock time (s) at which the last sent frame was completed in the worklet. */
+  private lastSentAt = 0;
   onLevel: (rms: number) => void = () => undefined;
 
   constructor(private readonly socket: SocketClient) {}
@@ -51,9 +53,12 @@ export class MicCapture {
     log.info('mic.mute', { muted });
   }
 
-  /** Seconds of audio the capture context has processed (its clock slows down with the audio thread). */
+  /**
+   * Audio-clock seconds at which the last sent frame was captured. Paired with `samplesSent` it gives
+   * the sent rate on the audio thread's own clock, unaffected by how late the page handles messages.
+   */
   get audioClock(): number {
-    return this.ctx?.currentTime ?? 0;
+    return this.lastSentAt;
   }
 
   /** After a reconnect the server has forgotten the stream: announce it again. */
@@ -72,12 +77,13 @@ export class MicCapture {
     await ctx.audioWorklet.addModule('/pcm-capture-worklet.js');
     const src = ctx.createMediaStreamSource(this.stream);
     const node = new AudioWorkletNode(ctx, 'pcm-capture', { processorOptions: { targetRate: MIC_SAMPLE_RATE, frameMs: 20 } });
-    node.port.onmessage = (ev: MessageEvent<{ pcm: ArrayBuffer; rms: number }>) => {
+    node.port.onmessage = (ev: MessageEvent<{ pcm: ArrayBuffer; rms: number; at: number }>) => {
       this.onLevel(this.muted ? 0 : ev.data.rms);
       const samples = ev.data.pcm.byteLength / 2;
       if (this.streaming && !this.muted && this.socket.sendBinary(ev.data.pcm)) {
         this.framesSent++;
         this.samplesSent += samples;
+        this.lastSentAt = ev.data.at;
       }
     };
     src.connect(node);
