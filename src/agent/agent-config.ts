@@ -53,6 +53,17 @@ export const AgentConfigSchema = z
       })
       .strict()
       .prefault({}),
+    preemptive: z
+      .object({
+        /**
+         * Start the reply during the VAD hangover, from the transcript at the tentative pause
+         * (`vad.pause_ms`); the reply is only used if the streamer really stopped there with the
+         * same words. Saves most of the hangover; costs an abandoned LLM request when they go on.
+         */
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     /** Speak the character's greeting when the first client connects. */
     greeting: z.boolean().default(true),
     /** Memory/relationship providers must answer within this many ms or are skipped for the turn. */

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import './agent-events.ts';
+import '../asr/asr-events.ts';
+import '../vad/vad-events.ts';
 import { defineStage, type StageContext, type StageDefinition } from '../plugin-host/define-stage.ts';
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { ConversationLog } from './history/conversation-log.ts';
@@ -9,6 +11,7 @@ import { InterruptionController } from './interruption.ts';
 import { createProviderChain, samplingFromConfig } from './llm/create-provider-chain.ts';
 import type { LlmProvider, SamplingSettings } from './llm/llm-types.ts';
 import { ProactiveSpeech } from './proactive.ts';
+import { PrefetchingProvider } from './llm/prefetching-provider.ts';
 import { OutputFilter } from './safety/output-filter.ts';
 import { TagVocabulary } from './text/tag-vocabulary.ts';
 import { TurnManager } from './turn-manager.ts';
@@ -87,19 +90,29 @@ export function createAgentStage(options: AgentStageOptions = {}): StageDefiniti
       ctx.onDispose(async () => {
         await llm.provider.dispose?.();
       });
+      const prefetcher = agent.preemptive.enabled ? new PrefetchingProvider(llm.provider, ctx.log.child({ scope: 'llm' })) : undefined;
       const runner = new TurnRunner({
         ctx,
         log: ctx.log,
         character,
         agent,
         persona: loadPersonaPrompt(ctx.settings.rootDir, character.persona_prompt, ctx),
-        provider: llm.provider,
+        provider: prefetcher ?? llm.provider,
+        ...(prefetcher ? { prefetcher } : {}),
         sampling: llm.sampling ?? {},
         vocabulary: new TagVocabulary(character.emotions, character.motions),
         filter: new OutputFilter(character.spicy_mode),
         history,
       });
       new InterruptionController(ctx, runner, agent, ctx.log).start();
+      const preparer = runner.preparer;
+      if (preparer) {
+        // Only when the tentative voice would be the very next turn: nothing running, nothing queued.
+        ctx.on('asr.tentative', (e) => {
+          if (runner.active.length === 0 && ctx.input.size === 0) preparer.prepare(e.text, e.clientUid);
+        });
+        ctx.on('vad.speech_resume', (e) => preparer.discard('voice resumed', e.clientUid));
+      }
       new ProactiveSpeech(ctx, agent, character.greeting, () => runner.active.length > 0, ctx.log).start();
 
       const loop = new AbortController();

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { EngineError, isAbortError, toEngineError } from '../core/errors.ts';
 import { withTimeout } from '../core/retry.ts';
 import type { ToolRegistry } from '../core/tool-registry.ts';
-import type { ChatMessage, LlmChunk, LlmProvider, LlmToolSpec, SamplingSettings, ToolCall } from './llm/llm-types.ts';
+import type { ChatMessage, LlmChunk, LlmProvider, LlmRequest, LlmToolSpec, SamplingSettings, ToolCall } from './llm/llm-types.ts';
 
 export interface ToolStatus {
   callId: string;
@@ -34,6 +34,16 @@ export interface LlmLoopResult {
 
 type TextChunk = Extract<LlmChunk, { type: 'text' | 'reasoning' }>;
 
+/** The tools offered to `provider` (none when it cannot call tools). */
+export function toolSpecs(provider: LlmProvider, tools: ToolRegistry): LlmToolSpec[] {
+  return provider.supportsTools ? tools.list().map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })) : [];
+}
+
+/** One round's request: tools are offered on every round but the last, which must answer in words. */
+export function roundRequest(messages: ChatMessage[], sampling: SamplingSettings, specs: LlmToolSpec[], lastRound: boolean): Omit<LlmRequest, 'signal'> {
+  return { messages, sampling, ...(specs.length && !lastRound ? { tools: specs } : {}) };
+}
+
 /**
  * Streams one reply, running tools in between: when a round ends with tool calls, each tool runs
  * (with a timeout), its result goes back as a `tool` message, and the model continues — at most
@@ -44,12 +54,12 @@ export async function* runLlmLoop(o: LlmLoopOptions): AsyncGenerator<TextChunk, 
   const usage = { promptTokens: 0, completionTokens: 0 };
   let finishReason: string | undefined;
   let toolCalls = 0;
-  const specs: LlmToolSpec[] = o.provider.supportsTools ? o.tools.list().map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })) : [];
+  const specs = toolSpecs(o.provider, o.tools);
   for (let round = 1; round <= o.maxRounds; round++) {
     const calls: ToolCall[] = [];
     let roundText = '';
     const lastRound = round === o.maxRounds;
-    for await (const chunk of o.provider.stream({ messages, sampling: o.sampling, signal: o.signal, ...(specs.length && !lastRound ? { tools: specs } : {}) })) {
+    for await (const chunk of o.provider.stream({ ...roundRequest(messages, o.sampling, specs, lastRound), signal: o.signal })) {
       if (o.signal.aborted) break;
       if (chunk.type === 'text' || chunk.type === 'reasoning') {
         if (chunk.type === 'text') roundText += chunk.text;

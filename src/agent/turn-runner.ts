@@ -10,7 +10,9 @@ import type { StageContext } from '../plugin-host/define-stage.ts';
 import type { ConversationLog } from './history/conversation-log.ts';
 import type { StoredMessage } from './history/history-store.ts';
 import type { ChatMessage, LlmProvider, SamplingSettings } from './llm/llm-types.ts';
-import { runLlmLoop, type LlmLoopResult } from './llm-loop.ts';
+import type { PrefetchingProvider } from './llm/prefetching-provider.ts';
+import { roundRequest, runLlmLoop, toolSpecs, type LlmLoopResult } from './llm-loop.ts';
+import { ReplyPreparer } from './reply-preparer.ts';
 import { renderInput } from './prompt/input-render.ts';
 import { buildPrompt } from './prompt/prompt-builder.ts';
 import { gatherPromptContext } from './prompt/prompt-context.ts';
@@ -30,6 +32,8 @@ export interface TurnRunnerDeps {
   vocabulary: TagVocabulary;
   filter: OutputFilter;
   history: ConversationLog;
+  /** Set when replies may start before their turn (`agent.preemptive`); it is also `provider`. */
+  prefetcher?: PrefetchingProvider;
 }
 
 /** A running turn: `generated` settles when the reply text is complete, `settled` when it was spoken and stored. */
@@ -61,8 +65,20 @@ interface TurnState {
 export class TurnRunner {
   private speakTail: Promise<void> = Promise.resolve();
   private readonly states = new Map<string, TurnState>();
+  /** Starts replies ahead of their turns, when `agent.preemptive` is on. */
+  readonly preparer: ReplyPreparer | undefined;
 
-  constructor(private readonly d: TurnRunnerDeps) {}
+  constructor(private readonly d: TurnRunnerDeps) {
+    const prefetcher = d.prefetcher;
+    if (prefetcher) {
+      this.preparer = new ReplyPreparer({
+        prefetcher,
+        history: d.history,
+        compose: (input, signal) => this.composePrompt(input, signal),
+        request: (messages) => roundRequest(messages, d.sampling, toolSpecs(prefetcher, d.ctx.tools), d.agent.tools.max_rounds === 1),
+      });
+    }
+  }
 
   /** Running turns (generating or speaking). */
   get active(): Turn[] {
@@ -122,15 +138,14 @@ export class TurnRunner {
         this.finishShaper(s);
         return;
       }
+      const prepared = this.preparer?.take(input);
+      const messages = (prepared && (await prepared.messages.catch(() => undefined))) ?? (await this.composePrompt(input, turn.signal, turn.id));
+      if (prepared?.startedAt !== undefined) turn.mark('llm_prefetch', prepared.startedAt);
       const rendered = renderInput(input, this.d.character);
-      const context = await this.context(input, turn.signal);
-      const history = this.d.history.recent();
       if (rendered.store) {
         this.d.history.append({ role: 'user', source: input.kind, userId: input.user.id, userName: input.user.displayName, text: rendered.content, fullText: null, interrupted: false, emotions: [], timings: {}, usage: null, turnId: turn.id });
       }
-      const prompt = buildPrompt({ character: this.d.character, persona: this.d.persona, userContent: rendered.content, history, context, interruptMarker: this.d.agent.interruption.marker });
-      this.d.log.debug({ event: 'agent.prompt', turn_id: turn.id, ...prompt.stats }, 'prompt built');
-      await this.runModel(s, prompt.messages);
+      await this.runModel(s, messages);
     } catch (err) {
       if (!(isAbortError(err) && turn.aborted)) this.fail(s, err);
     } finally {
@@ -138,6 +153,16 @@ export class TurnRunner {
       s.channel.close();
       if (!turn.aborted || s.delivered.length > 0 || s.shaper.segmentCount > 0) this.storeReply(s);
     }
+  }
+
+  /** The turn's prompt: persona, memory and relationship context, the recent history, the input. */
+  private async composePrompt(input: InputItem, signal: AbortSignal, turnId?: string): Promise<ChatMessage[]> {
+    const rendered = renderInput(input, this.d.character);
+    const context = await this.context(input, signal);
+    const history = this.d.history.recent();
+    const prompt = buildPrompt({ character: this.d.character, persona: this.d.persona, userContent: rendered.content, history, context, interruptMarker: this.d.agent.interruption.marker });
+    this.d.log.debug({ event: 'agent.prompt', turn_id: turnId, ...prompt.stats }, 'prompt built');
+    return prompt.messages;
   }
 
   private async runModel(s: TurnState, messages: ChatMessage[]): Promise<void> {

@@ -6,6 +6,11 @@ declare module '../core/bus-events.ts' {
     /** A partial transcript of the utterance in progress changed. */
     'asr.partial': { clientUid: string; text: string; at: number };
     /**
+     * What was said up to a tentative pause (`vad.speech_pause`), before the hangover confirms the
+     * end. The `asr.final` of the same utterance may differ; `vad.speech_resume` withdraws it.
+     */
+    'asr.tentative': { clientUid: string; pauseId: number; text: string; at: number };
+    /**
      * The final transcript of an utterance. `timings` are `performance.now()` marks:
      * speech_end (voice stopped), vad_end (hangover ran out), asr_final (text ready).
      */

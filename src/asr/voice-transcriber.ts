@@ -29,15 +29,26 @@ export interface VoiceTranscriberDeps {
 /** How much recent audio is kept per client to replay into a streaming recognizer at speech start. */
 const HISTORY_SECONDS = 2;
 
+/** A decode started at a tentative pause, kept for the utterance's end if the voice does not come back. */
+interface Tentative {
+  pauseId: number;
+  result: Promise<AsrResult>;
+}
+
 /**
  * Turns VAD utterances into transcripts. With a streaming engine, audio flows into the recognizer
  * from speech start (plus pre-roll), partials go out as they change, and the final is ready right
- * at speech end. With an offline engine, the VAD segment is decoded at speech end. Finals go to
- * clients (`transcript`), to the bus (`asr.final`) and, when not empty, into the input queue.
+ * at speech end. With an offline engine, the VAD segment is decoded at speech end — or already at
+ * the VAD's tentative pause, whose decode the end then reuses. Tentative texts go to the bus
+ * (`asr.tentative`, for work that can start early); finals go to clients (`transcript`), to the bus
+ * (`asr.final`) and, when not empty, into the input queue.
  */
 export class VoiceTranscriber {
   private readonly histories = new Map<string, SampleHistory>();
   private readonly open = new Map<string, AsrStream>();
+  private readonly tentatives = new Map<string, Tentative>();
+  /** The latest partial of each open streaming utterance. */
+  private readonly partials = new Map<string, string>();
   private disposed = false;
 
   constructor(private readonly deps: VoiceTranscriberDeps) {}
@@ -52,11 +63,17 @@ export class VoiceTranscriber {
       bus.on('audio.stream_end', (e) => this.histories.delete(e.clientUid)),
       bus.on('vad.speech_start', (e) => this.speechStart(e.clientUid, e.startMs)),
       bus.on('vad.speech_end', (e) => this.speechEnd(e)),
+      bus.on('vad.speech_pause', (e) => this.speechPause(e)),
+      bus.on('vad.speech_resume', (e) => {
+        if (this.tentatives.get(e.clientUid)?.pauseId === e.pauseId) this.tentatives.delete(e.clientUid);
+      }),
     ];
     return () => {
       this.disposed = true;
       for (const off of offs) off();
       this.open.clear();
+      this.tentatives.clear();
+      this.partials.clear();
       this.histories.clear();
     };
   }
@@ -66,7 +83,7 @@ export class VoiceTranscriber {
     const stream = this.open.get(clientUid);
     if (!stream) return;
     const partial = this.guard(clientUid, () => stream.accept(samples));
-    if (partial !== undefined && this.deps.partials) this.partial(clientUid, partial);
+    if (partial !== undefined) this.partial(clientUid, partial);
   }
 
   private speechStart(clientUid: string, startMs: number): void {
@@ -80,26 +97,56 @@ export class VoiceTranscriber {
       const from = Math.round(((startMs - this.deps.preRollMs) * INGEST_RATE) / 1000);
       const backlog = history.slice(from, history.end);
       const partial = this.guard(clientUid, () => stream.accept(backlog));
-      if (partial !== undefined && this.deps.partials) this.partial(clientUid, partial);
+      if (partial !== undefined) this.partial(clientUid, partial);
     }
+  }
+
+  /**
+   * A tentative end: a streaming engine's latest partial is the text so far; an offline engine
+   * decodes the segment now, and the end reuses that decode if no voice came back in between.
+   */
+  private speechPause(seg: BusEvents['vad.speech_pause']): void {
+    const { clientUid, pauseId } = seg;
+    if (this.open.has(clientUid)) {
+      const text = this.partials.get(clientUid);
+      if (text) this.tentative(clientUid, pauseId, text);
+      return;
+    }
+    const result = this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples));
+    this.tentatives.set(clientUid, { pauseId, result });
+    result.then(
+      (r) => {
+        if (this.tentatives.get(clientUid)?.pauseId === pauseId && r.text) this.tentative(clientUid, pauseId, r.text);
+      },
+      // The end decodes again (or reports the failure) if this one failed.
+      () => undefined,
+    );
+  }
+
+  private tentative(clientUid: string, pauseId: number, text: string): void {
+    if (!this.disposed) this.deps.bus.emit('asr.tentative', { clientUid, pauseId, text, at: performance.now() });
   }
 
   private speechEnd(seg: BusEvents['vad.speech_end']): void {
     const { clientUid } = seg;
     const stream = this.open.get(clientUid);
     this.open.delete(clientUid);
+    this.partials.delete(clientUid);
+    const tentative = this.tentatives.get(clientUid);
+    this.tentatives.delete(clientUid);
     if (stream) {
       const result = this.guard(clientUid, () => stream.finish());
       if (result) this.final(clientUid, result, seg);
       return;
     }
-    this.deps.queue
-      .run(() => this.deps.engine.transcribe(seg.samples))
-      .then((result) => this.final(clientUid, result, seg))
-      .catch((err: unknown) => this.failed(clientUid, err));
+    const reuse = tentative !== undefined && tentative.pauseId === seg.pauseId;
+    const result = reuse ? tentative.result.catch(() => this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples))) : this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples));
+    result.then((r) => this.final(clientUid, r, seg)).catch((err: unknown) => this.failed(clientUid, err));
   }
 
   private partial(clientUid: string, text: string): void {
+    this.partials.set(clientUid, text);
+    if (!this.deps.partials) return;
     this.deps.hub.broadcast({ type: 'transcript', text, final: false, clientUid });
     this.deps.bus.emit('asr.partial', { clientUid, text, at: performance.now() });
   }

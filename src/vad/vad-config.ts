@@ -13,6 +13,12 @@ export const VadConfigSchema = z
     min_speech_ms: z.number().int().min(32).max(2000).default(250),
     /** End-of-turn hangover: silence this long ends a segment, in ms. */
     min_silence_ms: z.number().int().min(64).max(3000).default(300),
+    /**
+     * Quiet this long (30 dB under the utterance's peak) reports a tentative end, so ASR and the LLM
+     * start before the hangover confirms it (their work is dropped if the voice comes back), in ms.
+     * 0 turns it off; a value at or above min_silence_ms has no effect.
+     */
+    pause_ms: z.number().int().min(0).max(3000).default(96),
     /** Audio kept before the detected start and handed to ASR with the segment, in ms. */
     pre_roll_ms: z.number().int().min(0).max(1000).default(200),
     /** A segment longer than this is cut, in seconds. */

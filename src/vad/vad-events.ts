@@ -8,7 +8,15 @@ declare module '../core/bus-events.ts' {
      * (stream time); `endMs` is where speech stopped, `at` when the hangover ran out, and
      * `speechEndAt` the `performance.now()` mark at which the voice stopped (live audio).
      */
-    'vad.speech_end': { clientUid: string; samples: Float32Array; startMs: number; endMs: number; preRollMs: number; at: number; speechEndAt: number };
+    'vad.speech_end': { clientUid: string; samples: Float32Array; startMs: number; endMs: number; preRollMs: number; at: number; speechEndAt: number; pauseId?: number };
+    /**
+     * The voice has probably stopped (`vad.pause_ms` of quiet), ahead of the hangover: the utterance
+     * so far, for work that can start early. A later `vad.speech_end` with the same `pauseId`
+     * confirms it; `vad.speech_resume` withdraws it.
+     */
+    'vad.speech_pause': { clientUid: string; samples: Float32Array; startMs: number; endMs: number; preRollMs: number; at: number; speechEndAt: number; pauseId: number };
+    /** The voice came back after `vad.speech_pause`: anything started for that pause is stale. */
+    'vad.speech_resume': { clientUid: string; pauseId: number };
   }
 }
 

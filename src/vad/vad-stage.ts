@@ -9,7 +9,8 @@ import { createVadFor, VadStream } from './vad-stream.ts';
 /**
  * Stage `vad`: turns client microphone audio into 16 kHz windows (`audio.window`) and runs a
  * streaming Silero VAD per client, announcing `vad.speech_start` (barge-in) and `vad.speech_end`
- * (the segment, for ASR). Native detectors are pooled, so a new stream costs no model load.
+ * (the segment, for ASR), plus a tentative `vad.speech_pause` / `vad.speech_resume` ahead of the hangover.
+ * Native detectors are pooled, so a new stream costs no model load.
  */
 export const vadStage = defineStage({
   name: 'vad',
@@ -56,6 +57,8 @@ export const vadStage = defineStage({
           ctx.log.debug({ event: 'vad.speech_end', client_uid: clientUid, start_ms: seg.startMs, end_ms: seg.endMs }, 'speech ended');
           ctx.bus.emit('vad.speech_end', { clientUid, ...seg });
         },
+        onPause: (seg) => ctx.bus.emit('vad.speech_pause', { clientUid, ...seg }),
+        onResume: (pauseId) => ctx.bus.emit('vad.speech_resume', { clientUid, pauseId }),
       });
       streams.set(clientUid, stream);
     });
@@ -63,6 +66,6 @@ export const vadStage = defineStage({
     ctx.on('audio.stream_end', ({ clientUid }) => release(clientUid));
     ctx.onDispose(ingest.start());
 
-    ctx.setStatus('live', { info: { model, threshold: cfg.threshold, hangover_ms: cfg.min_silence_ms, min_speech_ms: cfg.min_speech_ms, pre_roll_ms: cfg.pre_roll_ms } });
+    ctx.setStatus('live', { info: { model, threshold: cfg.threshold, hangover_ms: cfg.min_silence_ms, min_speech_ms: cfg.min_speech_ms, pre_roll_ms: cfg.pre_roll_ms, pause_ms: cfg.pause_ms } });
   },
 });

@@ -3,6 +3,7 @@ import { INGEST_RATE, INGEST_WINDOW } from '../audio/audio-events.ts';
 import { SampleHistory } from '../audio/sample-history.ts';
 import type { VadConfig } from './vad-config.ts';
 import { createSherpaVad, type SherpaVad } from './sherpa-vad.ts';
+import { PauseDetector } from './pause-detector.ts';
 import { hasVoiceEnergy, refineSpeechEnd } from './speech-end.ts';
 
 export interface SpeechSegment {
@@ -13,11 +14,17 @@ export interface SpeechSegment {
   at: number;
   /** `performance.now()` mark at which the voice stopped, assuming the audio arrives live. */
   speechEndAt: number;
+  /** On a final segment: the tentative pause it confirms (no voice came back since it was reported). */
+  pauseId?: number;
 }
 
 export interface VadStreamHandlers {
   onStart(startMs: number, at: number): void;
   onEnd(segment: SpeechSegment): void;
+  /** The voice has probably stopped (`pause_ms` of quiet); the segment so far, ahead of the hangover. */
+  onPause?(segment: SpeechSegment & { pauseId: number }): void;
+  /** The voice came back after a reported pause: work started for it is stale. */
+  onResume?(pauseId: number): void;
 }
 
 const WINDOW_MS = (INGEST_WINDOW * 1000) / INGEST_RATE;
@@ -69,6 +76,9 @@ export class VadStream {
   private pendingEnd: number | undefined;
   private voiceFloor = 0;
   private readonly confirmSamples: number;
+  private readonly pause: PauseDetector;
+  private pauseSeq = 0;
+  private pauseId: number | undefined;
 
   /** `vad` is a fresh or reset native detector made with `createVadFor(config, model)`. */
   constructor(
@@ -81,6 +91,8 @@ export class VadStream {
     this.maxSamples = Math.round(config.max_speech_s * INGEST_RATE);
     this.confirmSamples = msToSamples(config.min_speech_ms + 2 * WINDOW_MS);
     this.history = new SampleHistory(this.maxSamples + msToSamples(2000 + config.min_silence_ms) + this.preRollSamples);
+    // A pause as long as the hangover would only repeat the end.
+    this.pause = new PauseDetector(config.pause_ms < config.min_silence_ms ? msToSamples(config.pause_ms) : 0);
   }
 
   get isSpeaking(): boolean {
@@ -96,6 +108,7 @@ export class VadStream {
     this.history.push(window);
     this.vad.acceptWaveform(window);
     this.step(false);
+    if (this.speaking) this.trackPause(window);
   }
 
   /** The stream ended: an open utterance is closed and reported. Returns the detector, reset, for reuse. */
@@ -135,21 +148,43 @@ export class VadStream {
     if (final || (!detected && due && !maybeResumed) || tooLong) this.end(this.pendingEnd);
   }
 
+  private trackPause(window: Float32Array): void {
+    const change = this.pause.accept(window, this.history.end);
+    if (change?.kind === 'pause') {
+      this.pauseId = ++this.pauseSeq;
+      this.handlers.onPause?.({ ...this.segment(change.end), pauseId: this.pauseId });
+    } else if (change?.kind === 'resume' && this.pauseId !== undefined) {
+      const id = this.pauseId;
+      this.pauseId = undefined;
+      this.handlers.onResume?.(id);
+    }
+  }
+
   private begin(start: number): void {
     this.speaking = true;
     this.start = start;
     this.pendingEnd = undefined;
+    this.pauseId = undefined;
+    this.pause.begin(this.history.slice(start, this.history.end), INGEST_WINDOW);
     this.handlers.onStart(toMs(start), performance.now());
   }
 
   private end(end: number): void {
-    const from = Math.max(this.history.start, this.start - this.preRollSamples);
-    const samples = this.history.slice(from, end);
+    const segment = this.segment(end);
+    const pauseId = this.pause.paused ? this.pauseId : undefined;
     this.speaking = false;
     this.pendingEnd = undefined;
+    this.pauseId = undefined;
+    this.pause.stop();
+    this.handlers.onEnd(pauseId !== undefined ? { ...segment, pauseId } : segment);
+  }
+
+  /** The utterance from its start (plus pre-roll) to `end`, with when its voice stopped. */
+  private segment(end: number): SpeechSegment {
+    const from = Math.max(this.history.start, this.start - this.preRollSamples);
     const at = performance.now();
     const speechEndAt = at - ((this.history.end - end) * 1000) / INGEST_RATE;
-    this.handlers.onEnd({ samples, startMs: toMs(this.start), endMs: toMs(end), preRollMs: toMs(Math.max(0, this.start - from)), at, speechEndAt });
+    return { samples: this.history.slice(from, end), startMs: toMs(this.start), endMs: toMs(end), preRollMs: toMs(Math.max(0, this.start - from)), at, speechEndAt };
   }
 }
 

@@ -11,7 +11,9 @@ export interface LatencyRow {
   total: number;
   /** First audio frame written to the socket → parsed by the in-process test client (not in total). */
   client_receive: number;
-  /** Total minus the model times (hangover, scripted ASR/LLM delays, TTS synthesis). */
+  /** How long before the VAD's end the LLM request went out (started at a tentative pause); 0 if it did not. */
+  llm_ahead: number;
+  /** Total minus TTS synthesis and the longest chain of model times the turn waited on (see `latencyRow`). */
   overhead: number;
 }
 
@@ -39,6 +41,15 @@ export function tokensForSegment(reply: string, segment: string): number {
  * Splits one turn into the stages of the latency table, from the moment the speaker stops to the
  * first audio frame written to the avatar page's socket. Marks come from the daemon (same process,
  * same clock); speech end and arrival at the client are measured by the harness.
+ *
+ * The engine's overhead is the total minus the time spent waiting on models: TTS synthesis to its
+ * first chunk, and the longer of two chains —
+ * - through the VAD: the hangover, then whatever the ASR decode still needed after it, then (when
+ *   the LLM was not started early) the LLM's time to the first clause;
+ * - through the tentative pause (when the LLM was started early): speech end to the pause, the
+ *   decode, and the LLM's time to the first clause.
+ * Model times are as the fakes really produced them (their timers run late on a busy machine; that
+ * lateness is theirs, not the engine's).
  */
 export function latencyRow(r: VoiceTurnResult, scripted: ScriptedTimes): LatencyRow {
   const m = r.summary.marks;
@@ -53,16 +64,22 @@ export function latencyRow(r: VoiceTurnResult, scripted: ScriptedTimes): Latency
   const firstClause = need('first_clause');
   const ttsFirst = need('tts_first_audio');
   const sent = need('first_audio_sent');
-  // Model times as the fakes really produced them (their timers run late on a busy machine; that
-  // lateness is theirs, not the engine's). Fall back to the scripted values when not recorded.
+  const prefetchedAt = m.llm_prefetch;
   const k = tokensForSegment(r.llmReply, r.firstSegment);
   const req = r.llmRequest;
   const ttft = req?.firstTokenAt !== undefined ? req.firstTokenAt - req.receivedAt : scripted.ttftMs;
   const kth = req?.tokenTimes[k - 1];
   const tokenWait = kth !== undefined && req?.firstTokenAt !== undefined ? kth - req.firstTokenAt : Math.max(0, k - 1) * scripted.tokenDelayMs;
-  const asrModel = r.asrMs ?? scripted.asrDelayMs;
+  const llmModel = ttft + tokenWait;
+  const decode = r.asrDecode;
+  const decodeMs = decode ? decode.endedAt - decode.startedAt : scripted.asrDelayMs;
+  // The decode's time still to run once the VAD ended (all of it when it started there, none when it ran at a pause).
+  const asrAfterVad = decode ? Math.max(0, decode.endedAt - Math.max(vadEnd, decode.startedAt)) : scripted.asrDelayMs;
+  const hangover = vadEnd - r.speechEnd;
+  const throughVad = hangover + asrAfterVad + (prefetchedAt === undefined ? llmModel : 0);
+  const throughPause = prefetchedAt !== undefined && r.pauseAt !== undefined ? r.pauseAt - r.speechEnd + decodeMs + llmModel : 0;
   const row = {
-    hangover: vadEnd - r.speechEnd,
+    hangover,
     asr: asrFinal - vadEnd,
     llm_first_token: firstToken - asrFinal,
     first_clause: firstClause - firstToken,
@@ -70,8 +87,9 @@ export function latencyRow(r: VoiceTurnResult, scripted: ScriptedTimes): Latency
     to_socket: sent - ttsFirst,
     total: sent - r.speechEnd,
     client_receive: r.firstAudioAtClient - sent,
+    llm_ahead: prefetchedAt !== undefined ? Math.max(0, vadEnd - prefetchedAt) : 0,
   };
-  const overhead = row.asr - asrModel + (row.llm_first_token - ttft) + (row.first_clause - tokenWait) + row.to_socket;
+  const overhead = row.total - row.tts_first_audio - Math.max(throughVad, throughPause);
   const round = (x: number): number => Math.round(x * 100) / 100;
   return {
     hangover: round(row.hangover),
@@ -82,6 +100,7 @@ export function latencyRow(r: VoiceTurnResult, scripted: ScriptedTimes): Latency
     to_socket: round(row.to_socket),
     total: round(row.total),
     client_receive: round(row.client_receive),
+    llm_ahead: round(row.llm_ahead),
     overhead: round(overhead),
   };
 }

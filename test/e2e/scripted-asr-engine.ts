@@ -10,25 +10,46 @@ import { getAsrEngineFactory, registerAsrEngine } from '../../src/asr/engine-reg
  */
 export const SCRIPTED_ASR_ENGINE = 'scripted-test';
 
-export interface ScriptedAsr {
-  /** Transcripts returned in order, one per utterance. */
-  expect(...transcripts: string[]): void;
-  delayMs: number;
-  /** Utterances transcribed so far (sample counts), for assertions. */
-  readonly calls: number[];
-  /** How long each transcription really took (the scripted delay plus timer lateness), in ms. */
-  readonly durations: number[];
+export interface ScriptedCall {
+  samples: number;
+  text: string;
+  /** `performance.now()` when the decode began and ended (the scripted delay plus timer lateness). */
+  startedAt: number;
+  endedAt: number;
 }
 
-const state: ScriptedAsr & { queue: string[] } = {
-  queue: [],
+export interface ScriptedAsr {
+  /**
+   * The utterance being spoken: its transcript and where its speech ends in the audio (ms from the
+   * stream's start). A segment covering all of it gets the whole transcript; a shorter one (a
+   * tentative pause mid-sentence) gets the words in proportion, as a real recognizer would.
+   */
+  expect(transcript: string, speechEndMs: number): void;
+  delayMs: number;
+  /** Every transcription so far. */
+  readonly calls: ScriptedCall[];
+}
+
+/** A segment this close to the utterance's end counts as all of it (the VAD refines ends by tens of ms). */
+const WHOLE_SLACK_MS = 100;
+
+const state: ScriptedAsr & { transcript: string; speechEndMs: number } = {
+  transcript: '',
+  speechEndMs: 0,
   delayMs: 30,
   calls: [],
-  durations: [],
-  expect(...transcripts: string[]) {
-    this.queue.push(...transcripts);
+  expect(transcript: string, speechEndMs: number) {
+    this.transcript = transcript;
+    this.speechEndMs = speechEndMs;
   },
 };
+
+function scriptedText(samples: number): string {
+  const ms = (samples * 1000) / 16_000;
+  if (ms >= state.speechEndMs - WHOLE_SLACK_MS) return state.transcript;
+  const words = state.transcript.split(/\s+/).filter(Boolean);
+  return words.slice(0, Math.floor((words.length * ms) / Math.max(1, state.speechEndMs))).join(' ');
+}
 
 const factory: AsrEngineFactory = {
   name: SCRIPTED_ASR_ENGINE,
@@ -39,11 +60,11 @@ const factory: AsrEngineFactory = {
       model: 'scripted transcripts',
       streaming: false,
       async transcribe(samples, signal) {
-        state.calls.push(samples.length);
-        const t0 = performance.now();
+        const startedAt = performance.now();
         await sleep(state.delayMs, undefined, signal ? { signal } : {});
-        state.durations.push(performance.now() - t0);
-        return { text: state.queue.shift() ?? '' };
+        const text = scriptedText(samples.length);
+        state.calls.push({ samples: samples.length, text, startedAt, endedAt: performance.now() });
+        return { text };
       },
       dispose() {},
     };

@@ -8,7 +8,7 @@ import { BUILTIN_STAGES } from '../../src/stages.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type FakeReply, type RecordedRequest } from '../fakes/fake-openai-server.ts';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
 import { TestClient, type Received } from '../helpers/ws-client.ts';
-import { registerScriptedAsr, SCRIPTED_ASR_ENGINE, type ScriptedAsr } from './scripted-asr-engine.ts';
+import { registerScriptedAsr, SCRIPTED_ASR_ENGINE, type ScriptedAsr, type ScriptedCall } from './scripted-asr-engine.ts';
 
 export const FIXTURES = path.join(ROOT_DIR, '..', 'shared', 'fixtures', 'speech');
 
@@ -42,8 +42,10 @@ export interface VoiceTurnResult {
   firstSegment: string;
   /** The fake LLM's record of this turn's request (its own send times). */
   llmRequest: RecordedRequest | undefined;
-  /** How long the test ASR engine really took for this utterance, ms. */
-  asrMs: number | undefined;
+  /** The test ASR engine's decode that gave the final transcript (at a tentative pause or at the end). */
+  asrDecode: ScriptedCall | undefined;
+  /** When the VAD reported the tentative pause that the end confirmed (`performance.now()`), if any. */
+  pauseAt: number | undefined;
   audioChunks: number;
   audioMs: number;
   /** Wall time (performance.now) the last speech sample was sent. */
@@ -79,6 +81,8 @@ export function speechEndMs(audio: MonoAudio, threshold = 0.02): number {
  */
 export class Show {
   readonly turnsEnded: TurnSummary[] = [];
+  /** The VAD's tentative pauses (`at` marks) since the last `forget()`. */
+  readonly pauses: number[] = [];
 
   private constructor(
     readonly td: TestDaemon,
@@ -90,6 +94,7 @@ export class Show {
     readonly replies: string[],
   ) {
     td.daemon.bus.on('turn.ended', (t) => this.turnsEnded.push(t));
+    td.daemon.bus.on('vad.speech_pause', (p) => this.pauses.push(p.at));
   }
 
   static async start(opts: ShowOptions): Promise<Show> {
@@ -140,10 +145,10 @@ export class Show {
     const silence = new Float32Array(Math.round(16_000 * 1.2));
     const padded: MonoAudio = { samples: new Float32Array(audio.samples.length + silence.length), sampleRate: 16_000 };
     padded.samples.set(audio.samples);
-    this.asr.expect(transcript);
+    this.asr.expect(transcript, endMs);
     const from = this.client.messages.length;
     const replyIndex = this.replies.length;
-    const asrIndex = this.asr.durations.length;
+    const asrIndex = this.asr.calls.length;
     this.client.send({ type: 'audio-start', sampleRate: 16_000 });
     let speechEnd = 0;
     for await (const { chunk, offset } of paceAudio(padded, { realtime: true })) {
@@ -154,7 +159,11 @@ export class Show {
     this.client.send({ type: 'audio-end' });
     const start = await this.client.waitFor((m) => m.type === 'turn-start' && m.source === 'voice', timeoutMs, from);
     const r = await this.collect(String(start.turnId), transcript, speechEnd, from, timeoutMs, replyIndex);
-    return { ...r, asrMs: this.asr.durations[asrIndex] };
+    // The decode that produced the whole transcript (tentative decodes at pauses come before it).
+    const asrDecode = this.asr.calls.slice(asrIndex).filter((c) => c.text === transcript).at(-1);
+    const vadEnd = r.summary.marks.vad_end ?? Number.POSITIVE_INFINITY;
+    const pauseAt = this.pauses.filter((at) => at >= (asrDecode?.startedAt ?? 0) - 1 && at <= vadEnd).at(0);
+    return { ...r, asrDecode, pauseAt };
   }
 
   /** Sends typed input and waits for its turn to end. */
@@ -180,12 +189,20 @@ export class Show {
     const summary = this.turnsEnded.find((t) => t.turnId === turnId);
     if (!summary) throw new Error(`no turn.ended for ${turnId}`);
     const segments = msgs.filter((m) => m.type === 'reply-text' && m.turnId === turnId).map((m) => String(m.text));
+    // The request that answered this turn: the last one about its text (requests started early for a
+    // pause the voice came back from carry a shorter text and were abandoned).
+    let answered = -1;
+    for (let i = replyIndex; i < this.fake.requests.length; i++) {
+      const last = [...(this.fake.requests[i]?.messages ?? [])].reverse().find((m) => m.role === 'user');
+      if (last?.content === transcript) answered = i;
+    }
     return {
       turnId,
       transcript,
-      llmReply: this.replies[replyIndex] ?? '',
-      llmRequest: this.fake.requests[replyIndex],
-      asrMs: undefined,
+      llmReply: this.replies[answered] ?? '',
+      llmRequest: this.fake.requests[answered],
+      asrDecode: undefined,
+      pauseAt: undefined,
       replyText: segments.join(' '),
       firstSegment: segments[0] ?? '',
       audioChunks: audio.length,
@@ -205,6 +222,8 @@ export class Show {
     this.client.receivedAt.length = 0;
     this.fake.requests.length = 0;
     this.replies.length = 0;
+    this.pauses.length = 0;
+    this.asr.calls.length = 0;
     this.turnsEndedCount += this.turnsEnded.length;
     this.turnsEnded.length = 0;
   }

@@ -25,7 +25,7 @@ const TURNS: Array<[string, string]> = [
   ['weather.wav', 'The weather is lovely today, let us go for a walk in the park.'],
 ];
 
-test('voice to voice: fixture speech over the websocket gives, in order, the transcript, a reply, audio and history; engine overhead p50 ≤ 10 ms', async () => {
+test('voice to voice: fixture speech over the websocket gives, in order, the transcript, a reply, audio and history; the reply starts at the tentative pause; engine overhead p50 ≤ 10 ms', async () => {
   const results: VoiceTurnResult[] = [];
   for (const [file, transcript] of TURNS) results.push(await show.voiceTurn(file, transcript));
 
@@ -53,6 +53,19 @@ test('voice to voice: fixture speech over the websocket gives, in order, the tra
   const userTexts = history.filter((m) => m.role === 'user').map((m) => m.text);
   for (const [, transcript] of TURNS) assert.ok(userTexts.some((t) => t.includes(transcript)), `history holds "${transcript}"`);
   assert.equal(history.filter((m) => m.role === 'assistant').length, TURNS.length + 1, 'a reply per utterance plus the warm-up');
+
+  // Replies start at the VAD's tentative pause, before the hangover ends. Pauses at commas, where the
+  // voice came back, started requests that were dropped: each of those was closed by the engine.
+  const answered = new Set(results.map((r) => r.llmRequest?.index));
+  const early = results.filter((r) => r.summary.marks.llm_prefetch !== undefined && (r.llmRequest?.receivedAt ?? Infinity) < (r.summary.marks.vad_end ?? 0));
+  assert.ok(early.length >= Math.ceil(TURNS.length / 2), `the LLM request went out before the VAD end in ${early.length} of ${TURNS.length} turns`);
+  const dropped = show.fake.requests.filter((q) => q.index > 0 && !answered.has(q.index));
+  assert.ok(dropped.length > 0, 'comma pauses started requests that were dropped');
+  for (const q of dropped) assert.ok(q.clientClosedAt !== undefined || q.finishedAt !== undefined, `dropped request ${q.index} was closed`);
+  assert.ok(
+    dropped.every((q) => q.clientClosedAt !== undefined),
+    `dropped requests are cancelled, not left running (${JSON.stringify(dropped.map((q) => ({ i: q.index, closed: q.clientClosedAt !== undefined })))})`,
+  );
 
   const rows = results.map((r) => latencyRow(r, scripted));
   const overhead = median(rows.map((r) => r.overhead));

@@ -201,7 +201,8 @@ export class FakeOpenAiServer {
     for (const wake of this.waiters) wake();
   }
 
-  private waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  /** Resolves once `cond` holds (checked whenever a request arrives, sends a token or closes); rejects naming `what` after `timeoutMs`. */
+  waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
     if (cond()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -310,6 +311,7 @@ export class FakeOpenAiServer {
       send({ choices: [{ index: 0, delta: deltas[i], finish_reason: null }] });
       rec.firstTokenAt ??= performance.now();
       rec.tokenTimes.push(performance.now());
+      this.notify();
       rec.tokensSent++;
     }
     if (reply.disconnectAfterTokens !== undefined && rec.tokensSent >= reply.disconnectAfterTokens) {

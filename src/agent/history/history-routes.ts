@@ -28,7 +28,7 @@ export function registerHistoryRoutes(app: FastifyInstance, requireAdmin: preHan
     const { conversationId, id } = req.params as { conversationId: string; id: string };
     const messageId = Number(id);
     if (!Number.isInteger(messageId) || messageId < 1) return sendError(reply, new EngineError('BAD_MESSAGE', 'message id must be a positive integer'));
-    const deleted = store.deleteFrom(conversationId, messageId);
+    const deleted = log.deleteFrom(conversationId, messageId);
     if (deleted === 0) return sendError(reply, new EngineError('NOT_FOUND', `no message ${messageId} in conversation ${conversationId}`));
     return { deleted };
   });
