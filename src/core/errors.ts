@@ -32,6 +32,7 @@ export const ERROR_CATALOGUE = {
   LLM_FAILED: { retryable: true, http: 502, summary: 'every LLM provider failed' },
   TTS_FAILED: { retryable: true, http: 502, summary: 'speech synthesis failed' },
   ASR_FAILED: { retryable: true, http: 502, summary: 'speech recognition failed' },
+  SPAWN_FAILED: { retryable: true, http: 502, summary: 'a child process could not be started, or its spawner helper died' },
   // plugins
   PLUGIN_SETUP_FAILED: { retryable: false, http: 500, summary: 'plugin setup failed' },
   PLUGIN_SETUP_TIMEOUT: { retryable: false, http: 500, summary: 'plugin setup timed out' },

@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { WavStreamReader } from '../../audio/wav-stream.ts';
 import { EngineError } from '../../core/errors.ts';
+import type { RemoteProcess } from '../../spawner/remote-process.ts';
+import { SpawnerClient } from '../../spawner/spawner-client.ts';
 import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engine.ts';
 import { abortError } from '../abort.ts';
 import { findExecutable } from './executables.ts';
@@ -9,50 +10,26 @@ const BASE_WPM = 175;
 /** Warm processes kept ready for the latest voice/prosody (one per segment that may run at once). */
 const SPARES = 2;
 
-/** An espeak-ng process with its listeners attached from the start, so nothing it does is missed. */
-interface EspeakProcess {
-  child: ChildProcess;
-  error?: Error;
-  stderr: string;
-  exited: Promise<number | null>;
-}
-
-function start(command: string, args: readonly string[]): EspeakProcess {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const p: EspeakProcess = { child, stderr: '', exited: new Promise((resolve) => child.on('close', (code) => resolve(code))) };
-  child.on('error', (err) => (p.error = err));
-  child.stdin?.on('error', () => undefined);
-  child.stderr?.on('data', (d: Buffer) => {
-    if (p.stderr.length < 500) p.stderr += d.toString('utf8');
-  });
-  return p;
-}
-
-function alive(p: EspeakProcess): boolean {
-  return p.child.pid !== undefined && p.error === undefined && p.child.exitCode === null && p.child.signalCode === null;
-}
-
-/** Lets an idle spare not hold the process open (or put it back to normal when it is used). */
-function setRef(p: EspeakProcess, ref: boolean): void {
-  for (const h of [p.child, p.child.stdin, p.child.stdout, p.child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null>) {
-    if (ref) h?.ref?.();
-    else h?.unref?.();
-  }
-}
-
 /**
  * espeak-ng through the Debian CLI: always available offline, used as the last fallback. The WAV
  * it writes to stdout is parsed as it streams. Starting espeak-ng and loading a voice costs most
  * of its latency, so a couple of processes for the current voice wait ready on stdin; a segment
- * takes one and only pays for the synthesis itself.
+ * takes one and only pays for the synthesis itself. Processes are started by the spawner helper
+ * (src/spawner/), so the daemon never forks itself on the speech path.
  */
 export class EspeakEngine implements TtsEngine {
   readonly name = 'espeak';
   private sparesKey = '';
-  private spares: EspeakProcess[] = [];
+  private spares: RemoteProcess[] = [];
   private disposed = false;
+  private readonly spawner = new SpawnerClient();
 
   constructor(private readonly command: string = 'espeak-ng') {}
+
+  /** The spawner helper's pid while it runs (tests). */
+  get helperPid(): number | undefined {
+    return this.spawner.helperPid;
+  }
 
   async probe(): Promise<EngineAvailability> {
     const found = findExecutable(this.command);
@@ -72,9 +49,10 @@ export class EspeakEngine implements TtsEngine {
     this.refill(this.args(voice, prosody));
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.disposed = true;
     this.dropSpares();
+    await this.spawner.dispose();
   }
 
   private args(voice: string, prosody: Prosody): string[] {
@@ -92,7 +70,7 @@ export class EspeakEngine implements TtsEngine {
   }
 
   private dropSpares(): void {
-    for (const p of this.spares) p.child.kill('SIGKILL');
+    for (const p of this.spares) p.kill();
     this.spares = [];
   }
 
@@ -103,51 +81,44 @@ export class EspeakEngine implements TtsEngine {
       this.dropSpares();
       this.sparesKey = key;
     }
-    this.spares = this.spares.filter(alive);
-    while (this.spares.length < SPARES) {
-      const p = start(this.command, args);
-      setRef(p, false);
-      this.spares.push(p);
-    }
+    this.spares = this.spares.filter((p) => p.alive);
+    while (this.spares.length < SPARES) this.spares.push(this.spawner.spawn(this.command, args, { ref: false }));
   }
 
-  private take(args: string[]): EspeakProcess {
-    let p: EspeakProcess | undefined;
+  private take(args: string[]): RemoteProcess {
+    let p: RemoteProcess | undefined;
     if (args.join('\u0000') === this.sparesKey) {
-      while ((p = this.spares.shift()) && !alive(p)) p.child.kill('SIGKILL');
+      while ((p = this.spares.shift()) && !p.alive) p.kill();
     }
-    if (p) setRef(p, true);
+    if (p) p.ref();
     // The replacement starts after this segment's process is under way, off its critical path.
     setImmediate(() => this.refill(args));
-    return p ?? start(this.command, args);
+    return p ?? this.spawner.spawn(this.command, args);
   }
 
   async *synthesize(text: string, voice: string, prosody: Prosody, signal: AbortSignal): AsyncIterable<AudioChunk> {
     if (signal.aborted) throw abortError(signal);
     const proc = this.take(this.args(voice, prosody));
-    const { child } = proc;
-    const onAbort = (): void => {
-      child.kill('SIGKILL');
-    };
+    const onAbort = (): void => proc.kill();
     signal.addEventListener('abort', onAbort, { once: true });
     // Text goes through stdin so a segment starting with "-" is never read as an option.
-    child.stdin?.end(text.replace(/\s+/g, ' '));
+    proc.write(text.replace(/\s+/g, ' '), true);
     const reader = new WavStreamReader();
     try {
-      if (!child.stdout) throw new EngineError('TTS_FAILED', 'espeak-ng has no stdout');
-      for await (const buf of child.stdout as AsyncIterable<Buffer>) {
+      for await (const buf of proc.stdout()) {
         if (signal.aborted) break;
         const pcm = reader.push(buf);
         if (pcm.length > 0) yield { pcm, sampleRate: reader.sampleRate };
       }
-      const code = await proc.exited;
+      const exit = await proc.exited;
       if (signal.aborted) throw abortError(signal);
-      if (proc.error) throw new EngineError('TTS_FAILED', `espeak-ng could not start: ${proc.error.message}`, { cause: proc.error });
-      if (code !== 0) throw new EngineError('TTS_FAILED', `espeak-ng exited with code ${code}: ${proc.stderr.trim().slice(0, 200)}`);
+      if (proc.error) throw new EngineError('TTS_FAILED', `espeak-ng could not run: ${proc.error.message}`, { cause: proc.error });
+      if (exit.code !== 0) throw new EngineError('TTS_FAILED', `espeak-ng exited with code ${exit.code}: ${proc.stderr.trim().slice(0, 200)}`);
       if (!reader.ready) throw new EngineError('TTS_FAILED', 'espeak-ng wrote no audio');
     } finally {
       signal.removeEventListener('abort', onAbort);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (proc.alive) proc.kill();
+      proc.unref();
     }
   }
 }
