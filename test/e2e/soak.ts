@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { descendantsOf } from '../helpers/process-tree.ts';
 import { Show } from './show-harness.ts';
 
 export interface SoakResult {
@@ -22,19 +23,8 @@ export interface SoakResult {
 }
 
 const fds = (): number => readdirSync('/proc/self/fd').length;
-function children(): number {
-  let n = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid) n++;
-    } catch {
-      // gone
-    }
-  }
-  return n;
-}
+/** Processes below the daemon: the spawner helper and the espeak-ng processes it started. */
+const children = (): number => descendantsOf(process.pid).length;
 
 const settle = async (show: Show): Promise<void> => {
   for (let i = 0; i < 600 && (show.td.daemon.input.size > 0 || show.td.daemon.turns.list().length > 0); i++) await new Promise((r) => setTimeout(r, 25));
