@@ -33,6 +33,8 @@ const HISTORY_SECONDS = 2;
 interface Tentative {
   pauseId: number;
   result: Promise<AsrResult>;
+  /** Withdraws the decode (skipped if it is still queued). */
+  controller: AbortController;
 }
 
 /**
@@ -65,13 +67,14 @@ export class VoiceTranscriber {
       bus.on('vad.speech_end', (e) => this.speechEnd(e)),
       bus.on('vad.speech_pause', (e) => this.speechPause(e)),
       bus.on('vad.speech_resume', (e) => {
-        if (this.tentatives.get(e.clientUid)?.pauseId === e.pauseId) this.tentatives.delete(e.clientUid);
+        if (this.tentatives.get(e.clientUid)?.pauseId === e.pauseId) this.dropTentative(e.clientUid);
       }),
     ];
     return () => {
       this.disposed = true;
       for (const off of offs) off();
       this.open.clear();
+      for (const t of this.tentatives.values()) t.controller.abort();
       this.tentatives.clear();
       this.partials.clear();
       this.histories.clear();
@@ -112,8 +115,10 @@ export class VoiceTranscriber {
       if (text) this.tentative(clientUid, pauseId, text);
       return;
     }
-    const result = this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples));
-    this.tentatives.set(clientUid, { pauseId, result });
+    this.dropTentative(clientUid);
+    const controller = new AbortController();
+    const result = this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples, controller.signal));
+    this.tentatives.set(clientUid, { pauseId, result, controller });
     result.then(
       (r) => {
         if (this.tentatives.get(clientUid)?.pauseId === pauseId && r.text) this.tentative(clientUid, pauseId, r.text);
@@ -121,6 +126,11 @@ export class VoiceTranscriber {
       // The end decodes again (or reports the failure) if this one failed.
       () => undefined,
     );
+  }
+
+  private dropTentative(clientUid: string): void {
+    this.tentatives.get(clientUid)?.controller.abort();
+    this.tentatives.delete(clientUid);
   }
 
   private tentative(clientUid: string, pauseId: number, text: string): void {
@@ -134,12 +144,13 @@ export class VoiceTranscriber {
     this.partials.delete(clientUid);
     const tentative = this.tentatives.get(clientUid);
     this.tentatives.delete(clientUid);
+    const reuse = tentative !== undefined && tentative.pauseId === seg.pauseId;
+    if (!reuse) tentative?.controller.abort();
     if (stream) {
       const result = this.guard(clientUid, () => stream.finish());
       if (result) this.final(clientUid, result, seg);
       return;
     }
-    const reuse = tentative !== undefined && tentative.pauseId === seg.pauseId;
     const result = reuse ? tentative.result.catch(() => this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples))) : this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples));
     result.then((r) => this.final(clientUid, r, seg)).catch((err: unknown) => this.failed(clientUid, err));
   }

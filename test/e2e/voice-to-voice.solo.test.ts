@@ -67,6 +67,10 @@ test('voice to voice: fixture speech over the websocket gives, in order, the tra
     `dropped requests are cancelled, not left running (${JSON.stringify(dropped.map((q) => ({ i: q.index, closed: q.clientClosedAt !== undefined })))})`,
   );
 
+  // The decode made at the pause is the final one: each utterance is decoded whole exactly once.
+  const wholeDecodes = show.asr.calls.filter((c) => TURNS.some(([, t]) => t === c.text)).length;
+  assert.equal(wholeDecodes, TURNS.length, 'the end reuses the decode made at the tentative pause');
+
   const rows = results.map((r) => latencyRow(r, scripted));
   const overhead = median(rows.map((r) => r.overhead));
   const hangover = median(rows.map((r) => r.hangover));
