@@ -81,8 +81,9 @@ export function speechEndMs(audio: MonoAudio, threshold = 0.02): number {
  */
 export class Show {
   readonly turnsEnded: TurnSummary[] = [];
-  /** The VAD's tentative pauses (`at` marks) since the last `forget()`. */
-  readonly pauses: number[] = [];
+  /** The VAD's tentative pauses and utterance ends since the last `forget()`. */
+  readonly pauses: Array<{ pauseId: number; at: number }> = [];
+  readonly ends: Array<{ pauseId: number | undefined }> = [];
 
   private constructor(
     readonly td: TestDaemon,
@@ -94,7 +95,8 @@ export class Show {
     readonly replies: string[],
   ) {
     td.daemon.bus.on('turn.ended', (t) => this.turnsEnded.push(t));
-    td.daemon.bus.on('vad.speech_pause', (p) => this.pauses.push(p.at));
+    td.daemon.bus.on('vad.speech_pause', (p) => this.pauses.push({ pauseId: p.pauseId, at: p.at }));
+    td.daemon.bus.on('vad.speech_end', (e) => this.ends.push({ pauseId: e.pauseId }));
   }
 
   static async start(opts: ShowOptions): Promise<Show> {
@@ -149,6 +151,8 @@ export class Show {
     const from = this.client.messages.length;
     const replyIndex = this.replies.length;
     const asrIndex = this.asr.calls.length;
+    const pauseIndex = this.pauses.length;
+    const endIndex = this.ends.length;
     this.client.send({ type: 'audio-start', sampleRate: 16_000 });
     let speechEnd = 0;
     for await (const { chunk, offset } of paceAudio(padded, { realtime: true })) {
@@ -161,8 +165,9 @@ export class Show {
     const r = await this.collect(String(start.turnId), transcript, speechEnd, from, timeoutMs, replyIndex);
     // The decode that produced the whole transcript (tentative decodes at pauses come before it).
     const asrDecode = this.asr.calls.slice(asrIndex).filter((c) => c.text === transcript).at(-1);
-    const vadEnd = r.summary.marks.vad_end ?? Number.POSITIVE_INFINITY;
-    const pauseAt = this.pauses.filter((at) => at >= (asrDecode?.startedAt ?? 0) - 1 && at <= vadEnd).at(0);
+    // The pause the utterance's end confirmed (each voice turn is a new stream, so ids restart).
+    const confirmed = this.ends.slice(endIndex).at(-1)?.pauseId;
+    const pauseAt = confirmed === undefined ? undefined : this.pauses.slice(pauseIndex).find((p) => p.pauseId === confirmed)?.at;
     return { ...r, asrDecode, pauseAt };
   }
 
@@ -223,6 +228,7 @@ export class Show {
     this.fake.requests.length = 0;
     this.replies.length = 0;
     this.pauses.length = 0;
+    this.ends.length = 0;
     this.asr.calls.length = 0;
     this.turnsEndedCount += this.turnsEnded.length;
     this.turnsEnded.length = 0;

@@ -89,6 +89,7 @@ export interface RecordedRequest {
   tools: unknown[] | undefined;
   /** temperature, top_p, frequency_penalty, presence_penalty, max_tokens, stop, ... as received. */
   sampling: Record<string, unknown>;
+  /** When the request reached the server (its headers); reading and parsing the body is the server's time. */
   receivedAt: number;
   firstTokenAt?: number;
   finishedAt?: number;
@@ -224,6 +225,7 @@ export class FakeOpenAiServer {
   }
 
   private async onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const arrivedAt = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -240,7 +242,7 @@ export class FakeOpenAiServer {
       if (req.method === 'GET' && path === '/v1/models') {
         return sendJson(res, 200, { object: 'list', data: this.models.map((id) => ({ id, object: 'model', owned_by: 'fake' })) });
       }
-      if (req.method === 'POST' && path === '/v1/chat/completions') return await this.chat(req, res, path, body);
+      if (req.method === 'POST' && path === '/v1/chat/completions') return await this.chat(req, res, path, body, arrivedAt);
       sendJson(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'not_found' } });
     } catch (err) {
       if (!res.headersSent) sendJson(res, 500, { error: { message: err instanceof Error ? err.message : String(err), type: 'server_error' } });
@@ -248,7 +250,7 @@ export class FakeOpenAiServer {
     }
   }
 
-  private async chat(req: http.IncomingMessage, res: http.ServerResponse, path: string, body: unknown): Promise<void> {
+  private async chat(req: http.IncomingMessage, res: http.ServerResponse, path: string, body: unknown, arrivedAt: number): Promise<void> {
     const b = isRecord(body) ? body : {};
     const sampling: Record<string, unknown> = {};
     for (const key of SAMPLING_KEYS) if (key in b) sampling[key] = b[key];
@@ -263,7 +265,7 @@ export class FakeOpenAiServer {
       messages: Array.isArray(b.messages) ? (b.messages.filter(isRecord) as RecordedRequest['messages']) : [],
       tools: Array.isArray(b.tools) ? b.tools : undefined,
       sampling,
-      receivedAt: performance.now(),
+      receivedAt: arrivedAt,
       tokensSent: 0,
       tokenTimes: [],
     };
