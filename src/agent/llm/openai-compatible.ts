@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { EngineError, type ErrorCode } from '../../core/errors.ts';
 import type { ChatMessage, LlmChunk, LlmProvider, LlmRequest, SamplingSettings, ToolCall } from './llm-types.ts';
+import { HttpPoster, type StreamedResponse } from './http-post.ts';
 import { SseParser } from './sse-parser.ts';
 import { ThinkFilter } from './think-filter.ts';
 
@@ -41,12 +42,17 @@ type Phase = 'connect' | 'first-token' | 'idle';
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly id: string;
   readonly supportsTools: boolean;
-  private readonly endpoint: string;
+  private readonly endpoint: URL;
+  private readonly http = new HttpPoster();
 
   constructor(private readonly opts: OpenAiCompatibleOptions) {
     this.id = opts.id;
     this.supportsTools = opts.supportsTools ?? true;
-    this.endpoint = `${opts.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+    this.endpoint = new URL(`${opts.baseUrl.replace(/\/+$/, '')}/chat/completions`);
+  }
+
+  async dispose(): Promise<void> {
+    this.http.close();
   }
 
   async *stream(request: LlmRequest): AsyncGenerator<LlmChunk> {
@@ -71,41 +77,36 @@ export class OpenAiCompatibleProvider implements LlmProvider {
 
     try {
       arm('connect', this.opts.connectTimeoutMs);
-      let res: Response;
+      let res: StreamedResponse;
       try {
-        res = await fetch(this.endpoint, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'text/event-stream',
-            ...(this.opts.apiKey ? { authorization: `Bearer ${this.opts.apiKey}` } : {}),
-            ...this.opts.headers,
-          },
-          body: JSON.stringify(this.body(request)),
-          signal: ctrl.signal,
-        });
+        const headers = {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          ...(this.opts.apiKey ? { authorization: `Bearer ${this.opts.apiKey}` } : {}),
+          ...this.opts.headers,
+        };
+        res = await this.http.post(this.endpoint, headers, JSON.stringify(this.body(request)), ctrl.signal);
       } catch (err) {
         throw fail(err);
       }
       responded = true;
       if (res.status >= 400) throw await this.httpError(res, ctrl);
-      if (!res.body) throw new EngineError('UPSTREAM_ERROR', `${this.id}: response has no body`, { details: { provider: this.id, status: res.status } });
       arm('first-token', Math.max(1, this.opts.firstTokenTimeoutMs - (performance.now() - started)));
 
       const parser = new SseParser();
       const think = new ThinkFilter({ startInThink: this.opts.startInThink ?? false });
       const tools = new ToolCallAssembler();
       const decoder = new TextDecoder();
-      const reader = res.body.getReader();
+      const body = res.chunks()[Symbol.asyncIterator]();
       let finishReason: string | undefined;
       let usage: { promptTokens?: number; completionTokens?: number } | undefined;
       let sawDone = false;
 
       try {
         while (!sawDone) {
-          let step: ReadableStreamReadResult<Uint8Array>;
+          let step: IteratorResult<Buffer>;
           try {
-            step = await reader.read();
+            step = await body.next();
           } catch (err) {
             throw fail(err);
           }
@@ -136,8 +137,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
         }
       } finally {
         clearTimeout(timer);
-        if (!sawDone) await reader.cancel().catch(() => undefined);
-        else reader.releaseLock();
+        res.release(sawDone);
       }
       for (const piece of think.end()) yield { type: piece.kind, text: piece.text };
       for (const call of tools.calls()) yield { type: 'tool_call', call };
@@ -164,7 +164,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     return { ...body, ...this.opts.extraBody };
   }
 
-  private async httpError(res: Response, ctrl: AbortController): Promise<EngineError> {
+  private async httpError(res: StreamedResponse, ctrl: AbortController): Promise<EngineError> {
     let excerpt = '';
     try {
       // The connect timer is still armed, so a body that never comes cannot hang us here.
@@ -201,7 +201,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'EPIPE']);
 
-/** The errno-like code of a fetch failure (undici nests it in `cause`, sometimes twice). */
+/** The errno-like code of a request failure (nested in `cause` or `errors` by some clients). */
 function networkCode(err: unknown): string | undefined {
   let cur: unknown = err;
   for (let depth = 0; depth < 4 && cur; depth++) {
