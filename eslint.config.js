@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'frontend/dist/', 'data/', 'models/', 'benchmarks/results/', 'test-artifacts/', '**/*.d.ts', '!src/types/**'] },
+  { ignores: ['node_modules/', 'frontend/dist/', 'dist/', 'data/', 'models/', 'benchmarks/results/', 'test-artifacts/', '**/*.d.ts', '!src/types/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

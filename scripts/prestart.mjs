@@ -1,8 +1,10 @@
-// Runs before `npm start`: builds the frontend when it has not been built yet.
-// (conf.yaml is created from the template by the daemon itself, so `node src/main.ts` works too.)
+// Runs before `npm start`: builds the frontend when it has not been built yet, and compiles the
+// daemon to dist/ when a source changed since the last build (see build-daemon.mjs).
+// (conf.yaml is created from the template by the daemon itself, so `npm run dev` works too.)
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { buildDaemon, daemonBuildIsStale } from './build-daemon.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const dist = path.join(root, 'frontend', 'dist');
@@ -10,4 +12,8 @@ const expected = ['index.html', 'admin.html', 'main-page.js', 'admin-page.js', '
 if (!expected.every((f) => existsSync(path.join(dist, f)))) {
   const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-frontend.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
+}
+if (daemonBuildIsStale()) {
+  const r = await buildDaemon();
+  console.log(`daemon built: ${r.files} files -> dist/ in ${r.ms} ms`);
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { isLoopbackHost, type RuntimeSettings } from './config/env.ts';
+import { isLoopbackHost, ROOT_DIR, RUNNING_COMPILED, type RuntimeSettings } from './config/env.ts';
 import type { LoadedConfig } from './config/loader.ts';
 import type { Config } from './config/schema/index.ts';
 import { EventBus } from './core/bus.ts';
@@ -27,7 +27,7 @@ import { ClientHub } from './server/ws/client-hub.ts';
 import { handleConnection } from './server/ws/connection.ts';
 import { BUILTIN_STAGES } from './stages.ts';
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(path.join(ROOT_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface DaemonOptions {
   settings: Readonly<RuntimeSettings>;
@@ -71,7 +71,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const character = { name: config.active_character, displayName: config.character.display_name };
   let accepting = true;
 
-  const pluginDirs = [...(opts.pluginDirs ?? []), path.join(settings.rootDir, 'plugins')];
+  // The compiled daemon loads the compiled plugins, so both share one copy of the engine's modules.
+  const pluginDirs = [...(opts.pluginDirs ?? []), path.join(settings.rootDir, ...(RUNNING_COMPILED ? ['dist', 'plugins'] : ['plugins']))];
   const plugins = await loadPlugins(config.plugins.enabled, config.plugins, pluginDirs, opts.loaded.configPath);
 
   const frontendDir = path.join(settings.rootDir, 'frontend', 'dist');

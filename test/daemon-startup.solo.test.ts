@@ -22,6 +22,7 @@ test('npm start serves /healthz within 3 s and exits 0 within 5 s of SIGTERM', a
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   try {
     const ms = await waitForHttp(`http://127.0.0.1:${port}/healthz`, 3000);
+    process.stdout.write(`# npm start → /healthz in ${Math.round(ms)} ms\n`);
     assert.ok(ms <= 3000);
     const body = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as unknown;
     assert.deepEqual(body, { status: 'ok' });
@@ -40,6 +41,47 @@ test('npm start serves /healthz within 3 s and exits 0 within 5 s of SIGTERM', a
     assert.equal(code, 0, `exit code 0, output:\n${output}`);
     assert.ok(stopMs < 5000, `stopped in ${stopMs} ms`);
     assert.ok(existsSync(path.join(dir, 'data', 'logs')), 'JSON logs are written under DATA_DIR/logs');
+  } finally {
+    if (child.exitCode === null && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('npm start runs the compiled daemon (dist/), and an enabled plugin loads from the same build and goes live', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-start-'));
+  const port = await freePort();
+  const token = 'startup-admin';
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, VTUBER_PORT: String(port), VTUBER_DATA_DIR: path.join(dir, 'data'), VTUBER_CONFIG: path.join(dir, 'conf.yaml'), VTUBER_ADMIN_TOKEN: token, VTUBER_PLUGINS: 'mcp', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, 10_000);
+    const pid = Number(readFileSync(path.join(dir, 'data', 'daemon.pid'), 'utf8'));
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(cmdline.some((a) => a.endsWith(path.join('dist', 'src', 'main.js'))), `runs dist/src/main.js (${cmdline.join(' ')})`);
+    assert.ok(!cmdline.includes('tsx'), 'without the TypeScript loader');
+    let state: string | undefined;
+    for (let i = 0; i < 50 && state !== 'live'; i++) {
+      const status = (await (await fetch(`http://127.0.0.1:${port}/admin/status`, { headers: { authorization: `Bearer ${token}` } })).json()) as { plugins?: Record<string, { state: string }> };
+      state = status.plugins?.mcp?.state;
+      if (state !== 'live') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(state, 'live', `the mcp plugin is live (output:\n${output})`);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    process.kill(pid, 'SIGTERM');
+    assert.equal(await exited, 0);
   } finally {
     if (child.exitCode === null && child.pid !== undefined) {
       try {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 
@@ -37,7 +38,18 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
 });
 
-export const ROOT_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+/** The nearest folder above `from` with a package.json: the project, from src/ or from dist/src/. */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, '..', '..');
+  }
+}
+
+export const ROOT_DIR = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+/** True when running the compiled daemon (`npm start`, from dist/), false when tsx runs the sources. */
+export const RUNNING_COMPILED = import.meta.url.endsWith('.js');
 
 /** Reads `.env` (without overriding real environment variables) and returns frozen settings. */
 export function loadRuntimeSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Readonly<RuntimeSettings> {
