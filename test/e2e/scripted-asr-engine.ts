@@ -23,6 +23,8 @@ export interface ScriptedAsr {
    * The utterance being spoken: its transcript and where its speech ends in the audio (ms from the
    * stream's start). A segment covering all of it gets the whole transcript; a shorter one (a
    * tentative pause mid-sentence) gets the words in proportion, as a real recognizer would.
+   * Lengths count from the stream's start, which is right for fixtures whose speech starts within
+   * the VAD's pre-roll (all of ../shared/fixtures/speech do).
    */
   expect(transcript: string, speechEndMs: number): void;
   delayMs: number;
