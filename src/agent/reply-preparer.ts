@@ -12,6 +12,9 @@ export interface ReplyPreparerDeps {
   request(messages: ChatMessage[]): PrefetchRequest;
 }
 
+/** Ends on a comma, semicolon, colon or dash: the speaker is mid-sentence, the request would be wasted. */
+const UNFINISHED = /[,，、;；:：\-–—]\s*$/u;
+
 /** A prompt built from a tentative transcript, with its LLM request already sent. */
 export interface Prepared {
   text: string;
@@ -36,8 +39,10 @@ export class ReplyPreparer {
 
   constructor(private readonly d: ReplyPreparerDeps) {}
 
-  prepare(text: string, clientUid: string): void {
+  /** Prepares the reply to `text`; returns false when the text is clearly unfinished (nothing is started). */
+  prepare(text: string, clientUid: string): boolean {
     this.discard('replaced');
+    if (UNFINISHED.test(text)) return false;
     const input: InputItem = { id: 'tentative', kind: 'voice', text, user: STREAMER, receivedAt: performance.now(), clientUid };
     const controller = new AbortController();
     const prepared: Prepared = { text, clientUid, revision: this.d.history.revision, controller, messages: this.d.compose(input, controller.signal) };
@@ -50,6 +55,7 @@ export class ReplyPreparer {
         if (this.prepared === prepared) this.discard('prompt failed');
       },
     );
+    return true;
   }
 
   /** Drops prepared work (for one client's voice only, when `clientUid` is given). */

@@ -85,6 +85,13 @@ test('a different final text, or the voice coming back, drops the early request;
   assert.ok(!client.messages.slice(from).some((m) => JSON.stringify(m).includes('and also')), 'clients saw nothing of the withdrawn text');
 });
 
+test('a tentative text ending on a comma or dash is mid-sentence and starts nothing', async () => {
+  tentative('so anyway,', 5);
+  tentative('and then —', 6);
+  await sleep(150);
+  assert.equal(fake.requests.length, 0);
+});
+
 test('a tentative text while a turn is running starts nothing (that turn will change the history first)', async () => {
   fake.handle(() => ({ text: 'A slow answer that takes a while.', ttftMs: 400, tokenDelayMs: 5 }));
   const from = client.messages.length;

@@ -49,8 +49,12 @@ const state: ScriptedAsr & { transcript: string; speechEndMs: number } = {
 function scriptedText(samples: number): string {
   const ms = (samples * 1000) / 16_000;
   if (ms >= state.speechEndMs - WHOLE_SLACK_MS) return state.transcript;
-  const words = state.transcript.split(/\s+/).filter(Boolean);
-  return words.slice(0, Math.floor((words.length * ms) / Math.max(1, state.speechEndMs))).join(' ');
+  // The text heard so far, in proportion to the audio, to the end of the word being spoken (with
+  // the punctuation attached to it, as a punctuating recognizer would give at a comma pause).
+  const t = state.transcript;
+  const at = Math.round((t.length * ms) / Math.max(1, state.speechEndMs));
+  const end = t.indexOf(' ', Math.max(0, at - 1));
+  return (end < 0 ? t : t.slice(0, end)).trim();
 }
 
 const factory: AsrEngineFactory = {

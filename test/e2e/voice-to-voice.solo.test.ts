@@ -54,18 +54,12 @@ test('voice to voice: fixture speech over the websocket gives, in order, the tra
   for (const [, transcript] of TURNS) assert.ok(userTexts.some((t) => t.includes(transcript)), `history holds "${transcript}"`);
   assert.equal(history.filter((m) => m.role === 'assistant').length, TURNS.length + 1, 'a reply per utterance plus the warm-up');
 
-  // Replies start at the VAD's tentative pause, before the hangover ends. Pauses at commas, where the
-  // voice came back, started requests that were dropped: each of those was closed by the engine.
-  const answered = new Set(results.map((r) => r.llmRequest?.index));
+  // Replies start at the VAD's tentative pause, before the hangover ends. Each fixture also pauses
+  // at its comma; a transcript ending on a comma is mid-sentence, so no request is started there.
   const early = results.filter((r) => r.summary.marks.llm_prefetch !== undefined && (r.llmRequest?.receivedAt ?? Infinity) < (r.summary.marks.vad_end ?? 0));
   assert.ok(early.length >= Math.ceil(TURNS.length / 2), `the LLM request went out before the VAD end in ${early.length} of ${TURNS.length} turns`);
-  const dropped = show.fake.requests.filter((q) => q.index > 0 && !answered.has(q.index));
-  assert.ok(dropped.length > 0, 'comma pauses started requests that were dropped');
-  for (const q of dropped) assert.ok(q.clientClosedAt !== undefined || q.finishedAt !== undefined, `dropped request ${q.index} was closed`);
-  assert.ok(
-    dropped.every((q) => q.clientClosedAt !== undefined),
-    `dropped requests are cancelled, not left running (${JSON.stringify(dropped.map((q) => ({ i: q.index, closed: q.clientClosedAt !== undefined })))})`,
-  );
+  assert.ok(show.pauses.length > TURNS.length, 'the VAD paused at the commas too');
+  assert.equal(show.fake.requests.length, TURNS.length + 1, 'one LLM request per turn (and the warm-up): none for the comma pauses');
 
   // The decode made at the pause is the final one: each utterance is decoded whole exactly once.
   const wholeDecodes = show.asr.calls.filter((c) => TURNS.some(([, t]) => t === c.text)).length;
