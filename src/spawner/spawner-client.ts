@@ -13,6 +13,14 @@ const DISPOSE_WAIT_MS = 2000;
 
 type Helper = ChildProcessByStdio<Writable, Readable, Readable>;
 
+export interface SpawnerOptions {
+  /**
+   * Niceness (0–19) of the helper and so of every process it starts. Work such as speech
+   * synthesis then yields the CPU to the daemon's event loop when both want it.
+   */
+  nice?: number;
+}
+
 /**
  * Starts child processes through a small long-lived helper process (spawner-helper.mjs).
  *
@@ -23,6 +31,8 @@ type Helper = ChildProcessByStdio<Writable, Readable, Readable>;
  * with a SPAWN_FAILED error. dispose() kills every child and the helper, leaving no process behind.
  */
 export class SpawnerClient {
+  constructor(private readonly opts: SpawnerOptions = {}) {}
+
   private helper: Helper | undefined;
   private helperExited: Promise<void> | undefined;
   private readonly procs = new Map<number, RemoteProcess>();
@@ -91,7 +101,8 @@ export class SpawnerClient {
   private ensureHelper(): void {
     if (this.helper) return;
     // The helper needs no loader or flags of ours (it is plain JS); NODE_OPTIONS could carry tsx.
-    const helper = spawn(process.execPath, [HELPER_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const args = this.opts.nice ? [HELPER_SCRIPT, `--nice=${Math.round(this.opts.nice)}`] : [HELPER_SCRIPT];
+    const helper = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
     this.helper = helper;
     this.pending = Buffer.alloc(0);
     this.helperStderr = '';

@@ -14,8 +14,19 @@
 //   1 spawned (payload: pid, decimal), 2 stdout bytes, 3 stderr bytes,
 //   4 exit (payload: JSON {code, signal}, always the last frame of an id), 5 error (payload: message).
 // When stdin closes (the daemon stopped or died), every child is killed and the helper exits.
+// `--nice=N` lowers the helper's CPU priority, and so that of every child it starts (inherited).
 import { spawn } from 'node:child_process';
 import { Buffer } from 'node:buffer';
+import { setPriority } from 'node:os';
+
+const niceArg = process.argv.find((a) => a.startsWith('--nice='));
+if (niceArg) {
+  try {
+    setPriority(Number(niceArg.slice('--nice='.length)));
+  } catch {
+    // not permitted here: run at normal priority
+  }
+}
 
 const SPAWNED = 1;
 const STDOUT = 2;

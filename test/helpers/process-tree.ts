@@ -6,6 +6,7 @@ export interface ProcInfo {
   ppid: number;
   comm: string;
   state: string;
+  nice: number;
 }
 
 /** Every process visible in /proc (Linux). */
@@ -17,7 +18,7 @@ export function listProcesses(): ProcInfo[] {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       const close = stat.lastIndexOf(')');
       const rest = stat.slice(close + 2).split(' ');
-      out.push({ pid: Number(name), comm: stat.slice(stat.indexOf('(') + 1, close), state: rest[0] ?? '', ppid: Number(rest[1]) });
+      out.push({ pid: Number(name), comm: stat.slice(stat.indexOf('(') + 1, close), state: rest[0] ?? '', ppid: Number(rest[1]), nice: Number(rest[16]) });
     } catch {
       // exited while listing
     }

@@ -18,12 +18,18 @@ async function collect(engine: EspeakEngine, text: string, signal = new AbortCon
   return out;
 }
 
-test('espeak-ng via the helper: warm spares wait below the helper, a segment streams audio, and the spares are refilled', { skip }, async () => {
+test('espeak-ng via the helper: warm spares wait below the helper at lower CPU priority, a segment streams audio, and the spares are refilled', { skip }, async () => {
   const engine = new EspeakEngine();
   try {
     engine.prepare('en-us', NEUTRAL_PROSODY);
     assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2), 'two warm espeak-ng processes');
     const spares = espeakBelow(engine.helperPid);
+    const nice = descendantsOf(process.pid).filter((p) => spares.includes(p.pid) || p.pid === engine.helperPid);
+    assert.deepEqual(
+      nice.map((p) => p.nice),
+      [10, 10, 10],
+      'helper and espeak-ng run at nice 10, below the daemon',
+    );
     const chunks = await collect(engine, 'Hello there, this is a test of the warm spare.');
     const samples = chunks.reduce((n, c) => n + c.pcm.length, 0);
     assert.ok(chunks.length >= 1 && samples / (chunks[0]?.sampleRate ?? 1) > 1, `over a second of audio (${samples} samples)`);

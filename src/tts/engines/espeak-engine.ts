@@ -9,6 +9,11 @@ import { findExecutable } from './executables.ts';
 const BASE_WPM = 175;
 /** Warm processes kept ready for the latest voice/prosody (one per segment that may run at once). */
 const SPARES = 2;
+/**
+ * espeak-ng runs at lower CPU priority: on a loaded machine the daemon's event loop (websocket
+ * audio, VAD) wins the CPU over synthesis, which runs far faster than real time anyway.
+ */
+const ESPEAK_NICE = 10;
 
 /**
  * espeak-ng through the Debian CLI: always available offline, used as the last fallback. The WAV
@@ -22,7 +27,7 @@ export class EspeakEngine implements TtsEngine {
   private sparesKey = '';
   private spares: RemoteProcess[] = [];
   private disposed = false;
-  private readonly spawner = new SpawnerClient();
+  private readonly spawner = new SpawnerClient({ nice: ESPEAK_NICE });
 
   constructor(private readonly command: string = 'espeak-ng') {}
 
