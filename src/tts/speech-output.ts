@@ -6,6 +6,7 @@ import type { ReplySegment, SpeakResult, SpeechOutput } from '../core/speech.ts'
 import type { Turn } from '../core/turn.ts';
 import type { ClientHub } from '../server/ws/client-hub.ts';
 import type { AudioChunk } from './engine.ts';
+import { encodeAudioMessage } from './audio-message.ts';
 import { PcmRechunker } from './pcm-rechunker.ts';
 import type { SegmentSink, TtsTaskManager } from './tts-task-manager.ts';
 
@@ -36,9 +37,9 @@ export class HubSpeechOutput implements SpeechOutput {
     const send = (segment: ReplySegment, pcm: Int16Array, sampleRate: number): void => {
       if (signal.aborted || pcm.length === 0) return;
       const durationMs = pcmDurationMs(pcm.length, sampleRate);
-      const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
       const envelope = computeEnvelope(pcm, sampleRate, ENVELOPE_MS);
-      this.hub.broadcast({ type: 'audio', turnId, seq: seq++, segment: segment.index, format: 'pcm16', sampleRate, data, durationMs, envelope, envelopeMs: ENVELOPE_MS });
+      const fields = { type: 'audio', turnId, seq: seq++, segment: segment.index, format: 'pcm16', sampleRate, durationMs, envelope, envelopeMs: ENVELOPE_MS } as const;
+      this.hub.broadcastSerialized('audio', encodeAudioMessage(fields, pcm));
       result.audioMs += durationMs;
       if (seq === 1) turn.mark('first_audio_sent');
     };
