@@ -21,6 +21,6 @@ export async function main(args: string[]): Promise<void> {
       { metric: 'error-level log lines', goal: '0', value: r.errorLogs, met: r.errorLogs === 0 },
       { metric: 'stuck turns', goal: '0', value: r.stuckTurns, met: r.stuckTurns === 0 },
     ],
-    notes: [`turns by kind: ${JSON.stringify(r.kinds)}`, `event-loop lag max ${r.loopLagMaxMs} ms`],
+    notes: [`turns by kind: ${JSON.stringify(r.kinds)}`, `event-loop lag max ${r.loopLagMaxMs} ms`, `espeak-ng processes forked by the daemon itself: ${r.espeakForkedByDaemon} (they are started by the spawner helper)`],
   });
 }

@@ -18,8 +18,10 @@ test(`compressed show: ${TURNS} turns of text, chat bursts, events and voice sta
   // 100 turns after warm-up is too short for the heap to settle (seen 5–18 %); the 2,000-turn run
   // holds the 5 % goal (0.8 % measured), the short run guards against a real leak.
   assert.ok(r.rssGrowthPct <= (FULL ? 5 : 30), `RSS growth ${r.rssGrowthPct} % after warm-up`);
-  // NOTE: the goal is p99 ≤ 20 ms (reported by `npm run bench -- soak`). Today each espeak-ng process
-  // spawn blocks the loop 20–30 ms (fork of a ~250 MB process), about two per turn, so p99 sits near
-  // 85 ms; this bound guards against regressions until spawning moves off the main thread.
-  assert.ok(r.loopLagP99Ms <= 150, `event-loop lag p99 ${r.loopLagP99Ms} ms`);
+  // Every daemon fork blocked the loop 10–60 ms (fork of a ~250 MB process): espeak-ng is started
+  // by the spawner helper, never by the daemon itself.
+  assert.equal(r.espeakForkedByDaemon, 0, 'no espeak-ng forked by the daemon');
+  // The goal is p99 ≤ 20 ms (`npm run bench -- soak`, ~20 ms measured over 2,000 turns); this loose
+  // bound only catches a gross regression on a loaded shared machine (forking per segment gave ~90 ms).
+  assert.ok(r.loopLagP99Ms <= 100, `event-loop lag p99 ${r.loopLagP99Ms} ms`);
 });

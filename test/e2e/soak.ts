@@ -17,6 +17,8 @@ export interface SoakResult {
   fdsAtEnd: number;
   childrenAtWarmup: number;
   childrenAtEnd: number;
+  /** espeak-ng processes whose parent is the daemon itself (should be 0: the spawner helper starts them). */
+  espeakForkedByDaemon: number;
   errorLogs: number;
   kinds: Record<string, number>;
   stuckTurns: number;
@@ -99,6 +101,7 @@ export async function runSoak(turns: number, opts: { warmup: number; voiceEvery:
       fdsAtEnd: fds(),
       childrenAtWarmup: w.children,
       childrenAtEnd: children(),
+      espeakForkedByDaemon: descendantsOf(process.pid).filter((p) => p.ppid === process.pid && p.comm.startsWith('espeak')).length,
       errorLogs: show.td.logs().filter((l) => l.level === 'error' || l.level === 'fatal').length,
       kinds,
       stuckTurns: show.td.daemon.turns.list().length,
