@@ -2,10 +2,12 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../core/errors.ts';
-import { Frame, FrameDecoder } from './frame-decoder.ts';
 import { RemoteProcess, type RemoteExit } from './remote-process.ts';
 
 const HELPER_SCRIPT = fileURLToPath(new URL('./spawner-helper.mjs', import.meta.url));
+const HEADER = 9;
+/** Frame types written by the helper (see spawner-helper.mjs). */
+const Frame = { Spawned: 1, Stdout: 2, Stderr: 3, Exit: 4, Error: 5 } as const;
 /** How long dispose waits for the helper to reap its children and exit before killing it. */
 const DISPOSE_WAIT_MS = 2000;
 
@@ -36,10 +38,7 @@ export class SpawnerClient {
   private readonly procs = new Map<number, RemoteProcess>();
   private nextId = 1;
   private refs = 0;
-  private readonly decoder = new FrameDecoder({
-    frame: (type, id, payload) => this.onFrame(type, id, payload),
-    stdout: (id, piece) => this.procs.get(id)?.onStdout(piece),
-  });
+  private pending: Buffer = Buffer.alloc(0);
   private disposed = false;
   private helperStderr = '';
 
@@ -105,10 +104,10 @@ export class SpawnerClient {
     const args = this.opts.nice ? [HELPER_SCRIPT, `--nice=${Math.round(this.opts.nice)}`] : [HELPER_SCRIPT];
     const helper = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
     this.helper = helper;
-    this.decoder.reset();
+    this.pending = Buffer.alloc(0);
     this.helperStderr = '';
     helper.stdin.on('error', () => undefined);
-    helper.stdout.on('data', (chunk: Buffer) => this.decoder.push(chunk));
+    helper.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     helper.stderr.on('data', (d: Buffer) => {
       if (this.helperStderr.length < 500) this.helperStderr += d.toString('utf8');
     });
@@ -147,12 +146,27 @@ export class SpawnerClient {
     }
   }
 
+  private onData(chunk: Buffer): void {
+    let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    while (buf.length >= HEADER) {
+      const length = buf.readUInt32BE(5);
+      if (buf.length < HEADER + length) break;
+      this.onFrame(buf.readUInt8(0), buf.readUInt32BE(1), buf.subarray(HEADER, HEADER + length));
+      buf = buf.subarray(HEADER + length);
+    }
+    // Copy the remainder so a small tail does not pin a large chunk.
+    this.pending = buf.length > 0 ? Buffer.from(buf) : Buffer.alloc(0);
+  }
+
   private onFrame(type: number, id: number, payload: Buffer): void {
     const proc = this.procs.get(id);
     if (!proc) return;
     switch (type) {
       case Frame.Spawned:
         proc.onSpawned(Number(payload.toString('utf8')));
+        break;
+      case Frame.Stdout:
+        proc.onStdout(payload);
         break;
       case Frame.Stderr:
         proc.onStderr(payload);
