@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { descendantsOf } from '../helpers/process-tree.ts';
 import { Show } from './show-harness.ts';
 
@@ -22,6 +24,16 @@ export interface SoakResult {
   errorLogs: number;
   kinds: Record<string, number>;
   stuckTurns: number;
+}
+
+/**
+ * A full GC before each memory sample, so RSS and heap are compared in the same state. Without
+ * `--expose-gc` (the bench runner) the flag is set at run time and `gc` taken from a fresh context.
+ */
+function fullGc(): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }
 
 const fds = (): number => readdirSync('/proc/self/fd').length;
@@ -47,6 +59,7 @@ export async function runSoak(turns: number, opts: { warmup: number; voiceEvery:
   const show = await Show.start({ ttftMs: 0, tokenDelayMs: 0, asrDelayMs: 5, logLevel: 'warn', config: { tts: { anti_repeat_window_ms: 0 } } });
   show.client.keepAudioData = false;
   const lag = monitorEventLoopDelay({ resolution: 10 });
+  const gc = fullGc();
   const started = performance.now();
   let warm: { rss: number; heap: number; fds: number; children: number } | undefined;
   const kinds: Record<string, number> = {};
@@ -73,7 +86,7 @@ export async function runSoak(turns: number, opts: { warmup: number; voiceEvery:
       show.forget();
       if (!warm && show.totalTurns >= opts.warmup) {
         await quiesce(show);
-        globalThis.gc?.();
+        gc();
         const mem = process.memoryUsage();
         warm = { rss: mem.rss, heap: mem.heapUsed, fds: fds(), children: children() };
         lag.enable();
@@ -82,7 +95,7 @@ export async function runSoak(turns: number, opts: { warmup: number; voiceEvery:
     }
     lag.disable();
     await quiesce(show);
-    globalThis.gc?.();
+    gc();
     const mem = process.memoryUsage();
     for (const t of show.turnsEnded) kinds[t.source] = (kinds[t.source] ?? 0) + 1;
     const w = warm ?? { rss: mem.rss, heap: mem.heapUsed, fds: fds(), children: children() };
