@@ -7,11 +7,12 @@
 //   node scripts/build-daemon.mjs            build now
 //   node scripts/build-daemon.mjs --if-stale build only when a source is newer than the last build
 import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist');
 const stamp = path.join(outdir, '.built');
 const SOURCE_DIRS = ['src', 'plugins'];
@@ -45,7 +46,7 @@ function allAssets() {
 export function daemonBuildIsStale() {
   if (!existsSync(stamp) || !existsSync(path.join(outdir, 'src', 'main.js'))) return true;
   const builtAt = statSync(stamp).mtimeMs;
-  const inputs = [...allSources(), ...allAssets(), new URL(import.meta.url).pathname];
+  const inputs = [...allSources(), ...allAssets(), fileURLToPath(import.meta.url)];
   return inputs.some((f) => statSync(f).mtimeMs > builtAt);
 }
 
@@ -83,7 +84,7 @@ export async function buildDaemon() {
   return { files: entryPoints.length, ms: Math.round(performance.now() - started) };
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const ifStale = process.argv.includes('--if-stale');
   if (!ifStale || daemonBuildIsStale()) {
     const r = await buildDaemon();

@@ -1,10 +1,11 @@
 // Bundles frontend/src into frontend/dist with esbuild, copies static files, the Live2D runtimes
 // and the bundled sample models (each with its licence file next to it).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { build } from 'esbuild';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const src = path.join(root, 'frontend', 'src');
 const dist = path.join(root, 'frontend', 'dist');
 const pub = path.join(root, 'frontend', 'public');

@@ -1,9 +1,10 @@
 // Runs after `npm install` / `npm ci`: builds the frontend and compiles the daemon, so `npm start`
 // serves at once.
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 for (const [script, what] of [
   ['build-frontend.mjs', 'frontend'],
   ['build-daemon.mjs', 'daemon'],

@@ -3,10 +3,11 @@
 // one, so their figures (start-up time, latency, event-loop lag) are not measured under our own load.
 // Usage: node scripts/run-tests.mjs [path-filter...]
 import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const filters = process.argv.slice(2);
 const files = [];
 const walk = (dir) => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../src/config/config-error.ts';
 import { startTestDaemon } from './helpers/test-daemon.ts';
 
-const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'plugins');
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
 const g = globalThis as { __throwsDisposed?: boolean; __healthyOrder?: string[]; __hangingHeard?: number };
 
 test('a plugin that throws in setup and one that never resolves leave the daemon healthy; both show as failed and are disposed', async () => {

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -45,7 +46,7 @@ export function markdownTable(rows: readonly BenchRow[]): string {
 
 /** Prints the table and writes `benchmarks/results/<name>.json` and `<name>.md`. */
 export function writeResult(result: BenchResult): string {
-  const dir = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'results');
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(dir, { recursive: true });
   const payload = { ...result, machine: machineInfo(), date: new Date().toISOString() };
   const file = path.join(dir, `${result.name}.json`);

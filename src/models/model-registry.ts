@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -39,7 +40,7 @@ export const ModelRegistrySchema = z.object({ $comment: z.string().optional(), m
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type ModelRegistry = z.infer<typeof ModelRegistrySchema>;
 
-export const DEFAULT_REGISTRY = path.join(path.dirname(new URL(import.meta.url).pathname), 'registry.json');
+export const DEFAULT_REGISTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'registry.json');
 
 /** Reads and validates a registry file (default: src/models/registry.json). */
 export function loadRegistry(file: string = DEFAULT_REGISTRY): ModelRegistry {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { isRunning, waitUntil } from '../helpers/process-tree.ts';
 
-const OWNER = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'spawner-owner.ts');
+const OWNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'spawner-owner.ts');
 
 test('when the daemon dies (SIGKILL), the helper kills its children and exits: no orphans', async () => {
   const owner = spawn(process.execPath, ['--import', 'tsx', OWNER], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -10,7 +11,7 @@ import { renderInput } from './input-render.ts';
 import { buildPrompt } from './prompt-builder.ts';
 import { messageTokens } from './tokens.ts';
 
-const SNAP_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), '__snapshots__');
+const SNAP_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '__snapshots__');
 
 function character(name: string): { c: CharacterConfig; persona: string } {
   const c = CharacterConfigSchema.parse(parse(readFileSync(path.join(ROOT_DIR, 'characters', `${name}.yaml`), 'utf8')));
