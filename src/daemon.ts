@@ -142,7 +142,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const hostForUrl = settings.host.includes(':') ? `[${settings.host}]` : settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host;
   const url = `http://${hostForUrl}:${port}`;
   const dlog = log.child({ component: 'daemon' });
-  dlog.info({ event: 'daemon.listening', url, character: character.name, plugins: plugins.map((p) => p.definition.name) }, 'daemon listening');
+  dlog.info({ event: 'daemon.listening', url, character: character.name, plugins: plugins.map((p) => p.definition.name), compiled: RUNNING_COMPILED }, 'daemon listening');
 
   let stopping: Promise<void> | undefined;
   const stop = (reason = 'stop'): Promise<void> => {
