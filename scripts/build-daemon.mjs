@@ -20,34 +20,34 @@ const SOURCE_DIRS = ['src', 'plugins'];
 const isSource = (name) => name.endsWith('.ts') && !name.endsWith('.test.ts') && !name.endsWith('.d.ts');
 const isAsset = (name) => name.endsWith('.mjs') || name.endsWith('.json');
 
-/** Files under `dir` (outside test folders) that `keep` accepts. */
-function files(dir, keep, out = []) {
+/** Sources to compile and assets to copy under `dir`, outside test folders (one walk). */
+function collect(dir, out = { sources: [], assets: [] }) {
   if (!existsSync(dir)) return out;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'test' && entry.name !== 'node_modules') files(p, keep, out);
-    } else if (keep(entry.name)) {
-      out.push(p);
+      if (entry.name !== 'test' && entry.name !== 'node_modules') collect(p, out);
+    } else if (isSource(entry.name)) {
+      out.sources.push(p);
+    } else if (isAsset(entry.name)) {
+      out.assets.push(p);
     }
   }
   return out;
 }
 
-function allSources() {
-  return SOURCE_DIRS.flatMap((d) => files(path.join(root, d), isSource));
-}
-
-function allAssets() {
-  return SOURCE_DIRS.flatMap((d) => files(path.join(root, d), isAsset));
+function inputs() {
+  const out = { sources: [], assets: [] };
+  for (const d of SOURCE_DIRS) collect(path.join(root, d), out);
+  return out;
 }
 
 /** True when there is no build or a source (or this script) changed since it was made. */
 export function daemonBuildIsStale() {
   if (!existsSync(stamp) || !existsSync(path.join(outdir, 'src', 'main.js'))) return true;
   const builtAt = statSync(stamp).mtimeMs;
-  const inputs = [...allSources(), ...allAssets(), fileURLToPath(import.meta.url)];
-  return inputs.some((f) => statSync(f).mtimeMs > builtAt);
+  const { sources, assets } = inputs();
+  return [...sources, ...assets, fileURLToPath(import.meta.url)].some((f) => statSync(f).mtimeMs > builtAt);
 }
 
 /** Relative imports stay imports of the compiled sibling; packages stay imports of node_modules. */
@@ -60,7 +60,7 @@ const keepRelativeImports = {
 
 export async function buildDaemon() {
   const started = performance.now();
-  const entryPoints = allSources();
+  const { sources: entryPoints, assets } = inputs();
   rmSync(outdir, { recursive: true, force: true });
   await build({
     entryPoints,
@@ -75,7 +75,7 @@ export async function buildDaemon() {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
-  for (const asset of allAssets()) {
+  for (const asset of assets) {
     const target = path.join(outdir, path.relative(root, asset));
     mkdirSync(path.dirname(target), { recursive: true });
     copyFileSync(asset, target);

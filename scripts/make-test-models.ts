@@ -13,6 +13,17 @@ const FEATURE_DIM = 80;
 /** Tokens of the test vocabulary: SentencePiece-style pieces plus the CTC blank last (NeMo layout). */
 const PIECES = ['▁hello', '▁there', '▁how', '▁are', '▁you', '▁to', 'day', '▁name', '▁where', '▁live', '▁the', '▁a', 's', 'ing', 'ed', '▁what'];
 
+/** The random-weight CTC head both test models share: (N, 80, T) → Transpose → MatMul → Add → LogSoftmax → `logprobs`. */
+const ctcHead = {
+  initializers: (vocab: number, seed: number) => [randomFloatTensor('proj_w', [FEATURE_DIM, vocab], seed, 0.2), randomFloatTensor('proj_b', [vocab], seed + 1, 1)],
+  nodes: [
+    { op: 'Transpose', inputs: ['audio_signal'], outputs: ['feats_ntc'], attributes: [{ name: 'perm', kind: 'ints' as const, value: [0, 2, 1] }] },
+    { op: 'MatMul', inputs: ['feats_ntc', 'proj_w'], outputs: ['logits_nb'] },
+    { op: 'Add', inputs: ['logits_nb', 'proj_b'], outputs: ['logits'] },
+    { op: 'LogSoftmax', inputs: ['logits'], outputs: ['logprobs'], attributes: [{ name: 'axis', kind: 'int' as const, value: -1 }] },
+  ],
+};
+
 /**
  * A NeMo-style CTC model: features (N, 80, T) → Transpose → MatMul(80×V) → LogSoftmax → (N, T, V).
  * Metadata matches what sherpa-onnx's offline NeMo CTC loader reads.
@@ -29,12 +40,9 @@ export function writeTestCtcModel(outDir: string, seed = 1234): { dir: string; m
       { name: 'length', elemType: DataType.INT64, shape: ['N'] },
     ],
     outputs: [{ name: 'logprobs', elemType: DataType.FLOAT, shape: ['N', 'T', v] }],
-    initializers: [randomFloatTensor('proj_w', [FEATURE_DIM, v], seed, 0.2), randomFloatTensor('proj_b', [v], seed + 1, 1)],
+    initializers: ctcHead.initializers(v, seed),
     nodes: [
-      { op: 'Transpose', inputs: ['audio_signal'], outputs: ['feats_ntc'], attributes: [{ name: 'perm', kind: 'ints', value: [0, 2, 1] }] },
-      { op: 'MatMul', inputs: ['feats_ntc', 'proj_w'], outputs: ['logits_nb'] },
-      { op: 'Add', inputs: ['logits_nb', 'proj_b'], outputs: ['logits'] },
-      { op: 'LogSoftmax', inputs: ['logits'], outputs: ['logprobs'], attributes: [{ name: 'axis', kind: 'int', value: -1 }] },
+      ...ctcHead.nodes,
     ],
     metadata: { model_type: 'EncDecCTCModelBPE', vocab_size: String(v), subsampling_factor: '1', normalize_type: '', version: '1', comment: 'random weights, for tests only' },
   });
@@ -76,12 +84,9 @@ export function writeTestStreamingCtcModel(outDir: string, seed = 4321): { dir: 
       { name: 'cache_last_time_next', elemType: DataType.FLOAT, shape: ['N', 1, 1, 1] },
       { name: 'cache_last_channel_next_len', elemType: DataType.INT64, shape: ['N'] },
     ],
-    initializers: [randomFloatTensor('proj_w', [FEATURE_DIM, v], seed, 0.2), randomFloatTensor('proj_b', [v], seed + 1, 1)],
+    initializers: ctcHead.initializers(v, seed),
     nodes: [
-      { op: 'Transpose', inputs: ['audio_signal'], outputs: ['feats_ntc'], attributes: [{ name: 'perm', kind: 'ints', value: [0, 2, 1] }] },
-      { op: 'MatMul', inputs: ['feats_ntc', 'proj_w'], outputs: ['logits_nb'] },
-      { op: 'Add', inputs: ['logits_nb', 'proj_b'], outputs: ['logits'] },
-      { op: 'LogSoftmax', inputs: ['logits'], outputs: ['logprobs'], attributes: [{ name: 'axis', kind: 'int', value: -1 }] },
+      ...ctcHead.nodes,
       { op: 'Identity', inputs: ['length'], outputs: ['encoded_lengths'] },
       { op: 'Identity', inputs: ['cache_last_channel'], outputs: ['cache_last_channel_next'] },
       { op: 'Identity', inputs: ['cache_last_time'], outputs: ['cache_last_time_next'] },

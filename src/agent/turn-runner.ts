@@ -74,7 +74,7 @@ export class TurnRunner {
       this.preparer = new ReplyPreparer({
         prefetcher,
         history: d.history,
-        compose: (input, signal) => this.composePrompt(input, signal),
+        compose: (input, signal) => this.composePrompt(input, renderInput(input, d.character).content, signal),
         request: (messages) => roundRequest(messages, d.sampling, toolSpecs(prefetcher, d.ctx.tools), d.agent.tools.max_rounds === 1),
       });
     }
@@ -138,10 +138,10 @@ export class TurnRunner {
         this.finishShaper(s);
         return;
       }
-      const prepared = this.preparer?.take(input);
-      const messages = (prepared && (await prepared.messages.catch(() => undefined))) ?? (await this.composePrompt(input, turn.signal, turn.id));
-      if (prepared?.startedAt !== undefined) turn.mark('llm_prefetch', prepared.startedAt);
       const rendered = renderInput(input, this.d.character);
+      const prepared = this.preparer?.take(input);
+      const messages = (prepared && (await prepared.messages.catch(() => undefined))) ?? (await this.composePrompt(input, rendered.content, turn.signal, turn.id));
+      if (prepared?.startedAt !== undefined) turn.mark('llm_prefetch', prepared.startedAt);
       if (rendered.store) {
         this.d.history.append({ role: 'user', source: input.kind, userId: input.user.id, userName: input.user.displayName, text: rendered.content, fullText: null, interrupted: false, emotions: [], timings: {}, usage: null, turnId: turn.id });
       }
@@ -156,11 +156,10 @@ export class TurnRunner {
   }
 
   /** The turn's prompt: persona, memory and relationship context, the recent history, the input. */
-  private async composePrompt(input: InputItem, signal: AbortSignal, turnId?: string): Promise<ChatMessage[]> {
-    const rendered = renderInput(input, this.d.character);
+  private async composePrompt(input: InputItem, userContent: string, signal: AbortSignal, turnId?: string): Promise<ChatMessage[]> {
     const context = await this.context(input, signal);
     const history = this.d.history.recent();
-    const prompt = buildPrompt({ character: this.d.character, persona: this.d.persona, userContent: rendered.content, history, context, interruptMarker: this.d.agent.interruption.marker });
+    const prompt = buildPrompt({ character: this.d.character, persona: this.d.persona, userContent, history, context, interruptMarker: this.d.agent.interruption.marker });
     this.d.log.debug({ event: 'agent.prompt', turn_id: turnId, ...prompt.stats }, 'prompt built');
     return prompt.messages;
   }

@@ -151,7 +151,9 @@ export class VoiceTranscriber {
       if (result) this.final(clientUid, result, seg);
       return;
     }
-    const result = reuse ? tentative.result.catch(() => this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples))) : this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples));
+    const decode = (): Promise<AsrResult> => this.deps.queue.run(() => this.deps.engine.transcribe(seg.samples));
+    // A failed decode at the pause is retried on the whole segment.
+    const result = reuse ? tentative.result.catch(decode) : decode();
     result.then((r) => this.final(clientUid, r, seg)).catch((err: unknown) => this.failed(clientUid, err));
   }
 

@@ -2,33 +2,23 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { after, before, test } from 'node:test';
-import { createAgentStage } from '../../src/agent/agent-stage.ts';
 import { HistoryStore } from '../../src/agent/history/history-store.ts';
-import { closedPortUrl, startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.ts';
-import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
-import { TestClient, type Received } from '../helpers/ws-client.ts';
+import { closedPortUrl, type FakeOpenAiServer } from '../fakes/fake-openai-server.ts';
+import type { TestDaemon } from '../helpers/test-daemon.ts';
+import type { Received, TestClient } from '../helpers/ws-client.ts';
+import { openaiProvider as openai, startAgentDaemon, type AgentDaemon } from './agent-daemon.ts';
 
+let agent: AgentDaemon;
 let fake: FakeOpenAiServer;
 let d: TestDaemon;
 let client: TestClient;
 
-const openai = (baseUrl: string, id: string) => ({ type: 'openai', id, base_url: baseUrl, model: 'fake-model', connect_timeout_ms: 1000, first_token_timeout_ms: 2000, idle_timeout_ms: 3000 });
-
 before(async () => {
-  fake = await startFakeOpenAiServer();
-  const dead = await closedPortUrl();
-  d = await startTestDaemon({
-    config: { character: { greeting: '', llm: { providers: [openai(dead, 'dead'), openai(fake.baseUrl, 'fake')] } } },
-    stages: [createAgentStage()],
-    logLevel: 'info',
-  });
-  client = await TestClient.connect(d.wsUrl);
+  // A refused provider first, so every turn also exercises the fallback to the fake.
+  agent = await startAgentDaemon({ providers: async (fakeUrl) => [openai(await closedPortUrl(), 'dead'), openai(fakeUrl, 'fake')] });
+  ({ fake, d, client } = agent);
 });
-after(async () => {
-  await client.close();
-  await d.stop();
-  await fake.close();
-});
+after(() => agent.stop());
 
 async function startTurn(text: string): Promise<{ turnId: string; from: number }> {
   const from = client.messages.length;

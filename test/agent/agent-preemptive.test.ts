@@ -1,39 +1,30 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, test } from 'node:test';
-import { createAgentStage } from '../../src/agent/agent-stage.ts';
 import { STREAMER } from '../../src/core/input.ts';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.ts';
-import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
-import { TestClient } from '../helpers/ws-client.ts';
+import type { FakeOpenAiServer } from '../fakes/fake-openai-server.ts';
+import type { TestDaemon } from '../helpers/test-daemon.ts';
+import type { TestClient } from '../helpers/ws-client.ts';
 import { activeHistory } from '../e2e/history-client.ts';
+import { startAgentDaemon, type AgentDaemon } from './agent-daemon.ts';
 
 // The agent's side of starting early: `asr.tentative` (from the ASR stage at a VAD pause) prepares
 // the reply; the voice input that follows takes it over, or anything else drops it.
 const TOKEN = 'preemptive-admin';
+let agent: AgentDaemon;
 let fake: FakeOpenAiServer;
 let d: TestDaemon;
 let client: TestClient;
 
 before(async () => {
-  fake = await startFakeOpenAiServer();
+  agent = await startAgentDaemon({ env: { VTUBER_ADMIN_TOKEN: TOKEN } });
+  ({ fake, d, client } = agent);
   fake.handle((req) => {
     const last = [...req.messages].reverse().find((m) => m.role === 'user');
     return { text: `You said: ${String(last?.content)}. Nice!`, ttftMs: 120, tokenDelayMs: 5 };
   });
-  d = await startTestDaemon({
-    config: { character: { greeting: '', llm: { providers: [{ type: 'openai', id: 'fake', base_url: fake.baseUrl, model: 'fake-model' }] } } },
-    env: { VTUBER_ADMIN_TOKEN: TOKEN },
-    stages: [createAgentStage()],
-    logLevel: 'info',
-  });
-  client = await TestClient.connect(d.wsUrl);
 });
-after(async () => {
-  await client.close();
-  await d.stop();
-  await fake.close();
-});
+after(() => agent.stop());
 beforeEach(() => {
   fake.requests.length = 0;
 });

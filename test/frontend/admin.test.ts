@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { defineStage } from '../../src/plugin-host/define-stage.ts';
 import { ensureFrontendBuilt } from '../helpers/frontend-build.ts';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
-import { chromiumMissing, launchChromium, saveScreenshot, watchErrors } from './browser.ts';
+import { chromiumMissing, openAdminPage, saveScreenshot } from './browser.ts';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const skip = chromiumMissing();
@@ -22,10 +22,7 @@ describe('admin panel in Chromium', { skip }, () => {
   before(async () => {
     ensureFrontendBuilt();
     d = await startTestDaemon({ env: { VTUBER_ADMIN_TOKEN: TOKEN }, stages: [liveStage, missingStage, memoryStage] });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    errors = watchErrors(page);
-    await page.goto(`${d.url}/admin`);
+    ({ browser, page, errors } = await openAdminPage(d.url));
   });
 
   after(async () => {

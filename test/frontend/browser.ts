@@ -160,3 +160,22 @@ export async function openAvatarPage(url: string, size: number): Promise<AvatarP
   await page.waitForFunction(() => (window as unknown as { vtuber?: { avatarReady?: boolean } }).vtuber?.avatarReady === true, null, { timeout: 60_000 });
   return { browser, page, lab, errors };
 }
+
+export interface AdminPage {
+  browser: Browser;
+  page: Page;
+  errors: string[];
+}
+
+/** Chromium on the daemon's admin page at a 1000×900 (or given) viewport, signed in when `token` is given. */
+export async function openAdminPage(url: string, opts: { token?: string; width?: number; height?: number } = {}): Promise<AdminPage> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: opts.width ?? 1000, height: opts.height ?? 900 } });
+  const errors = watchErrors(page);
+  await page.goto(`${url}/admin`);
+  if (opts.token !== undefined) {
+    await page.fill('#token', opts.token);
+    await page.click('#login button');
+  }
+  return { browser, page, errors };
+}

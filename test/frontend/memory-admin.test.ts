@@ -6,7 +6,7 @@ import { relationshipsStage } from '../../src/relationships/relationships-stage.
 import { ensureFrontendBuilt } from '../helpers/frontend-build.ts';
 import { replyDone, until, viewerInput } from '../helpers/memory-fixtures.ts';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
-import { chromiumMissing, launchChromium, watchErrors } from './browser.ts';
+import { chromiumMissing, openAdminPage } from './browser.ts';
 
 const TOKEN = 'memory-admin-token-0123456789';
 
@@ -24,12 +24,7 @@ describe('memory and relationships admin panels in Chromium', { skip: chromiumMi
     d.daemon.bus.emit('input.queued', input);
     d.daemon.bus.emit('agent.reply_done', replyDone(input));
     assert.ok(await d.daemon.services.get('memory')?.settle(10_000));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
-    errors = watchErrors(page);
-    await page.goto(`${d.url}/admin`);
-    await page.fill('#token', TOKEN);
-    await page.click('#login button');
+    ({ browser, page, errors } = await openAdminPage(d.url, { token: TOKEN, width: 1200, height: 1000 }));
   });
 
   after(async () => {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../../test/helpers/frontend-build.ts';
 import type { TestDaemon } from '../../../test/helpers/test-daemon.ts';
-import { chromiumMissing, launchChromium, watchErrors } from '../../../test/frontend/browser.ts';
+import { chromiumMissing, openAdminPage } from '../../../test/frontend/browser.ts';
 import { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
 import { TOKEN, connected, startObsDaemon, waitForObsStatus } from './obs-harness.ts';
 
@@ -20,12 +20,7 @@ describe('OBS panel in the admin page (Chromium)', { skip: chromiumMissing() }, 
     await fake.start();
     td = await startObsDaemon(fake);
     await waitForObsStatus(td, connected);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    errors = watchErrors(page);
-    await page.goto(`${td.url}/admin`);
-    await page.fill('#token', TOKEN);
-    await page.click('#login button');
+    ({ browser, page, errors } = await openAdminPage(td.url, { token: TOKEN }));
   });
 
   after(async () => {
