@@ -78,6 +78,6 @@ export async function main(args: string[]): Promise<void> {
       { metric: 'agent own share p50', goal: '≤ 3 ms', value: Math.round(median(agentOwn) * 100) / 100, met: median(agentOwn) <= 3 },
       { metric: 'engine share incl. HTTP client p50', goal: '≤ 3 ms', value: Math.round(median(engine) * 100) / 100, met: median(engine) <= 3 },
     ],
-    notes: ['The gap between "LLM call started" and "request at server" is the HTTP client (provider chain, fetch, loopback) and scheduling on a loaded 2-core machine.'],
+    notes: ['The gap between "LLM call started" and "request at server" is the HTTP client (provider chain, node:http, loopback) and event-loop scheduling.'],
   });
 }
