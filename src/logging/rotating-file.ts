@@ -31,7 +31,9 @@ export async function openRotatingFile(opts: RotatingFileOptions): Promise<Rotat
     frequency: 'daily',
     extension: '.log',
     mkdir: true,
-    symlink: true,
+    // No `current.log` link: pino-roll re-creates it on every roll without awaiting, so two rolls in a
+    // row race (EEXIST) and surface as an unhandled rejection. Nothing here reads the link.
+    symlink: false,
   })) as unknown as RotatingFile['stream'];
 
   const sweep = (now = Date.now()): number => {

@@ -50,7 +50,7 @@ export function readLogs(dir: string, query: LogQuery, maxBytes = 8 * 1024 * 102
     .map((f) => path.join(dir, f))
     .filter((f) => {
       try {
-        // Skip symlinks (pino-roll's `current` link): each real file is read once.
+        // Regular files only (no links), each read once; one swept meanwhile is skipped.
         return lstatSync(f).isFile();
       } catch {
         return false;
