@@ -111,7 +111,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     services,
     signal: base.signal,
     requireAdmin,
-    on: ((event, handler) => base.store.add(bus.on(event, handler))) as StageContext['on'],
+    // Handler errors are logged by the component's own logger, so the line names the plugin or stage.
+    on: ((event, handler) =>
+      base.store.add(
+        bus.on(event, (payload) => {
+          try {
+            handler(payload);
+          } catch (err) {
+            base.log.error({ event: 'bus.handler_failed', bus_event: event, err }, 'bus handler threw');
+          }
+        }),
+      )) as StageContext['on'],
     registerTool: (tool: Parameters<StageContext['registerTool']>[0]) => base.store.add(tools.register(tool)),
     broadcast: (message: Parameters<StageContext['broadcast']>[0]) => {
       hub.broadcast(message);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../src/config/config-error.ts';
+import { loadPlugins } from '../src/plugin-host/plugin-loader.ts';
 import { startTestDaemon } from './helpers/test-daemon.ts';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
@@ -54,7 +55,7 @@ test('a plugin handler that throws on a bus event does not break the emitter or 
     td.daemon.input.push({ kind: 'text', text: 'one', user: { id: 'local:streamer', displayName: 'S', platform: 'local' } });
     td.daemon.input.push({ kind: 'text', text: 'two', user: { id: 'local:streamer', displayName: 'S', platform: 'local' } });
     assert.equal(heard, 2);
-    assert.ok(td.logs().some((l) => l.event === 'bus.handler_failed'), 'the failure is logged');
+    assert.ok(td.logs().some((l) => l.event === 'bus.handler_failed' && l.component === 'plugin:healthy'), 'the failure is logged under the plugin name');
   } finally {
     await td.stop();
   }
@@ -69,6 +70,41 @@ test('an invalid plugin config slice or an unknown plugin refuses to start with 
     startTestDaemon({ config: { plugins: { enabled: ['nope'] } }, pluginDirs: [fixtures] }),
     (err: unknown) => err instanceof ConfigError && /plugins\.enabled\.0: no plugin named "nope"/.test(err.message),
   );
+  await assert.rejects(
+    startTestDaemon({ config: { plugins: { enabled: ['helthy'] } }, pluginDirs: [fixtures] }),
+    (err: unknown) => err instanceof ConfigError && /no plugin named "helthy" \(did you mean "healthy"\?\)/.test(err.message),
+  );
+  // Settings for a plugin that does not exist are a typo, not silently ignored.
+  await assert.rejects(
+    startTestDaemon({ config: { plugins: { enabled: [], twich: { channel: 'x' } } }, pluginDirs: [fixtures] }),
+    (err: unknown) => err instanceof ConfigError && /plugins\.twich: settings for an unknown plugin "twich" \(did you mean "twitch"\?\)/.test(err.message),
+  );
+});
+
+test('a plugin config slice is frozen all the way down', async () => {
+  const [, loaded] = await loadPlugins(['healthy', 'needs-healthy'], { 'needs-healthy': { rules: [{ word: 'hey' }] } }, [fixtures], path.join(fixtures, 'absent.yaml'));
+  const config = loaded?.config as { rules: { word: string }[] };
+  assert.throws(() => {
+    (config.rules[0] as { word: string }).word = 'changed';
+  }, TypeError);
+  assert.throws(() => config.rules.push({ word: 'more' }), TypeError);
+});
+
+test('a plugin that declares a dependency needs it enabled and listed first', async () => {
+  await assert.rejects(
+    startTestDaemon({ config: { plugins: { enabled: ['needs-healthy'] } }, pluginDirs: [fixtures] }),
+    (err: unknown) => err instanceof ConfigError && /plugin "needs-healthy" needs plugin "healthy"; add it to plugins\.enabled/.test(err.message),
+  );
+  await assert.rejects(
+    startTestDaemon({ config: { plugins: { enabled: ['needs-healthy', 'healthy'] } }, pluginDirs: [fixtures] }),
+    (err: unknown) => err instanceof ConfigError && /must come before it/.test(err.message),
+  );
+  const td = await startTestDaemon({ config: { plugins: { enabled: ['healthy', 'needs-healthy'] } }, pluginDirs: [fixtures] });
+  try {
+    assert.equal(td.daemon.status.get('plugin', 'needs-healthy')?.state, 'live');
+  } finally {
+    await td.stop();
+  }
 });
 
 test('VTUBER_PLUGINS overrides the enabled list from conf.yaml', async () => {

@@ -53,6 +53,8 @@ export interface PluginContext<C> {
 export interface PluginDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   description?: string;
+  /** Other plugins whose services this one uses; each must be enabled and listed before it. */
+  dependencies?: readonly string[];
   /** Validates `plugins.<name>`; use `.strict()` and put defaults in the schema. */
   configSchema: S;
   /** Starts the plugin. May return a disposer. Throwing or hanging marks the plugin failed. */
