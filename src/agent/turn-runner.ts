@@ -11,7 +11,7 @@ import type { ConversationLog } from './history/conversation-log.ts';
 import type { StoredMessage } from './history/history-store.ts';
 import type { ChatMessage, LlmProvider, SamplingSettings } from './llm/llm-types.ts';
 import type { PrefetchingProvider } from './llm/prefetching-provider.ts';
-import { roundRequest, runLlmLoop, toolSpecs, type LlmLoopResult } from './llm-loop.ts';
+import { loopMessages, roundRequest, runLlmLoop, toolSpecs, type LlmLoopResult } from './llm-loop.ts';
 import { ReplyPreparer } from './reply-preparer.ts';
 import { renderInput } from './prompt/input-render.ts';
 import { buildPrompt } from './prompt/prompt-builder.ts';
@@ -75,7 +75,7 @@ export class TurnRunner {
         prefetcher,
         history: d.history,
         compose: (input, signal) => this.composePrompt(input, renderInput(input, d.character).content, signal),
-        request: (messages) => roundRequest(messages, d.sampling, toolSpecs(prefetcher, d.ctx.tools), d.agent.tools.max_rounds === 1),
+        request: (messages) => roundRequest(loopMessages(prefetcher, d.ctx.tools, messages), d.sampling, toolSpecs(prefetcher, d.ctx.tools), d.agent.tools.max_rounds === 1),
       });
     }
   }
