@@ -20,6 +20,10 @@ export const AsrConfigSchema = z
     partials: z.boolean().default(true),
     /** Largest upload accepted by POST /asr, in bytes. */
     upload_max_bytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(10 * 1024 * 1024),
+    /** Longest audio POST /asr accepts, in seconds; longer uploads get 413 before any decoding. */
+    upload_max_seconds: z.number().min(1).max(600).default(60),
+    /** POST /asr requests one client address may have in flight; more get 429 with Retry-After. */
+    upload_concurrency_per_ip: z.number().int().min(1).max(16).default(1),
     remote: z
       .object({
         /** OpenAI-compatible base URL (OpenAI, Groq, a self-hosted whisper server). */

@@ -1,52 +1,75 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { mixToMono } from '../audio/pcm.ts';
-import { resample } from '../audio/resample.ts';
-import { decodeWav } from '../audio/wav.ts';
+import { resampleYielding } from '../audio/resample.ts';
+import { decodeWav, readWavHeader } from '../audio/wav.ts';
 import { EngineError } from '../core/errors.ts';
+import { PerIpLimiter } from '../server/per-ip-limiter.ts';
 import { tokensEqual } from '../server/ws/connection.ts';
 import type { AsrService } from './asr-events.ts';
 
 export interface AsrRouteOptions {
   service: () => AsrService | undefined;
   maxBytes: number;
+  /** Longest audio accepted, in seconds (checked from the header, before decoding). */
+  maxSeconds: number;
+  /** Requests one client address may have in flight. */
+  concurrencyPerIp: number;
   /** When set, requests need `Authorization: Bearer <token>` (non-loopback daemons). */
   token: string | undefined;
   requireToken: boolean;
 }
 
 const WAV_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'];
+/** Rates a microphone or recorder really produces; anything else is a malformed or hostile file. */
+export const ASR_MIN_RATE = 8000;
+export const ASR_MAX_RATE = 48_000;
 
 /**
  * `POST /asr`: a WAV file (body `audio/wav`, or multipart field `file`) → `{ text }`.
- * Strict: RIFF/WAVE, PCM16 or float32, 1–2 channels, any rate, at most `maxBytes`. Everything is
- * parsed in memory, so nothing is written to disk.
+ * Strict: RIFF/WAVE, PCM16 or float32, 1–2 channels, 8–48 kHz, at most `maxBytes` and `maxSeconds`.
+ * The limits are checked from the header before any decoding; resampling yields to the event loop
+ * every second of audio, and each client address has at most `concurrencyPerIp` requests in flight.
+ * Everything is parsed in memory, so nothing is written to disk.
  */
 export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptions): Promise<void> {
   app.addContentTypeParser(WAV_TYPES, { parseAs: 'buffer', bodyLimit: opts.maxBytes }, (_req, body, done) => done(null, body));
   await app.register(fastifyMultipart, { limits: { fileSize: opts.maxBytes, files: 1, fields: 8, parts: 9 }, throwFileSizeLimit: true });
 
-  app.post('/asr', { bodyLimit: opts.maxBytes }, async (req) => {
+  const limiter = new PerIpLimiter(opts.concurrencyPerIp, 'POST /asr');
+  app.post('/asr', { bodyLimit: opts.maxBytes }, async (req, reply) => {
     if (opts.requireToken) checkToken(req, opts.token);
     const service = opts.service();
     if (!service) throw new EngineError('STAGE_UNAVAILABLE', 'speech recognition is not available: see /admin/status');
-    const bytes = await readUpload(req);
-    const wav = decodeWav(bytes);
-    if (wav.frames === 0) throw new EngineError('BAD_AUDIO', 'the WAV file holds no samples');
-    const samples = resample(mixToMono(wav.channelData), wav.sampleRate, 16_000);
-    const controller = new AbortController();
-    req.raw.once('close', () => {
-      if (!req.raw.complete) controller.abort();
-    });
-    const started = performance.now();
-    const result = await service.transcribe(samples, controller.signal);
-    return {
-      text: result.text,
-      ...(result.language ? { language: result.language } : {}),
-      duration_ms: Math.round(wav.durationMs),
-      engine: service.engine.name,
-      decode_ms: Math.round(performance.now() - started),
-    };
+    const release = limiter.acquire(req, reply);
+    try {
+      const bytes = await readUpload(req);
+      const header = readWavHeader(bytes);
+      if (header.sampleRate < ASR_MIN_RATE || header.sampleRate > ASR_MAX_RATE) {
+        throw new EngineError('BAD_AUDIO', `WAV sample rate ${header.sampleRate} Hz is not accepted; use ${ASR_MIN_RATE}..${ASR_MAX_RATE} Hz`);
+      }
+      if (header.durationMs > opts.maxSeconds * 1000) {
+        throw new EngineError('PAYLOAD_TOO_LARGE', `the audio is ${(header.durationMs / 1000).toFixed(1)} s long; POST /asr accepts at most ${opts.maxSeconds} s (asr.upload_max_seconds)`);
+      }
+      const wav = decodeWav(bytes);
+      if (wav.frames === 0) throw new EngineError('BAD_AUDIO', 'the WAV file holds no samples');
+      const samples = await resampleYielding(mixToMono(wav.channelData), wav.sampleRate, 16_000);
+      const controller = new AbortController();
+      req.raw.once('close', () => {
+        if (!req.raw.complete) controller.abort();
+      });
+      const started = performance.now();
+      const result = await service.transcribe(samples, controller.signal);
+      return {
+        text: result.text,
+        ...(result.language ? { language: result.language } : {}),
+        duration_ms: Math.round(wav.durationMs),
+        engine: service.engine.name,
+        decode_ms: Math.round(performance.now() - started),
+      };
+    } finally {
+      release();
+    }
   });
 }
 

@@ -21,7 +21,7 @@ export const asrStage = defineStage({
     const cfg = ctx.config.asr;
     let service: AsrService | undefined;
     ctx.routes((app) =>
-      registerAsrRoute(app, { service: () => service, maxBytes: cfg.upload_max_bytes, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
+      registerAsrRoute(app, { service: () => service, maxBytes: cfg.upload_max_bytes, maxSeconds: cfg.upload_max_seconds, concurrencyPerIp: cfg.upload_concurrency_per_ip, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
     );
     if (cfg.engine === 'none') {
       ctx.setStatus('disabled', { detail: 'asr.engine is none: voice is not transcribed' });

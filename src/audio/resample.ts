@@ -185,3 +185,25 @@ export function resample(input: Float32Array, fromRate: number, toRate: number):
   out.set(b, a.length);
   return out;
 }
+
+/**
+ * Like `resample`, for request handlers: converts `chunkSeconds` of input at a time and yields to
+ * the event loop in between, so a long upload never blocks other requests for long.
+ */
+export async function resampleYielding(input: Float32Array, fromRate: number, toRate: number, chunkSeconds = 1): Promise<Float32Array> {
+  if (fromRate === toRate) return input;
+  const r = new StreamingResampler(fromRate, toRate);
+  const step = Math.max(1, Math.round(fromRate * chunkSeconds));
+  const out = new Float32Array(Math.ceil((input.length * toRate) / fromRate) + 64);
+  let written = 0;
+  const put = (part: Float32Array): void => {
+    out.set(part.subarray(0, Math.min(part.length, out.length - written)), written);
+    written = Math.min(out.length, written + part.length);
+  };
+  for (let at = 0; at < input.length; at += step) {
+    put(r.push(input.subarray(at, at + step)));
+    if (at + step < input.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  put(r.flush());
+  return out.slice(0, written);
+}
