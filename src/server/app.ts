@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -38,6 +39,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
+  await registerCors(app, opts.server.cors_origins);
   // One line per request, with our field names (fastify's own request lines are off).
   app.addHook('onResponse', async (req, reply) => {
     const level = reply.statusCode >= 500 ? 'error' : req.url === '/healthz' ? 'debug' : 'info';
@@ -80,4 +82,28 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
     );
   }
   return app;
+}
+
+/**
+ * Cross-origin access from `server.cors_origins` (exact origins, or `*` for any): empty means
+ * same origin only, so no CORS headers at all. Admin routes never answer a wildcard: only an
+ * origin listed by name may call them from a browser.
+ */
+async function registerCors(app: FastifyInstance, origins: readonly string[]): Promise<void> {
+  const listed = new Set(origins);
+  await app.register(fastifyCors, {
+    delegator: (req, cb) => {
+      const origin = req.headers.origin;
+      const admin = (req.url ?? '').startsWith('/admin');
+      const allowed = origin !== undefined && (listed.has(origin) || (!admin && listed.has('*')));
+      cb(null, {
+        origin: allowed ? origin : false,
+        methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+        allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+        exposedHeaders: ['x-request-id', 'retry-after'],
+        maxAge: 600,
+        strictPreflight: true,
+      });
+    },
+  });
 }

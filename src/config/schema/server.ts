@@ -2,8 +2,12 @@ import { z } from 'zod';
 
 export const ServerConfigSchema = z
   .object({
-    /** Browser origins allowed to call the HTTP API cross-origin (the page itself is same-origin). */
-    cors_origins: z.array(z.string()).default([]),
+    /**
+     * Browser origins allowed to call the HTTP API cross-origin (the page itself is same-origin):
+     * exact origins such as `http://localhost:5173`, or `*` for any (never for /admin routes).
+     * Empty = same origin only.
+     */
+    cors_origins: z.array(z.string().regex(/^(\*|https?:\/\/[^/\s]+)$/, 'an origin like http://localhost:5173 (scheme and host, no path), or *')).default([]),
     /**
      * When websocket clients need a token to send input: `auto` = only when listening on a
      * non-loopback address; `always` = also on loopback (use this behind a tunnel or reverse proxy,
