@@ -75,6 +75,10 @@ export function createEngineMcpServer(deps: McpEndpointDeps): Server {
 export function mcpHttpRoutes(path: string, requireAdmin: preHandlerHookHandler, deps: McpEndpointDeps): (app: FastifyInstance) => void {
   return (app) => {
     app.post(path, { preHandler: requireAdmin }, async (req, reply) => {
+      // JSON-RPC 2.0 §6: an empty batch is one Invalid Request error, not an accepted notification.
+      if (Array.isArray(req.body) && req.body.length === 0) {
+        return reply.code(400).send({ jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request: empty batch' }, id: null });
+      }
       const server = createEngineMcpServer(deps);
       const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       reply.hijack();

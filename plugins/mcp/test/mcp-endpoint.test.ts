@@ -139,3 +139,9 @@ test('/mcp without the token gets 401', async () => {
   const res = await fetch(`${td.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
   assert.equal(res.status, 401);
 });
+
+test('an empty JSON-RPC batch is one Invalid Request error (JSON-RPC 2.0 §6), not 202', async () => {
+  const res = await fetch(`${td.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TOKEN}` }, body: '[]' });
+  assert.equal(res.status, 400);
+  assert.deepEqual(await res.json(), { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request: empty batch' }, id: null });
+});
