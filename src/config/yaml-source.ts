@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { isNode, type Document } from 'yaml';
 import { ConfigError } from './config-error.ts';
+import { parseStrictYaml, strictYamlData } from './strict-yaml.ts';
 
 /** A parsed YAML file that can say on which line a key path sits. */
 export interface YamlSource {
@@ -11,17 +12,13 @@ export interface YamlSource {
 }
 
 export function parseYamlText(file: string, text: string): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { file, ...(pos ? { line: pos.line, column: pos.col } : {}), path: '', message: `YAML syntax error: ${(e.message.split('\n')[0] ?? e.code).replace(/ at line \d+, column \d+:?$/, '')}` };
-      }),
-    );
+  const { doc, lineCounter, problems } = parseStrictYaml(text);
+  const read = problems.length === 0 ? strictYamlData(doc) : undefined;
+  if (read && 'problem' in read) problems.push(read.problem);
+  if (problems.length > 0 || !read || 'problem' in read) {
+    throw new ConfigError(problems.map((p) => ({ file, ...(p.line !== undefined ? { line: p.line, column: p.column ?? 1 } : {}), path: '', message: p.message })));
   }
-  const data: unknown = doc.toJS() ?? {};
+  const data: unknown = read.data ?? {};
   const locate = (path: ReadonlyArray<PropertyKey>): { line: number; column: number } | undefined => {
     for (let len = path.length; len >= 0; len--) {
       const node: unknown = len === 0 ? doc.contents : doc.getIn(path.slice(0, len) as unknown[], true);

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseStrictYaml, strictYamlData } from '../config/strict-yaml.ts';
 import { ImportItemSchema, itemFromImport, type MemoryItem } from './memory-item.ts';
 
 export interface ImportIssue {
@@ -31,11 +31,20 @@ export function parseDocument(text: string, contentType: string): unknown {
   const isJson = ct === 'application/json' || ct.endsWith('+json');
   const isYaml = ct === 'application/yaml' || ct === 'application/x-yaml' || ct === 'text/yaml' || ct === 'text/x-yaml' || ct === 'text/plain';
   if (!isJson && !isYaml) throw new ImportError(415, 'UNSUPPORTED_MEDIA_TYPE', [{ index: null, field: 'content-type', message: `send application/json or application/yaml, not ${ct || 'nothing'}` }]);
-  try {
-    return isJson ? (JSON.parse(text) as unknown) : (parseYaml(text, { maxAliasCount: 100 }) as unknown);
-  } catch (err) {
-    throw new ImportError(400, 'BAD_JSON', [{ index: null, field: 'body', message: `not valid ${isJson ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0] ?? ''}` }]);
+  if (isJson) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      throw new ImportError(400, 'BAD_JSON', [{ index: null, field: 'body', message: `not valid JSON: ${(err as Error).message.split('\n')[0] ?? ''}` }]);
+    }
   }
+  const { doc, problems } = parseStrictYaml(text);
+  const read = problems.length === 0 ? strictYamlData(doc) : undefined;
+  if (read && 'problem' in read) problems.push(read.problem);
+  if (!read || 'problem' in read || problems.length > 0) {
+    throw new ImportError(400, 'BAD_JSON', problems.slice(0, 20).map((p) => ({ index: null, field: p.line !== undefined ? `body line ${p.line}` : 'body', message: p.message })));
+  }
+  return read.data;
 }
 
 /**
