@@ -5,7 +5,7 @@ import { resampleYielding } from '../audio/resample.ts';
 import { decodeWav, readWavHeader } from '../audio/wav.ts';
 import { EngineError } from '../core/errors.ts';
 import { PerIpLimiter } from '../server/per-ip-limiter.ts';
-import { tokensEqual } from '../server/ws/connection.ts';
+import { tokensEqual } from '../server/tokens.ts';
 import type { AsrService } from './asr-events.ts';
 
 export interface AsrRouteOptions {

@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { EventBus } from '../../core/bus.ts';
@@ -9,6 +9,7 @@ import type { ServerConfig } from '../../config/schema/server.ts';
 import type { ClientHub } from './client-hub.ts';
 import { INPUT_MESSAGE_TYPES, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { TokenBucket } from './rate-limit.ts';
+import { tokensEqual } from '../tokens.ts';
 
 export interface ConnectionDeps {
   bus: EventBus;
@@ -23,12 +24,6 @@ export interface ConnectionDeps {
   character: { name: string; displayName: string };
   /** False once shutdown has begun: input is refused. */
   isAccepting(): boolean;
-}
-
-export function tokensEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
 /**
