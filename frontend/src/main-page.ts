@@ -93,6 +93,13 @@ function onMessage(m: ServerMessage): void {
     case 'error':
       log.warn('ws.server_error', { code: m.code });
       return;
+    case 'setup-hint': {
+      const text = t('hint.llm_missing', { fixes: m.fixes.join(' · ') });
+      log.warn('ws.setup_hint', { topic: m.topic });
+      subtitles.append(m.turnId ?? 'setup-hint', text);
+      showToast(text, 'warn', 15000);
+      return;
+    }
     default:
       return;
   }

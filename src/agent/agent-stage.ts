@@ -35,18 +35,20 @@ export function defaultAgentLlm(ctx: StageContext): AgentLlm | undefined {
     },
   });
   const snap = chain.snapshot();
-  if (snap.providers.every((p) => p.state === 'unavailable')) {
-    const reasons = snap.providers.map((p) => `${p.id}: ${p.detail ?? 'unavailable'}`).join('; ');
-    ctx.setStatus('unavailable', { detail: `no usable LLM provider (${reasons || 'none configured'})` });
-    return undefined;
-  }
   publish = () => {
     const current = chain.snapshot();
     const failing = current.providers.filter((p) => p.state === 'failing' || p.state === 'cooling_down').length;
     const usable = current.providers.filter((p) => p.state !== 'unavailable').length;
-    ctx.setStatus(failing >= usable ? 'degraded' : 'live', { ...(failing >= usable ? { detail: 'every LLM provider is failing' } : {}), info: { llm: current } });
+    const detail = usable === 0 ? 'no usable LLM provider' : 'every LLM provider is failing';
+    ctx.setStatus(failing >= usable ? 'degraded' : 'live', { ...(failing >= usable ? { detail } : {}), info: { llm: current } });
   };
+  // Local servers (Ollama, LM Studio) found at start join the chain after the configured providers.
+  void chain.discoverMore().then((added) => {
+    if (added.length > 0) publish();
+  });
   ready = true;
+  const reasons = snap.providers.map((p) => `${p.id}: ${p.detail ?? 'unavailable'}`).join('; ');
+  if (snap.providers.every((p) => p.state === 'unavailable')) ctx.log.warn({ event: 'llm.none_usable', reasons }, 'no usable LLM provider configured; typed messages get a setup hint');
   return { provider: chain, sampling: samplingFromConfig(llmConfig.sampling), info: { llm: snap } };
 }
 

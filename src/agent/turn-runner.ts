@@ -13,6 +13,7 @@ import type { ChatMessage, LlmProvider, SamplingSettings } from './llm/llm-types
 import type { PrefetchingProvider } from './llm/prefetching-provider.ts';
 import { loopMessages, roundRequest, runLlmLoop, toolSpecs, type LlmLoopResult } from './llm-loop.ts';
 import { ReplyPreparer } from './reply-preparer.ts';
+import { llmSetupFixes } from './setup-hint.ts';
 import { renderInput } from './prompt/input-render.ts';
 import { buildPrompt } from './prompt/prompt-builder.ts';
 import { gatherPromptContext } from './prompt/prompt-context.ts';
@@ -234,6 +235,7 @@ export class TurnRunner {
     s.failed = true;
     this.d.log.warn({ event: 'agent.llm_failed', turn_id: s.turn.id, code: e.code, err: e.message }, 'LLM failed; speaking an apology');
     this.d.ctx.hub.broadcast({ type: 'error', code: e.code, message: e.message, retryable: e.retryable, turnId: s.turn.id });
+    if (e.code === 'LLM_FAILED') this.d.ctx.hub.broadcast({ type: 'setup-hint', topic: 'llm', fixes: llmSetupFixes(this.d.character.language, this.d.character.llm), turnId: s.turn.id });
     if (s.shaper.blocked) return;
     const apology = this.newShaper();
     const segs = [...apology.push(this.d.agent.apology), ...apology.finish().segments];

@@ -9,6 +9,7 @@ export const EN = {
   'toast.mic_denied': 'Microphone access was refused.',
   'toast.model_failed': 'The Live2D model could not be loaded.',
   'toast.input_refused': 'This page may not send input (token needed).',
+  'hint.llm_missing': 'No language model answers, so I cannot reply yet. Fix one of: {fixes}',
   'avatar.say_placeholder': 'Say something to the character',
   'avatar.send': 'Send',
   'avatar.stop': 'Stop',

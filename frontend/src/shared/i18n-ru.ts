@@ -11,6 +11,7 @@ export const RU: Record<MessageKey, string> = {
   'toast.mic_denied': 'Доступ к микрофону запрещён.',
   'toast.model_failed': 'Не удалось загрузить модель Live2D.',
   'toast.input_refused': 'Эта страница не может отправлять ввод (нужен токен).',
+  'hint.llm_missing': 'Языковая модель не отвечает, поэтому я пока не могу ответить. Исправьте одно из: {fixes}',
   'avatar.say_placeholder': 'Скажите что-нибудь персонажу',
   'avatar.send': 'Отправить',
   'avatar.stop': 'Стоп',

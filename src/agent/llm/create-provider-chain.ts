@@ -7,6 +7,7 @@ import type { LlmConfig, LlmProviderConfig, SamplingConfig } from './llm-config.
 import type { SamplingSettings } from './llm-types.ts';
 import { LlamaCppProvider } from './llama-cpp.ts';
 import { OpenAiCompatibleProvider } from './openai-compatible.ts';
+import { probeLocalServers, type FoundServer } from './local-servers.ts';
 
 export interface ProviderChainFactoryOptions {
   /** Where API keys are read from (default process.env, which includes .env). */
@@ -60,6 +61,7 @@ export function createProviderChain(config: LlmConfig, settings: { modelsDir: st
     cooldownMs: config.fallback.cooldown_ms,
     unavailable,
     log,
+    discover: async () => discoveredEntries(await probeLocalServers(config.discovery, log), log),
     ...(opts.onChange ? { onChange: opts.onChange } : {}),
   });
 }
@@ -86,4 +88,27 @@ function uniqueId(id: string, used: Set<string>): string {
   for (let n = 2; used.has(out); n++) out = `${id}#${n}`;
   used.add(out);
   return out;
+}
+
+/** One provider per found server, on its first chat model, through its OpenAI-compatible API. */
+function discoveredEntries(found: FoundServer[], log: Logger): ChainEntry[] {
+  return found.flatMap((f) => {
+    const model = f.models[0];
+    if (!model) return [];
+    const id = `${f.server}:${model}`;
+    const provider = new OpenAiCompatibleProvider({
+      id,
+      baseUrl: f.baseUrl,
+      model,
+      connectTimeoutMs: 3000,
+      firstTokenTimeoutMs: 20000,
+      idleTimeoutMs: 15000,
+      supportsTools: false,
+      startInThink: false,
+      headers: {},
+      extraBody: {},
+      log: log.child({ provider: id }),
+    });
+    return [{ provider }];
+  });
 }

@@ -101,6 +101,19 @@ export const LlmConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Local servers probed on start and whenever no provider answers; the first chat model found is used. */
+    discovery: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Ollama: GET <url>/api/tags lists models; chat goes to <url>/v1/chat/completions. */
+        ollama_url: z.url().default('http://127.0.0.1:11434'),
+        /** LM Studio: GET <url>/v1/models lists models; chat goes to <url>/v1/chat/completions. */
+        lmstudio_url: z.url().default('http://127.0.0.1:1234'),
+        /** Per probe, ms. */
+        timeout_ms: z.number().int().min(50).default(800),
+      })
+      .strict()
+      .prefault({}),
     sampling: SamplingConfigSchema.prefault({}),
   })
   .strict();

@@ -25,6 +25,8 @@ export interface ProviderChainOptions {
   log?: Logger;
   /** Called after every change of a provider's health (for status displays). */
   onChange?: (snapshot: ChainSnapshot) => void;
+  /** Finds more providers (local servers) when none answered; new ids are added to the chain's end. */
+  discover?: () => Promise<ChainEntry[]>;
   now?: () => number;
 }
 
@@ -58,7 +60,7 @@ interface Slot extends ChainEntry {
 
 export class ProviderChain implements LlmProvider {
   readonly id = 'chain';
-  readonly supportsTools: boolean;
+  supportsTools: boolean;
   private readonly slots: Slot[];
   private readonly unavailable: ProviderHealth[];
   private readonly failuresBeforeCooldown: number;
@@ -95,15 +97,43 @@ export class ProviderChain implements LlmProvider {
 
   async *stream(request: LlmRequest): AsyncGenerator<LlmChunk> {
     const attempts: Array<{ id: string; code: ErrorCode; message: string }> = [];
-    if (this.slots.length === 0) throw new EngineError('LLM_FAILED', 'no LLM provider is configured and available', { details: { unavailable: this.unavailable.map((u) => u.id) } });
     for (const slot of this.order()) {
       if (request.signal.aborted) throw new EngineError('ABORTED', 'LLM request aborted');
       const result = yield* this.attempt(slot, request);
       if (result.ok) return;
       attempts.push({ id: slot.provider.id, code: result.error.code, message: result.error.message });
     }
+    for (const slot of await this.discoverMore()) {
+      if (request.signal.aborted) throw new EngineError('ABORTED', 'LLM request aborted');
+      const result = yield* this.attempt(slot, request);
+      if (result.ok) return;
+      attempts.push({ id: slot.provider.id, code: result.error.code, message: result.error.message });
+    }
+    if (attempts.length === 0) throw new EngineError('LLM_FAILED', 'no LLM provider is configured and available', { details: { unavailable: this.unavailable.map((u) => u.id) } });
     const summary = attempts.map((a) => `${a.id}: ${a.code}`).join(', ');
     throw new EngineError('LLM_FAILED', `every LLM provider failed (${summary})`, { details: { attempts } });
+  }
+
+  /** Adds providers whose ids are new; returns the added slots. */
+  add(entries: ChainEntry[]): Slot[] {
+    const known = new Set(this.slots.map((s) => s.provider.id));
+    const added = entries.filter((e) => !known.has(e.provider.id)).map((e) => ({ ...e, health: { id: e.provider.id, state: 'unknown' as const, consecutiveFailures: 0, successes: 0, failures: 0 } }));
+    if (added.length === 0) return [];
+    this.slots.push(...added);
+    if (added.some((s) => s.provider.supportsTools)) this.supportsTools = true;
+    this.opts.onChange?.(this.snapshot());
+    return added;
+  }
+
+  /** Runs the discovery hook (if any) and adds what it found. */
+  async discoverMore(): Promise<Slot[]> {
+    if (!this.opts.discover) return [];
+    try {
+      return this.add(await this.opts.discover());
+    } catch (err) {
+      this.opts.log?.warn({ event: 'llm.discovery_failed', err: String(err) }, 'local LLM server discovery failed');
+      return [];
+    }
   }
 
   /** Runs one provider. Returns `{ ok: false }` to fall back; throws when the failure must propagate. */

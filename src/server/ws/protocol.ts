@@ -85,13 +85,15 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     content: z.string().optional(),
   }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), retryable: z.boolean().optional(), turnId: TurnId.optional() }),
+  /** Something the user must set up is missing (e.g. no reachable LLM): `fixes` are exact commands, URLs or config keys. */
+  z.object({ type: z.literal('setup-hint'), topic: z.enum(['llm']), fixes: z.array(z.string()), turnId: TurnId.optional() }),
 ]);
 
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 export type ServerMessageType = ServerMessage['type'];
 
 /** Control messages skip the backpressure drop that data (audio) is subject to. */
-export const CONTROL_MESSAGE_TYPES: ReadonlySet<ServerMessageType> = new Set(['audio-stop', 'turn-end', 'error', 'status', 'hello', 'ack', 'pong']);
+export const CONTROL_MESSAGE_TYPES: ReadonlySet<ServerMessageType> = new Set(['audio-stop', 'turn-end', 'error', 'setup-hint', 'status', 'hello', 'ack', 'pong']);
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: 'BAD_JSON' | 'BAD_MESSAGE' | 'UNKNOWN_MESSAGE_TYPE'; message: string };
 
