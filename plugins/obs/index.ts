@@ -69,7 +69,7 @@ export default definePlugin({
 
     ctx.onDispose(ctx.services.provide('obs', obs));
 
-    const triggers = new TriggerEngine(cfg.triggers, obs, ctx.log);
+    const triggers = new TriggerEngine(cfg.triggers, obs, ctx.log, () => ctx.services.get('speech') !== undefined);
     // Registered after conn.stop, so it runs first on dispose: reverts go out while still connected.
     ctx.onDispose(() => triggers.stop());
     triggers.start(ctx.on);

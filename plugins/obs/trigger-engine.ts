@@ -4,6 +4,7 @@ import type { Disposer } from '../../src/core/disposable.ts';
 import { withTimeout } from '../../src/core/retry.ts';
 import type { ObsAction, ObsTrigger } from './config.ts';
 import type { ObsService } from './obs-service.ts';
+import { PlaybackFollower } from './playback-follower.ts';
 
 type On = <K extends BusEventName>(event: K, handler: (payload: BusEvents[K]) => void) => Disposer;
 
@@ -23,21 +24,36 @@ export class TriggerEngine {
   private readonly idle = new Map<number, NodeJS.Timeout>();
   private runningTurns = 0;
   private stopped = false;
+  private follower: PlaybackFollower | undefined;
 
   constructor(
     private readonly rules: readonly ObsTrigger[],
     private readonly obs: ObsService,
     private readonly log: Logger,
+    /** True when a speech output runs, so segments are timed by playback. */
+    private readonly followPlayback: () => boolean = () => false,
   ) {}
 
   start(on: On): void {
     if (this.rules.length === 0) return;
-    on('reply.segment', (seg) => {
+    const heard = (seg: BusEvents['reply.segment']): void => {
       this.rules.forEach((rule, i) => {
         if (rule.on === 'reply_segment') this.fire(i, { text: seg.text });
         else if (rule.on === 'emotion' && seg.emotion !== undefined && rule.emotions.includes(seg.emotion)) this.fire(i, { text: seg.text });
       });
-    });
+    };
+    const played = (): void => {
+      this.rules.forEach((rule, i) => {
+        if (rule.on === 'turn_end') this.fire(i, {});
+      });
+    };
+    // With a speech output, segments and turn ends follow playback; without one they are shown as they come.
+    const follower = new PlaybackFollower({ segment: heard, end: played });
+    this.follower = follower;
+    on('reply.segment', (seg) => (this.followPlayback() ? follower.segment(seg) : heard(seg)));
+    on('reply.audio', (a) => follower.audio(a));
+    on('client.playback', (p) => follower.playback(p));
+    on('turn.interrupt_requested', () => follower.interruptAll());
     on('input.queued', (item) => {
       this.rules.forEach((rule, i) => {
         if (rule.on === 'input' && rule.kinds.includes(item.kind)) this.fire(i, { text: item.text, user: item.user.displayName });
@@ -48,11 +64,10 @@ export class TriggerEngine {
       this.runningTurns++;
       this.activity();
     });
-    on('turn.ended', () => {
+    on('turn.ended', (summary) => {
       this.runningTurns = Math.max(0, this.runningTurns - 1);
-      this.rules.forEach((rule, i) => {
-        if (rule.on === 'turn_end') this.fire(i, {});
-      });
+      if (this.followPlayback()) follower.turnEnded(summary.turnId, summary.state !== 'completed');
+      else played();
       this.activity();
     });
     this.activity();
@@ -61,6 +76,7 @@ export class TriggerEngine {
   /** Stops timers and runs pending reverts (each bounded), so OBS is left as it was. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.follower?.stop();
     for (const t of this.idle.values()) clearTimeout(t);
     this.idle.clear();
     const pending = [...this.active.entries()];

@@ -32,6 +32,8 @@ export interface BusEvents {
   'audio.end': { clientUid: string };
   /** A reply segment starts reaching clients (sent by the speech output, or by the agent when there is none). */
   'reply.segment': { turnId: string; index: number; text: string; emotion?: string; motions?: string[] };
+  /** One audio chunk of a reply went out to clients (its playback length, for playback estimates). */
+  'reply.audio': { turnId: string; seq: number; segment: number; durationMs: number };
   /** A turn's reply is settled: `heardText` is what the listener actually heard (memory/relationships listen). */
   'agent.reply_done': { turnId: string; input: InputItem; replyText: string; heardText: string; interrupted: boolean; emotions: string[] };
   /** The daemon is stopping; stop accepting work. */

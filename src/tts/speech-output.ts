@@ -41,6 +41,7 @@ export class HubSpeechOutput implements SpeechOutput {
       const fields = { type: 'audio', turnId, seq: seq++, segment: segment.index, format: 'pcm16', sampleRate, durationMs, envelope, envelopeMs: ENVELOPE_MS } as const;
       this.hub.broadcastSerialized('audio', encodeAudioMessage(fields, pcm));
       result.audioMs += durationMs;
+      this.bus.emit('reply.audio', { turnId, seq: fields.seq, segment: segment.index, durationMs });
       if (seq === 1) turn.mark('first_audio_sent');
     };
 

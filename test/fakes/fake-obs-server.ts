@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   requestType: string;
   requestId: string;
   requestData: Record<string, unknown>;
+  /** `performance.now()` when it arrived. */
+  receivedAt: number;
 }
 
 /** What a request handler returns: response data, or a failed requestStatus, or 'hang' (never answer). */
@@ -159,6 +161,7 @@ export class FakeObsServer {
         requestType: String(d.requestType),
         requestId: String(d.requestId),
         requestData: (d.requestData as Record<string, unknown> | undefined) ?? {},
+        receivedAt: performance.now(),
       };
       this.requests.push(request);
       const reply = this.handlers.get(request.requestType)?.(request.requestData) ?? this.model(request);
