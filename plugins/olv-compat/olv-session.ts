@@ -45,6 +45,9 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   let micOpen = false;
   let lastTurnId: string | undefined;
   let character: CharacterInfo | undefined;
+  // Engine messages wait for the handshake: their client reads set-model-and-conf first.
+  let handshakeDone = false;
+  const held: Json[] = [];
 
   const send = (msg: Json): void => {
     if (client.readyState === client.OPEN) client.send(JSON.stringify(msg));
@@ -64,9 +67,11 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
 
   const handshake = async (): Promise<void> => {
     character = await deps.character();
+    handshakeDone = true;
     send({ type: 'full-text', text: 'Connection established' });
     send({ type: 'set-model-and-conf', model_info: character.modelInfo, conf_name: character.confName, conf_uid: character.confUid, client_uid: uid });
     if (deps.config.start_mic) send({ type: 'control', text: 'start-mic' });
+    for (const msg of held.splice(0)) fromEngine(msg);
   };
 
   const micFrame = (audio: readonly number[]): void => {
@@ -189,7 +194,9 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   upstream.on('message', (data: RawData) => {
     try {
       const parsed: unknown = JSON.parse(data.toString());
-      if (isObject(parsed)) fromEngine(parsed);
+      if (!isObject(parsed)) return;
+      if (handshakeDone) fromEngine(parsed);
+      else if (held.length < 5000) held.push(parsed);
     } catch (err) {
       log.warn({ event: 'olv.engine_frame_failed', err }, 'could not translate an engine message');
     }
