@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import fastifyCors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/schema/server.ts';
 import { EngineError } from '../core/errors.ts';
@@ -33,13 +33,18 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     bodyLimit: opts.server.body_limit_bytes,
     forceCloseConnections: true,
+    // Errors fastify raises before routing (a path parameter too long, a bad URL) get our error body too.
+    frameworkErrors: (err, _req, res) => {
+      const reply = res as unknown as FastifyReply;
+      const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+      void reply.code(status).send({ error: { code: status === 414 ? 'URI_TOO_LONG' : 'BAD_REQUEST', message: err.message } });
+    },
     return503OnClosing: true,
   });
 
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
-  await registerCors(app, opts.server.cors_origins);
   // One line per request, with our field names (fastify's own request lines are off).
   app.addHook('onResponse', async (req, reply) => {
     const level = reply.statusCode >= 500 ? 'error' : req.url === '/healthz' ? 'debug' : 'info';
@@ -59,6 +64,8 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
 
+  // After the error handler, so the preflight route answers errors in our format too.
+  await registerCors(app, opts.server.cors_origins);
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   await app.register(fastifyWebsocket, {
