@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { ROOT_DIR } from '../src/config/env.ts';
 import { DownloadError } from '../src/models/download.ts';
-import { pullModel, PullError, verifyModel } from '../src/models/model-install.ts';
+import { pullModel, verifyModel } from '../src/models/model-install.ts';
 import { ModelEntrySchema, type ModelEntry } from '../src/models/model-registry.ts';
 
 interface FakeFileServer {
@@ -89,7 +89,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function archiveEntry(sha256: string | null): ModelEntry {
+function archiveEntry(sha256: string): ModelEntry {
   return ModelEntrySchema.parse({ name: 'fake-model-2024', kind: 'asr', description: 'test', archive: { url: server.url('fake.tar.bz2'), sha256 }, expect: ['tokens.txt', 'model.onnx'] });
 }
 
@@ -113,7 +113,7 @@ test('an interrupted download resumes with an HTTP Range request and installs a 
   assert.deepEqual(result.files, ['model.onnx', 'tokens.txt']);
   assert.equal(readFileSync(path.join(modelsDir, 'fake-model-2024', 'tokens.txt'), 'utf8'), 'a 0\nb 1\n');
   assert.ok(!existsSync(part), 'part file removed after install');
-  assert.deepEqual(readdirSync(modelsDir).sort(), ['.downloads', 'fake-model-2024']);
+  assert.deepEqual(readdirSync(modelsDir).sort(), ['.downloads', 'fake-model-2024', 'models.lock.json']);
   assert.match(out.text, /100% /, 'progress reached 100 %');
   assert.deepEqual(await verifyModel(entry, modelsDir), { name: 'fake-model-2024', ok: true, problems: [] });
 
@@ -121,7 +121,7 @@ test('an interrupted download resumes with an HTTP Range request and installs a 
   appendFileSync(path.join(modelsDir, 'fake-model-2024', 'tokens.txt'), 'c 2\n');
   const report = await verifyModel(entry, modelsDir);
   assert.equal(report.ok, false);
-  assert.match(report.problems.join(), /tokens\.txt changed since install/);
+  assert.match(report.problems.join(), /tokens\.txt changed since install \(sha256 differs from models\.lock\.json\)/);
 });
 
 test('`npm run models -- pull` with a wrong sha256 fails, deletes the download and installs nothing', async () => {
@@ -137,22 +137,15 @@ test('`npm run models -- pull` with a wrong sha256 fails, deletes the download a
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   assert.equal(code, 1, stderr);
-  assert.match(stderr, new RegExp(`checksum mismatch .*expected sha256 0{64}, got ${sha(archive)}`));
+  assert.match(stderr, new RegExp(`checksum mismatch .*expected sha256 0{64} \\(pinned sha256\\), got ${sha(archive)}`));
   assert.ok(!existsSync(path.join(modelsDir, 'fake-model-2024')));
   assert.deepEqual(readdirSync(path.join(modelsDir, '.downloads')), [], 'no part file left');
 });
 
-test('a model without a known sha256 is refused unless --trust-unverified, which prints the sha256', async () => {
-  const modelsDir = path.join(dir, 'unverified');
-  const out = new Sink();
-  const entry = archiveEntry(null);
-  await assert.rejects(pullModel(entry, { modelsDir, out }), (err: unknown) => err instanceof PullError && err.kind === 'unverified' && /--trust-unverified/.test(err.message));
-  assert.ok(!existsSync(path.join(modelsDir, 'fake-model-2024')));
-  await pullModel(entry, { modelsDir, out, trustUnverified: true });
-  assert.match(out.text, new RegExp(`unverified download, sha256 ${sha(archive)}`));
-  const report = await verifyModel(entry, modelsDir);
-  assert.equal(report.ok, true);
-  assert.match(report.problems.join(), /--trust-unverified/);
+test('a registry entry with no way to verify it (no pinned sha256, not a Hugging Face or GitHub release URL) is rejected', () => {
+  const parsed = ModelEntrySchema.safeParse({ name: 'x', kind: 'asr', description: 'test', archive: { url: server.url('fake.tar.bz2') }, expect: [] });
+  assert.equal(parsed.success, false);
+  assert.match(JSON.stringify(parsed.error?.issues), /pinned sha256, a Hugging Face resolve URL or a GitHub release URL/);
 });
 
 test('single-file models are saved under the model folder and checked against the registry', async () => {

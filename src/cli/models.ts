@@ -1,26 +1,31 @@
-// `npm run models -- list | pull <name> [--trust-unverified] [--force] | verify [name]`
+// `npm run models -- list | pull <name> [--force] | pull --profile <en|ru> | verify [name]`
 // Options: --registry <file> (default src/models/registry.json). Models go to VTUBER_MODELS_DIR.
 import { loadRuntimeSettings } from '../config/env.ts';
 import { isInstalled, pullModel, PullError, verifyModel } from '../models/model-install.ts';
-import { DEFAULT_REGISTRY, findModel, loadRegistry } from '../models/model-registry.ts';
+import { DEFAULT_REGISTRY, entrySources, findModel, loadRegistry, verifyMethod } from '../models/model-registry.ts';
+import { entrySize, mb, pullProfile } from '../models/profile-pull.ts';
 import { DownloadError } from '../models/download.ts';
 
 const USAGE = `usage: npm run models -- <command>
   list                         models in the registry and whether they are installed
-  pull <name> [--trust-unverified] [--force]
-                               download, verify (sha256) and unpack into VTUBER_MODELS_DIR; resumes
+  pull <name> [--force]        download, verify (sha256 from the host's metadata or pinned) and unpack
+                               into VTUBER_MODELS_DIR; resumes; records the hash in models.lock.json
+  pull --profile <en|ru>       LLM, memory embedder, ASR and voice for a first show in that language
   verify [name]                re-check installed models against their checksums
 options: --registry <file>     another registry file (default src/models/registry.json)
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const flags = new Set(argv.filter((a) => a.startsWith('--') && a !== '--registry'));
-  const regAt = argv.indexOf('--registry');
-  const registryFile = regAt >= 0 ? argv[regAt + 1] : undefined;
-  const positional = argv.filter((a, i) => !a.startsWith('--') && (regAt < 0 || i !== regAt + 1));
+  const valued = ['--registry', '--profile'];
+  const flags = new Set(argv.filter((a) => a.startsWith('--') && !valued.includes(a)));
+  const valueOf = (flag: string): string | undefined => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const registryFile = valueOf('--registry');
+  const profile = valueOf('--profile');
+  const valueAt = new Set(valued.map((f) => argv.indexOf(f)).filter((i) => i >= 0).map((i) => i + 1));
+  const positional = argv.filter((a, i) => !a.startsWith('--') && !valueAt.has(i));
   const [command, name] = positional;
   for (const f of flags) {
-    if (!['--trust-unverified', '--force', '--help'].includes(f)) {
+    if (!['--force', '--help'].includes(f)) {
       process.stderr.write(`unknown option ${f}\n${USAGE}`);
       return 2;
     }
@@ -36,11 +41,24 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'list') {
     process.stdout.write(`models dir: ${modelsDir}\n`);
     for (const m of registry.models) {
-      const sums = [...(m.archive ? [m.archive] : []), ...(m.files ?? [])].every((s) => s.sha256 !== null) ? 'sha256 verified' : 'sha256 unknown';
+      const sums = [...new Set(entrySources(m).map((s) => verifyMethod(s)))].join(', ');
       const state = isInstalled(m, modelsDir) ? 'installed' : 'not installed';
-      process.stdout.write(`  ${m.name.padEnd(54)} ${m.kind.padEnd(4)} ${(m.engine ?? '').padEnd(20)} ${state.padEnd(14)} ${sums}\n      ${m.description}\n`);
+      const size = entrySize(m);
+      process.stdout.write(
+        `  ${m.name.padEnd(62)} ${m.kind.padEnd(9)} ${(m.engine ?? '').padEnd(20)} ${size.bytes === 0 ? 'see host' : `${size.exact ? '' : '~'}${mb(size.bytes)}`.padStart(9)}  ${state.padEnd(14)} verified by ${sums}\n      ${m.description}\n`,
+      );
     }
+    for (const [id, p] of Object.entries(registry.profiles)) process.stdout.write(`profile ${id}: ${p.models.join(', ')}\n`);
     return 0;
+  }
+  if (command === 'pull' && profile !== undefined) {
+    try {
+      await pullProfile(registry, profile, { modelsDir, force: flags.has('--force'), out: process.stderr });
+      return 0;
+    } catch (err) {
+      process.stderr.write(`\nerror: ${(err as Error).message}\n`);
+      return 1;
+    }
   }
   if (command === 'pull') {
     const entry = name ? findModel(registry, name) : undefined;
@@ -49,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     try {
-      await pullModel(entry, { modelsDir, trustUnverified: flags.has('--trust-unverified'), force: flags.has('--force'), out: process.stderr });
+      await pullModel(entry, { modelsDir, force: flags.has('--force'), out: process.stderr });
       return 0;
     } catch (err) {
       if (err instanceof PullError || err instanceof DownloadError) {

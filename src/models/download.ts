@@ -15,7 +15,11 @@ export interface DownloadOptions {
   signal?: AbortSignal;
   /** Stall timeout: give up when no byte arrives for this long (ms). */
   idleTimeoutMs?: number;
+  /** Size the file must have: a bigger part file is started over, and errors name it. */
+  expectedSize?: number;
 }
+
+const human = (n: number | undefined): string => (n === undefined ? 'size unknown' : `${(n / 1e6).toFixed(1)} MB`);
 
 export class DownloadError extends Error {
   constructor(
@@ -38,13 +42,22 @@ async function hashFile(file: string, hash: ReturnType<typeof createHash>): Prom
  */
 export async function downloadResumable(url: string, partFile: string, opts: DownloadOptions = {}): Promise<{ sha256: string; bytes: number }> {
   let have = existsSync(partFile) ? statSync(partFile).size : 0;
+  if (opts.expectedSize !== undefined && have > opts.expectedSize) {
+    truncateSync(partFile, 0);
+    have = 0;
+  }
   const controller = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
+  const idleMs = opts.idleTimeoutMs ?? 30_000;
   let res: Response;
+  const headerTimer = setTimeout(() => controller.abort(), idleMs);
   try {
     res = await fetch(url, { headers: have > 0 ? { range: `bytes=${have}-` } : {}, signal, redirect: 'follow' });
   } catch (err) {
-    throw new DownloadError(`cannot reach ${new URL(url).host}: ${(err as Error).message}`, 'network');
+    const why = controller.signal.aborted ? `no answer within ${idleMs / 1000} s` : (((err as Error).cause as Error | undefined)?.message ?? (err as Error).message);
+    throw new DownloadError(`cannot download ${url} (${human(opts.expectedSize)}) from ${new URL(url).host}: ${why}`, 'network');
+  } finally {
+    clearTimeout(headerTimer);
   }
   if (res.status === 416 && have > 0) {
     // Range not satisfiable: the part file is already complete (or bigger than the file).
@@ -67,7 +80,6 @@ export async function downloadResumable(url: string, partFile: string, opts: Dow
   const total = Number.isFinite(length) && length > 0 ? have + length : undefined;
   const out = createWriteStream(partFile, { flags: have > 0 ? 'a' : 'w' });
   let received = have;
-  const idleMs = opts.idleTimeoutMs ?? 30_000;
   let idle = setTimeout(() => controller.abort(), idleMs);
   try {
     if (!res.body) throw new DownloadError('empty response body', 'interrupted');
@@ -83,7 +95,7 @@ export async function downloadResumable(url: string, partFile: string, opts: Dow
   } catch (err) {
     if (err instanceof DownloadError) throw err;
     if (opts.signal?.aborted) throw err;
-    throw new DownloadError(`download interrupted after ${received} bytes (run the same command again to resume): ${(err as Error).message}`, 'interrupted');
+    throw new DownloadError(`download of ${url} interrupted after ${received} bytes${controller.signal.aborted ? ` (no byte for ${idleMs / 1000} s)` : ''} (run the same command again to resume): ${(err as Error).message}`, 'interrupted');
   } finally {
     clearTimeout(idle);
     out.end();

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { downloadResumable } from './download.ts';
-import type { ModelEntry } from './model-registry.ts';
+import { entrySources, type ModelEntry } from './model-registry.ts';
+import { recordLock, readLock } from './models-lock.ts';
+import { resolveExpected } from './source-metadata.ts';
 import { progressBar } from './progress-bar.ts';
 
 const run = promisify(execFile);
@@ -13,7 +15,7 @@ export const MANIFEST = '.vtuber-model.json';
 export class PullError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unverified' | 'checksum' | 'unpack' | 'incomplete',
+    readonly kind: 'checksum' | 'unpack' | 'incomplete',
   ) {
     super(message);
     this.name = 'PullError';
@@ -22,8 +24,6 @@ export class PullError extends Error {
 
 export interface PullOptions {
   modelsDir: string;
-  /** Accept files whose registry sha256 is null (the computed sha256 is printed). */
-  trustUnverified?: boolean;
   /** Re-download even when installed. */
   force?: boolean;
   out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -34,7 +34,7 @@ export interface PullOptions {
 interface Manifest {
   name: string;
   installed_at: string;
-  sources: Array<{ url: string; sha256: string; verified: boolean }>;
+  sources: Array<{ url: string; sha256: string; size: number; verified_by: string; source: string }>;
   files: Record<string, string>;
 }
 
@@ -66,15 +66,7 @@ export async function pullModel(entry: ModelEntry, opts: PullOptions): Promise<{
     opts.out.write(`${entry.name} is already installed in ${dir}\n`);
     return { dir, files: listFiles(dir) };
   }
-  const sources = entry.archive ? [{ ...entry.archive, path: undefined }] : (entry.files ?? []);
-  const unverified = sources.filter((s) => s.sha256 === null);
-  if (unverified.length > 0 && !opts.trustUnverified) {
-    throw new PullError(
-      `${entry.name}: the registry has no verified sha256 for ${unverified.map((s) => s.url).join(', ')}. ` +
-        'Re-run with --trust-unverified to accept what the server sends (its sha256 is printed so you can compare it with the publisher).',
-      'unverified',
-    );
-  }
+  const sources = entrySources(entry);
   const downloads = path.join(opts.modelsDir, '.downloads');
   mkdirSync(downloads, { recursive: true });
   const staging = path.join(opts.modelsDir, `.staging-${entry.name}`);
@@ -86,18 +78,23 @@ export async function pullModel(entry: ModelEntry, opts: PullOptions): Promise<{
       const fileLabel = src.path ?? path.basename(new URL(src.url).pathname);
       const part = path.join(downloads, `${entry.name}--${fileLabel.replace(/[/\\]/g, '_')}.part`);
       const bar = progressBar(`${entry.name}${sources.length > 1 ? ` (${i + 1}/${sources.length})` : ''}`, opts.out);
-      const got = await downloadResumable(src.url, part, {
+      const want = await resolveExpected(src, opts.idleTimeoutMs ?? 30_000);
+      const got = await downloadResumable(want.downloadUrl, part, {
         onProgress: (p) => bar.update(p),
+        ...(want.size !== undefined ? { expectedSize: want.size } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
       });
       bar.done();
-      if (src.sha256 !== null && got.sha256 !== src.sha256) {
+      if (want.size !== undefined && got.bytes !== want.size) {
         rmSync(part, { force: true });
-        throw new PullError(`${entry.name}: checksum mismatch for ${src.url}: expected sha256 ${src.sha256}, got ${got.sha256}. The download was deleted.`, 'checksum');
+        throw new PullError(`${entry.name}: size mismatch for ${fileLabel}: expected ${want.size} bytes (${want.method}), got ${got.bytes}. The download was deleted.`, 'checksum');
       }
-      if (src.sha256 === null) opts.out.write(`${entry.name}: unverified download, sha256 ${got.sha256} (compare it with the publisher's)\n`);
-      manifestSources.push({ url: src.url, sha256: got.sha256, verified: src.sha256 !== null });
+      if (got.sha256 !== want.sha256) {
+        rmSync(part, { force: true });
+        throw new PullError(`${entry.name}: checksum mismatch for ${fileLabel} (${src.url}): expected sha256 ${want.sha256} (${want.method}), got ${got.sha256}. The download was deleted.`, 'checksum');
+      }
+      manifestSources.push({ url: src.url, sha256: got.sha256, size: got.bytes, verified_by: want.method, source: want.source });
       if (src.path === undefined) {
         await unpackTarBz2(part, staging);
         rmSync(part, { force: true });
@@ -116,6 +113,7 @@ export async function pullModel(entry: ModelEntry, opts: PullOptions): Promise<{
     writeFileSync(path.join(root, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     rmSync(dir, { recursive: true, force: true });
     renameSync(root, dir);
+    recordLock(opts.modelsDir, entry.name, { installed_at: manifest.installed_at, sources: manifestSources, files: manifest.files });
     opts.out.write(`${entry.name}: installed ${files.length} files in ${dir}\n`);
     return { dir, files };
   } finally {
@@ -154,18 +152,13 @@ export async function verifyModel(entry: ModelEntry, modelsDir: string): Promise
   if (!existsSync(dir)) return { name: entry.name, ok: false, problems: [`not installed (run: npm run models -- pull ${entry.name})`] };
   const manifestPath = path.join(dir, MANIFEST);
   if (!existsSync(manifestPath)) return { name: entry.name, ok: false, problems: [`no ${MANIFEST}: not installed by this command; run: npm run models -- pull ${entry.name} --force`] };
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+  const locked = readLock(modelsDir).models[entry.name];
+  if (!locked) return { name: entry.name, ok: false, problems: [`not in models.lock.json; run: npm run models -- pull ${entry.name} --force`] };
   for (const f of entry.expect) if (!existsSync(path.join(dir, f))) problems.push(`missing ${f}`);
-  for (const [f, sha] of Object.entries(manifest.files)) {
+  for (const [f, sha] of Object.entries(locked.files)) {
     const full = path.join(dir, f);
     if (!existsSync(full)) problems.push(`missing ${f}`);
-    else if ((await sha256File(full)) !== sha) problems.push(`${f} changed since install (sha256 differs)`);
+    else if ((await sha256File(full)) !== sha) problems.push(`${f} changed since install (sha256 differs from models.lock.json)`);
   }
-  for (const src of entry.files ?? []) {
-    const full = path.join(dir, src.path);
-    if (src.sha256 && existsSync(full) && (await sha256File(full)) !== src.sha256) problems.push(`${src.path} does not match the registry sha256`);
-  }
-  if (manifest.sources.some((s) => !s.verified)) problems.push('installed with --trust-unverified (no registry checksum)');
-  const hard = problems.filter((p) => !p.startsWith('installed with'));
-  return { name: entry.name, ok: hard.length === 0, problems };
+  return { name: entry.name, ok: problems.length === 0, problems };
 }

@@ -42,7 +42,7 @@ const LlamaCppProviderSchema = z
     /** Unique name in the chain; default `llama:<file name>`. */
     id: z.string().min(1).optional(),
     /** GGUF file; relative paths are resolved against VTUBER_MODELS_DIR. */
-    model_path: z.string().min(1).default('llm/qwen2.5-1.5b-instruct-q4_k_m.gguf'),
+    model_path: z.string().min(1).default('qwen2.5-1.5b-instruct-q4_k_m/qwen2.5-1.5b-instruct-q4_k_m.gguf'),
     /** CPU threads for generation; 0 lets node-llama-cpp choose. */
     threads: z.number().int().min(0).default(0),
     /** Context window in tokens (prompt + history + reply). */
@@ -78,7 +78,7 @@ export const LlmConfigSchema = z
     providers: z
       .array(LlmProviderConfigSchema)
       .default([
-        { type: 'llama_cpp', model_path: 'llm/qwen2.5-1.5b-instruct-q4_k_m.gguf', threads: 0, context_size: 4096, gpu: false, supports_tools: true, first_token_timeout_ms: 20000 },
+        { type: 'llama_cpp', model_path: 'qwen2.5-1.5b-instruct-q4_k_m/qwen2.5-1.5b-instruct-q4_k_m.gguf', threads: 0, context_size: 4096, gpu: false, supports_tools: true, first_token_timeout_ms: 20000 },
         {
           type: 'openai',
           base_url: 'http://127.0.0.1:11434/v1',
