@@ -19,13 +19,14 @@ export function githubApi(env: NodeJS.ProcessEnv = process.env): string {
   return (env.VTUBER_GITHUB_API ?? 'https://api.github.com').replace(/\/$/, '');
 }
 
-async function timedFetch(url: string, init: RequestInit, timeoutMs: number, what: string): Promise<Response> {
+async function timedFetch(url: string, init: RequestInit, timeoutMs: number, what: string, bytes: number | undefined): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const e = err as Error;
     const reason = e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : ((e.cause as Error | undefined)?.message ?? e.message);
-    throw new DownloadError(`cannot reach ${new URL(url).host} for ${what} (${url}): ${reason}`, 'network');
+    const size = bytes ? `, about ${(bytes / 1e6).toFixed(1)} MB` : '';
+    throw new DownloadError(`cannot reach ${new URL(url).host} for ${what}${size} (${url}): ${reason}`, 'network');
   }
 }
 
@@ -41,7 +42,7 @@ export async function resolveExpected(src: RemoteFile, timeoutMs = 30_000, env: 
   if (gh) {
     const [, owner, repo, tag, asset] = gh as unknown as [string, string, string, string, string];
     const api = `${githubApi(env)}/repos/${owner}/${repo}/releases/tags/${tag}`;
-    const res = await timedFetch(api, { headers: { accept: 'application/vnd.github+json' } }, timeoutMs, `the checksum of ${asset}`);
+    const res = await timedFetch(api, { headers: { accept: 'application/vnd.github+json' } }, timeoutMs, `the checksum of ${asset}`, src.size ?? src.approx_size);
     if (!res.ok) throw new DownloadError(`GET ${api} answered HTTP ${res.status} (needed for the checksum of ${asset})`, 'http');
     const body = (await res.json()) as { assets?: Array<{ name?: unknown; size?: unknown; digest?: unknown; browser_download_url?: unknown }> };
     const a = body.assets?.find((x) => x.name === asset);
@@ -61,7 +62,7 @@ export async function resolveExpected(src: RemoteFile, timeoutMs = 30_000, env: 
   if (hf) {
     const [, repo, rev, file] = hf as unknown as [string, string, string, string];
     const url = `${hfEndpoint(env)}/${repo}/resolve/${rev}/${file}`;
-    const res = await timedFetch(url, { method: 'HEAD', redirect: 'manual' }, timeoutMs, `the checksum of ${file}`);
+    const res = await timedFetch(url, { method: 'HEAD', redirect: 'manual' }, timeoutMs, `the checksum of ${file}`, src.size ?? src.approx_size);
     const etag = (res.headers.get('x-linked-etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
     const size = Number(res.headers.get('x-linked-size'));
     const location = res.headers.get('location');

@@ -32,7 +32,8 @@ const gguf = randomBytes(120_000);
 const voice = randomBytes(30_000);
 /** What the CDN serves (may be tampered) vs what the metadata claims. */
 const cdn: Record<string, Buffer> = { 'small.gguf': gguf, 'voice.bin': voice, 'tampered.gguf': Buffer.from(gguf), 'short.gguf': gguf };
-(cdn['tampered.gguf'] as Buffer)[500] ^= 0xff;
+const tampered = cdn['tampered.gguf'] as Buffer;
+tampered.writeUInt8(tampered.readUInt8(500) ^ 0xff, 500);
 const claims: Record<string, { sha: string; size: number }> = {
   'small.gguf': { sha: sha(gguf), size: gguf.length },
   'tampered.gguf': { sha: sha(gguf), size: gguf.length },
@@ -83,7 +84,7 @@ after(async () => {
 });
 
 const hfEntry = (file: string, name = 'llm-x'): ModelEntry =>
-  ({ name, kind: 'llm', description: 't', files: [{ path: file, url: `https://huggingface.co/Org/Repo-GGUF/resolve/main/${file}` }], expect: [file] }) as ModelEntry;
+  ({ name, kind: 'llm', description: 't', files: [{ path: file, url: `https://huggingface.co/Org/Repo-GGUF/resolve/main/${file}`, approx_size: 1_100_000 }], expect: [file] }) as ModelEntry;
 const ghEntry: ModelEntry = { name: 'voice-x', kind: 'tts', description: 't', files: [{ path: 'voice.bin', url: 'https://github.com/k2-fsa/sherpa-onnx/releases/download/tts-models/voice.bin' }], expect: ['voice.bin'] } as ModelEntry;
 
 test('a Hugging Face file is checked against X-Linked-Etag/X-Linked-Size and locked; resume uses Range', async () => {
@@ -101,7 +102,7 @@ test('a Hugging Face file is checked against X-Linked-Etag/X-Linked-Size and loc
   assert.deepEqual((await verifyModel(hfEntry('small.gguf'), modelsDir)).ok, true);
   const f = path.join(modelsDir, 'llm-x', 'small.gguf');
   const changed = readFileSync(f);
-  changed[10] ^= 1;
+  changed.writeUInt8(changed.readUInt8(10) ^ 1, 10);
   writeFileSync(f, changed);
   const report = await verifyModel(hfEntry('small.gguf'), modelsDir);
   assert.equal(report.ok, false);
@@ -133,7 +134,7 @@ test('a host that never answers gives a clear timeout error; no network names th
   try {
     await assert.rejects(pullModel(hfEntry('small.gguf'), { modelsDir, out: new Sink(), idleTimeoutMs: 300 }), (e: unknown) => e instanceof DownloadError && /no answer within 0\.3 s/.test(e.message) && /resolve\/main\/small\.gguf/.test(e.message));
     process.env.VTUBER_HF_ENDPOINT = 'http://127.0.0.1:1/hf';
-    await assert.rejects(pullModel(hfEntry('small.gguf'), { modelsDir, out: new Sink() }), (e: unknown) => e instanceof DownloadError && e.kind === 'network' && /127\.0\.0\.1:1\/hf\/Org\/Repo-GGUF\/resolve\/main\/small\.gguf/.test(e.message));
+    await assert.rejects(pullModel(hfEntry('small.gguf'), { modelsDir, out: new Sink() }), (e: unknown) => e instanceof DownloadError && e.kind === 'network' && /127\.0\.0\.1:1\/hf\/Org\/Repo-GGUF\/resolve\/main\/small\.gguf/.test(e.message) && /about 1\.1 MB/.test(e.message));
   } finally {
     process.env.VTUBER_HF_ENDPOINT = `${base}/hf`;
   }
