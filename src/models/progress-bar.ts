@@ -19,7 +19,9 @@ export function progressBar(label: string, out: NodeJS.WritableStream & { isTTY?
     const frac = Math.min(1, p.received / p.total);
     const width = 24;
     const filled = Math.round(frac * width);
-    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${size} ${rate.toFixed(1)} MB/s`;
+    const left = rate > 0 ? (p.total - p.received) / MB / rate : Number.NaN;
+    const eta = Number.isFinite(left) ? `ETA ${Math.floor(left / 60)}:${String(Math.round(left % 60)).padStart(2, '0')}` : 'ETA --';
+    return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${size} ${rate.toFixed(1)} MB/s ${eta}`;
   };
   return {
     update(p) {
