@@ -21,6 +21,8 @@ export interface LoadConfigOptions {
   pluginsOverride?: string[] | undefined;
   /** Migrate old files on disk (default true). `config check` passes false to stay read-only. */
   migrate?: boolean;
+  /** Validates as if conf.yaml named this character (the admin character list and switch use it). */
+  activeCharacter?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const main = migration.migrated && opts.migrate !== false ? readYamlFile(opts.configPath) : source;
   const raw = (migration.migrated && opts.migrate === false ? source.doc.toJS() : main.data) as Record<string, unknown>;
 
+  if (opts.activeCharacter !== undefined) raw.active_character = opts.activeCharacter;
   const characterName = typeof raw.active_character === 'string' ? raw.active_character : 'default';
   const characterPath = path.join(opts.charactersDir, `${characterName}.yaml`);
   let character: YamlSource | undefined;

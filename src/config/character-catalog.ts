@@ -1,0 +1,61 @@
+import { copyFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, type ConfigIssue } from './config-error.ts';
+import { loadConfig, type LoadedConfig } from './loader.ts';
+import { readYamlFile } from './yaml-source.ts';
+
+export interface CharacterEntry {
+  name: string;
+  file: string;
+  valid: boolean;
+  displayName?: string;
+  language?: string;
+  avatar?: string;
+  /** `file:line:col key: what` lines when the file is broken. */
+  error?: string;
+  issues?: readonly ConfigIssue[];
+}
+
+export interface CatalogPaths {
+  configPath: string;
+  charactersDir: string;
+}
+
+/** Validates conf.yaml as if it named `name`: the same merge and schema the daemon starts with. */
+export function validateCharacter(paths: CatalogPaths, name: string): LoadedConfig {
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ConfigError([{ file: paths.charactersDir, path: 'name', message: 'a character name is letters, digits, "_" or "-"', received: JSON.stringify(name) }]);
+  const file = path.join(paths.charactersDir, `${name}.yaml`);
+  readYamlFile(file); // a missing or unparsable file is named with its line before the merge
+  return loadConfig({ ...paths, migrate: false, activeCharacter: name });
+}
+
+/** Every `characters/*.yaml` (not `*.memory.yaml`) with its display name, language, avatar and validity. */
+export function listCharacters(paths: CatalogPaths): CharacterEntry[] {
+  const names = readdirSync(paths.charactersDir)
+    .filter((f) => f.endsWith('.yaml') && !f.endsWith('.memory.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+  return names.map((name) => {
+    const file = path.join(paths.charactersDir, `${name}.yaml`);
+    try {
+      const { config } = validateCharacter(paths, name);
+      const c = config.character as { display_name: string; language: string; avatar?: unknown };
+      return { name, file, valid: true, displayName: c.display_name, language: c.language, ...(typeof c.avatar === 'string' ? { avatar: c.avatar } : {}) };
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return { name, file, valid: false, error: err.message, issues: err.issues };
+    }
+  });
+}
+
+/** Sets `active_character` in conf.yaml in place (comments kept); `<file>.backup` first, then temp file + rename. */
+export function persistActiveCharacter(configPath: string, name: string): { backupPath: string } {
+  const source = readYamlFile(configPath);
+  source.doc.set('active_character', name);
+  const backupPath = `${configPath}.backup`;
+  copyFileSync(configPath, backupPath);
+  const tmp = `${configPath}.tmp-${process.pid}`;
+  writeFileSync(tmp, source.doc.toString());
+  renameSync(tmp, configPath);
+  return { backupPath };
+}
