@@ -100,7 +100,7 @@ export class TriggerEngine {
       if (fired && rule.return_on_activity) {
         this.active.delete(i);
         clearTimeout(fired.timer);
-        void fired.revert().catch((err: unknown) => this.warn(i, 'obs.revert_failed', err));
+        void this.revertDurably(i, fired);
       }
       if (this.runningTurns > 0 || fired) return;
       const timer = setTimeout(() => {
@@ -152,11 +152,27 @@ export class TriggerEngine {
       const a = this.active.get(index);
       if (!a) return;
       this.active.delete(index);
-      void a.revert().then(
-        () => this.log.debug({ event: 'obs.trigger_reverted', rule: index }, 'OBS trigger reverted'),
-        (err: unknown) => this.warn(index, 'obs.revert_failed', err),
-      );
+      void this.revertDurably(index, a);
     }, ms);
+  }
+
+  /**
+   * Runs a revert until it succeeds: a failure (OBS frozen, down, reconnecting) is retried with
+   * backoff up to 5 s apart, so it lands once OBS is back. A new firing of the same rule supersedes it.
+   */
+  private async revertDurably(index: number, a: Active): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await a.revert();
+        this.log.debug({ event: 'obs.trigger_reverted', rule: index, attempt }, 'OBS trigger reverted');
+        return;
+      } catch (err) {
+        this.warn(index, 'obs.revert_failed', err);
+      }
+      if (this.stopped || this.active.has(index)) return;
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))));
+      if (this.stopped || this.active.has(index)) return;
+    }
   }
 
   /** What undoes `action`; for a scene, the scene that is current now. */
@@ -164,7 +180,16 @@ export class TriggerEngine {
     switch (action.type) {
       case 'scene': {
         const previous = await this.obs.currentScene();
-        return () => (previous === action.name ? Promise.resolve() : this.obs.switchScene(previous));
+        return async () => {
+          if (previous === action.name) return;
+          // The streamer switched scenes meanwhile: their choice wins, the revert is dropped.
+          const now = await this.obs.currentScene();
+          if (now !== action.name) {
+            this.log.info({ event: 'obs.revert_skipped', scene: now, triggered: action.name }, 'OBS scene changed by hand; revert skipped');
+            return;
+          }
+          await this.obs.switchScene(previous);
+        };
       }
       case 'source':
         return () => this.obs.setSourceVisible(action.scene, action.source, !action.visible);

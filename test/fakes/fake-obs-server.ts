@@ -108,6 +108,15 @@ export class FakeObsServer {
     for (const s of this.sockets) s.close(code, 'dropped by test');
   }
 
+  /** While true, requests get no answer at all and the socket stays open (a hung OBS). */
+  frozen = false;
+
+  /** The streamer switches the program scene in OBS itself: the model changes and the event goes out. */
+  streamerSwitchScene(name: string): void {
+    this.currentScene = name;
+    this.emitEvent('CurrentProgramSceneChanged', { sceneName: name }, 4);
+  }
+
   /** Sends an Event (op 5) to every identified client. */
   emitEvent(eventType: string, eventData: Record<string, unknown> = {}, eventIntent = 0): void {
     for (const s of this.sockets) s.send(JSON.stringify({ op: 5, d: { eventType, eventIntent, eventData } }));
@@ -164,6 +173,7 @@ export class FakeObsServer {
         receivedAt: performance.now(),
       };
       this.requests.push(request);
+      if (this.frozen) return;
       const reply = this.handlers.get(request.requestType)?.(request.requestData) ?? this.model(request);
       if (reply === 'hang') return;
       const ok = !('code' in reply);
