@@ -103,7 +103,7 @@ test('bad messages get their error format and the connection stays up; unsupport
     assert.ok(configs.length > 0 && configs.every((f) => !f.filename.includes('.memory.')));
     c.send({ type: 'fetch-backgrounds' });
     await c.waitFor((m) => m.type === 'background-files');
-    const active = String((c.received.find((m) => m.type === 'set-model-and-conf') ?? {}).conf_name);
+    const active = String(c.received.find((m) => m.type === 'set-model-and-conf')?.conf_name);
     const from = c.received.length;
     c.send({ type: 'switch-config', file: `${active}.yaml` });
     await c.waitFor((m) => m.type === 'config-switched', 5000, from);
