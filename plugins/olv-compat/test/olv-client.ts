@@ -3,8 +3,10 @@ import WebSocket from 'ws';
 export type OlvMessage = Record<string, unknown> & { type: string };
 
 /**
- * A test client that speaks what Open-LLM-VTuber-Web's websocket service sends and reads what its
- * websocket-handler consumes (JSON text frames with a `type`; mic audio as float arrays at 16 kHz).
+ * A test client for the Open-LLM-VTuber client protocol as this plugin implements it (JSON text
+ * frames with a `type`; mic audio as float arrays at 16 kHz). NOTE: written from the protocol as we
+ * understand it, not yet checked line by line against Open-LLM-VTuber's websocket_handler.py and
+ * its web client; see the plugin README's "unconfirmed" notes.
  */
 export class OlvTestClient {
   readonly received: OlvMessage[] = [];
