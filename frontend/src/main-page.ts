@@ -96,7 +96,7 @@ function onMessage(m: ServerMessage): void {
     case 'setup-hint': {
       const text = t('hint.llm_missing', { fixes: m.fixes.join(' · ') });
       log.warn('ws.setup_hint', { topic: m.topic });
-      subtitles.append(m.turnId ?? 'setup-hint', text);
+      subtitles.notice(m.turnId ?? 'setup-hint', text);
       showToast(text, 'warn', 15000);
       return;
     }
