@@ -4,7 +4,7 @@ import WebSocket, { type RawData } from 'ws';
 import type { OlvCompatConfig } from './config.ts';
 import { GROUP_TYPES, parseOlvMessage, type OlvClientMessage } from './olv-protocol.ts';
 import { SegmentCollector } from './segment-collector.ts';
-import { float32ToPcm16Bytes } from './wav-payload.ts';
+import { float32ToInt16, int16ToPcm16leBytes } from '../../src/audio/pcm.ts';
 
 export interface CharacterInfo {
   confName: string;
@@ -79,7 +79,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
       toEngine({ type: 'audio-start', sampleRate: 16_000 });
       micOpen = true;
     }
-    if (audio.length > 0) toEngine(float32ToPcm16Bytes(audio));
+    if (audio.length > 0) toEngine(int16ToPcm16leBytes(float32ToInt16(Float32Array.from(audio))));
   };
 
   const dispatch = (msg: OlvClientMessage): void => {

@@ -1,4 +1,5 @@
-import { pcm16ToWav, sliceVolumes, type OlvAudioPayload } from './wav-payload.ts';
+import { encodeWavPcm16 } from '../../src/audio/wav.ts';
+import { sliceVolumes, type OlvAudioPayload } from './wav-payload.ts';
 
 interface Pending {
   turnId: string;
@@ -70,7 +71,7 @@ export class SegmentCollector {
     const { name, avatar } = this.speaker();
     this.emit({
       type: 'audio',
-      audio: total > 0 ? pcm16ToWav(pcm, rate).toString('base64') : '',
+      audio: total > 0 ? encodeWavPcm16(pcm, rate).toString('base64') : '',
       volumes: sliceVolumes(pcm, rate, this.sliceMs),
       slice_length: this.sliceMs,
       display_text: { text: p.text, name, avatar },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { BUILTIN_STAGES } from '../../src/stages.ts';
 import { startTestDaemon } from '../helpers/test-daemon.ts';
 
@@ -26,23 +27,12 @@ function routesFromTree(tree: string): Array<{ path: string; methods: string[] }
   return out;
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('every HTTP route survives seeded random requests with a clear answer; /healthz stays responsive', { timeout: 90_000 }, async () => {
   const td = await startTestDaemon({ stages: BUILTIN_STAGES.filter((s) => s.name !== 'memory'), env: { VTUBER_ADMIN_TOKEN: TOKEN }, logLevel: 'silent' });
   try {
     const routes = routesFromTree(td.daemon.app.printRoutes({ commonPrefix: false })).filter((r) => !STATIC.test(r.path) && r.path !== '/' && r.path !== '/ws' && r.path !== '/healthz');
     assert.ok(routes.length >= 10, `found ${routes.length} routes: ${routes.map((r) => r.path).join(' ')}`);
-    const rand = prng(20261202);
+    const rand = seededRandom(20261202);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
     const junk = (): string => {
       const n = Math.floor(rand() * 40);
