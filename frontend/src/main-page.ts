@@ -75,6 +75,9 @@ function onMessage(m: ServerMessage): void {
     case 'motion':
       avatar?.playMotion(m.name);
       return;
+    case 'stage-cue':
+      avatar?.stageCue(m.name);
+      return;
     case 'audio':
       if (player.locked && !audioHintShown) {
         audioHintShown = true;
@@ -157,6 +160,9 @@ const debugHandle = {
     return socket.state;
   },
   emotion: (): string | undefined => avatar?.face.emotion,
+  lastMotion: (): { name: string; via: 'model' | 'procedural' } | undefined => avatar?.lastMotion,
+  motionActive: (): boolean => avatar?.motionActive() ?? false,
+  stage: (): string | undefined => avatar?.face.stage.current,
   mouth: (): number => avatar?.face.lastMouth ?? 0,
   modelBounds: (): { x: number; y: number; width: number; height: number } | undefined => {
     const b = avatar?.model.getBounds();

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { EMOTIONS, MOTIONS } from '../live2d/avatar-vocabulary.ts';
 
-/** The default emotion vocabulary; the frontend maps each name to the Live2D model's expressions. */
-export const DEFAULT_EMOTIONS = ['neutral', 'happy', 'joy', 'sad', 'angry', 'surprised', 'smug', 'shy', 'scared', 'disgusted', 'thinking', 'sleepy'] as const;
-export const DEFAULT_MOTIONS = ['wave', 'nod', 'shake_head', 'bow', 'jump', 'tilt_head'] as const;
+/** The default vocabulary: every name the avatar page animates (src/live2d/avatar-vocabulary.ts). */
+export const DEFAULT_EMOTIONS = EMOTIONS;
+export const DEFAULT_MOTIONS = MOTIONS;
 
 const Template = z.string().max(2000);
 

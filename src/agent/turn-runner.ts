@@ -225,8 +225,14 @@ export class TurnRunner {
     for (const t of tags) {
       if (t.kind === 'emotion') this.d.ctx.hub.broadcast({ type: 'emotion', turnId, name: t.name, ...(t.intensity !== undefined ? { intensity: t.intensity } : {}) });
       else if (t.kind === 'motion') this.d.ctx.hub.broadcast({ type: 'motion', turnId, name: t.name });
-      else this.d.ctx.bus.emit('agent.stage_cue', { turnId, name: t.name });
+      else this.stageCue(turnId, t.name);
     }
+  }
+
+  /** A stage cue goes to plugins (bus) and to the pages (websocket). */
+  private stageCue(turnId: string, name: string): void {
+    this.d.ctx.bus.emit('agent.stage_cue', { turnId, name });
+    this.d.ctx.hub.broadcast({ type: 'stage-cue', turnId, name });
   }
 
   /** The LLM failed: say a short apology and tell clients why. */
@@ -272,7 +278,7 @@ export class TurnRunner {
     for await (const seg of s.channel) {
       if (s.turn.aborted) return;
       s.delivered.push(seg);
-      for (const cue of seg.stageCues) this.d.ctx.bus.emit('agent.stage_cue', { turnId: s.turn.id, name: cue });
+      for (const cue of seg.stageCues) this.stageCue(s.turn.id, cue);
       const { stageCues: _cues, ...segment } = seg;
       yield segment;
     }

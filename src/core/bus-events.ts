@@ -17,7 +17,8 @@ export interface BusEvents {
   'input.queued': InputItem;
   /** An input was dropped by the queue's drop policy. */
   'input.dropped': { item: InputItem; reason: 'queue_full' | 'superseded' | 'expired' | 'shutdown' };
-  'turn.started': TurnSummary;
+  /** A turn began; `inputText` and `userName` are what it answers and who asked (for the pages). */
+  'turn.started': TurnSummary & { inputText: string; userName: string };
   'turn.ended': TurnSummary;
   /** A client or the VAD asked to stop the current turn. */
   'turn.interrupt_requested': { reason: 'client' | 'barge_in' | 'admin' | 'shutdown'; clientUid?: string; heardText?: string };

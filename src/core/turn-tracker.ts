@@ -14,7 +14,7 @@ export class TurnTracker {
   begin(input: InputItem): Turn {
     const turn = new Turn(input);
     this.active.set(turn.id, turn);
-    this.bus.emit('turn.started', turn.summary());
+    this.bus.emit('turn.started', { ...turn.summary(), inputText: turn.input.text, userName: turn.input.user.displayName });
     return turn;
   }
 

@@ -92,10 +92,11 @@ describe('avatar page in Chromium', { skip }, () => {
 
   test('a motion moves the head', async () => {
     const still = await page.locator('#avatar').screenshot();
-    d.daemon.hub.broadcast({ type: 'motion', turnId: 't-motion', name: 'shake' });
+    // The name the backend emits (the shared vocabulary); every tag is covered by avatar-tags-*.test.ts.
+    d.daemon.hub.broadcast({ type: 'motion', turnId: 't-motion', name: 'shake_head' });
     await page.waitForTimeout(350);
     const moving = await page.locator('#avatar').screenshot();
-    assert.ok((await lab.diffFraction(still, moving)) > 0.01, 'shake moves the head');
+    assert.ok((await lab.diffFraction(still, moving)) > 0.01, 'shake_head moves the head');
   });
 
   test('streamed audio moves the mouth while it plays, closes it after, and reports playback', async () => {

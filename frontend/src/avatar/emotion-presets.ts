@@ -1,3 +1,4 @@
+import { canonicalEmotion, EMOTIONS, type EmotionName } from '../../../src/live2d/avatar-vocabulary.ts';
 import type { FaceVector } from './face-params.ts';
 
 /**
@@ -5,7 +6,7 @@ import type { FaceVector } from './face-params.ts';
  * degrees, `eyeOpen` as a change of the eye opening (-1 closes, +0.4 widens), the rest in -1..1.
  * Each emotion differs from every other on the face (eyes, brows, mouth or cheeks), not only by head pose.
  */
-export const EMOTION_PRESETS: Readonly<Record<string, FaceVector>> = {
+export const EMOTION_PRESETS: Readonly<Record<EmotionName, FaceVector>> = {
   neutral: {},
   happy: { eyeSmile: 0.6, eyeOpen: -0.15, mouthForm: 1, browY: 0.3, cheek: 0.35, angleZ: 4 },
   joy: { eyeSmile: 1, eyeOpen: -0.55, mouthForm: 1, mouthOpen: 0.45, browY: 0.7, cheek: 0.7, sparkle: 1, angleZ: 9, angleY: 8 },
@@ -20,19 +21,9 @@ export const EMOTION_PRESETS: Readonly<Record<string, FaceVector>> = {
   sleepy: { eyeOpen: -0.85, browY: -0.3, mouthOpen: 0.12, mouthForm: 0, angleZ: -14, angleY: -10, bodyX: -4 },
 };
 
-/** Other names for the same emotions (LLM tags vary); all map to a preset above. */
-export const EMOTION_ALIASES: Readonly<Record<string, string>> = {
-  calm: 'neutral', smile: 'happy', glad: 'happy', excited: 'joy', laugh: 'joy', sorrow: 'sad', sadness: 'sad', cry: 'sad',
-  anger: 'angry', mad: 'angry', surprise: 'surprised', shocked: 'surprised', proud: 'smug', embarrassed: 'shy', blush: 'shy',
-  fear: 'scared', afraid: 'scared', disgust: 'disgusted', think: 'thinking', curious: 'thinking', tired: 'sleepy',
-};
+export const EMOTION_NAMES: readonly EmotionName[] = EMOTIONS;
 
-export const EMOTION_NAMES: readonly string[] = Object.keys(EMOTION_PRESETS);
-
-/** The preset name for an emotion tag, or undefined when the engine does not know it. */
-export function resolveEmotion(name: string): string | undefined {
-  const key = name.trim().toLowerCase();
-  if (Object.hasOwn(EMOTION_PRESETS, key)) return key;
-  const alias = EMOTION_ALIASES[key];
-  return alias !== undefined && Object.hasOwn(EMOTION_PRESETS, alias) ? alias : undefined;
+/** The preset name for an emotion tag (a vocabulary name or one of its aliases), or undefined. */
+export function resolveEmotion(name: string): EmotionName | undefined {
+  return canonicalEmotion(name);
 }

@@ -1,6 +1,8 @@
+import { isEmotionName } from '../../../src/live2d/avatar-vocabulary.ts';
 import { EMOTION_PRESETS } from './emotion-presets.ts';
 import { FACE_PARAMS, PARAM_IDS, type FaceParam, type FaceVector, type ParamAccess } from './face-params.ts';
 import { ProceduralMotionPlayer } from './procedural-motions.ts';
+import { StageEnergy } from './stage-energy.ts';
 
 /** Time constant of the emotion ease (ms): about 95 % of a change is done after 3 × this. */
 const EASE_TAU_MS = 140;
@@ -9,6 +11,8 @@ const MOUTH_TAU_MS = 45;
 export interface FaceControllerOptions {
   /** Freeze idle movement (head sway, breathing) so frames are reproducible: screenshots, tests. */
   still: boolean;
+  /** How long a stage cue's idle energy lasts, in ms. */
+  stageHoldMs?: number;
 }
 
 /**
@@ -22,6 +26,7 @@ export class FaceController {
   private mouth = 0;
   private readonly ids: Record<FaceParam, string[]>;
   readonly motions = new ProceduralMotionPlayer();
+  readonly stage: StageEnergy;
   emotion = 'neutral';
   intensity = 1;
   /** Last value written to the mouth parameter (after the model's clamp), for tests and the debug handle. */
@@ -32,6 +37,7 @@ export class FaceController {
     private readonly params: ParamAccess,
     private readonly opts: FaceControllerOptions,
   ) {
+    this.stage = new StageEnergy(opts.stageHoldMs ?? 30_000);
     this.ids = Object.fromEntries(FACE_PARAMS.map((p) => [p, PARAM_IDS[p].filter((id) => params.has(id))])) as Record<FaceParam, string[]>;
   }
 
@@ -43,7 +49,7 @@ export class FaceController {
   setEmotion(name: string, intensity = 1): void {
     this.emotion = name;
     this.intensity = Math.max(0, Math.min(1, intensity));
-    const preset = EMOTION_PRESETS[name] ?? {};
+    const preset: FaceVector = isEmotionName(name) ? EMOTION_PRESETS[name] : {};
     this.target = Object.fromEntries(Object.entries(preset).map(([k, v]) => [k, v * this.intensity]));
   }
 
@@ -52,11 +58,12 @@ export class FaceController {
     const k = 1 - Math.exp(-Math.max(0, dtMs) / EASE_TAU_MS);
     for (const p of FACE_PARAMS) this.current[p] += ((this.target[p] ?? 0) - this.current[p]) * k;
     const motion = this.motions.sample(now);
-    this.bounceY = motion.bounceY;
-    const v = (p: FaceParam): number => this.current[p] + (motion[p] ?? 0);
+    const stage = this.stage.sample(now);
+    this.bounceY = motion.bounceY + stage.bounceY;
+    const v = (p: FaceParam): number => this.current[p] + (motion[p] ?? 0) + (stage[p] ?? 0);
 
     if (this.opts.still) {
-      for (const p of ['angleX', 'angleY', 'angleZ', 'bodyX', 'eyeBallX', 'eyeBallY'] as const) this.setAll(p, () => 0);
+      for (const p of ['angleX', 'angleY', 'angleZ', 'bodyX', 'bodyY', 'bodyZ', 'eyeBallX', 'eyeBallY'] as const) this.setAll(p, () => 0);
       this.setAll('eyeOpen', () => 1);
       for (const id of ['PARAM_BREATH', 'ParamBreath']) if (this.params.has(id)) this.params.set(id, 0.5);
     }
@@ -67,7 +74,7 @@ export class FaceController {
       const d = v(p);
       if (d !== 0) this.setAll(p, (cur) => cur + d);
     }
-    for (const p of ['angleX', 'angleY', 'angleZ', 'bodyX'] as const) {
+    for (const p of ['angleX', 'angleY', 'angleZ', 'bodyX', 'bodyY', 'bodyZ'] as const) {
       const d = v(p);
       if (d !== 0) this.setAll(p, (cur) => cur + d);
     }

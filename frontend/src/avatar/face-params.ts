@@ -1,7 +1,7 @@
 // Logical face parameters and the model parameter ids that carry them (Cubism 2 and Cubism 4 names).
 export const FACE_PARAMS = [
   'eyeOpen', 'eyeSmile', 'eyeBallX', 'eyeBallY', 'browY', 'browX', 'browAngle', 'browForm',
-  'mouthForm', 'mouthOpen', 'cheek', 'gloom', 'sparkle', 'tear', 'angleX', 'angleY', 'angleZ', 'bodyX',
+  'mouthForm', 'mouthOpen', 'cheek', 'gloom', 'sparkle', 'tear', 'angleX', 'angleY', 'angleZ', 'bodyX', 'bodyY', 'bodyZ',
 ] as const;
 export type FaceParam = (typeof FACE_PARAMS)[number];
 export type FaceVector = Partial<Record<FaceParam, number>>;
@@ -25,7 +25,10 @@ export const PARAM_IDS: Record<FaceParam, readonly string[]> = {
   angleX: ['PARAM_ANGLE_X', 'ParamAngleX'],
   angleY: ['PARAM_ANGLE_Y', 'ParamAngleY'],
   angleZ: ['PARAM_ANGLE_Z', 'ParamAngleZ'],
-  bodyX: ['PARAM_BODY_ANGLE_X', 'ParamBodyAngleX'],
+  // Cubism 2 models name the body angles either way (shizuku uses PARAM_BODY_X/Y/Z).
+  bodyX: ['PARAM_BODY_ANGLE_X', 'PARAM_BODY_X', 'ParamBodyAngleX'],
+  bodyY: ['PARAM_BODY_ANGLE_Y', 'PARAM_BODY_Y', 'ParamBodyAngleY'],
+  bodyZ: ['PARAM_BODY_ANGLE_Z', 'PARAM_BODY_Z', 'ParamBodyAngleZ'],
 };
 
 /** Read/write access to a model's parameters by id, whatever the Cubism version. */

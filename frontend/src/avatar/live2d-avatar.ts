@@ -1,5 +1,6 @@
 import * as PIXI from 'pixi.js';
 import { Live2DModel } from 'pixi-live2d-display';
+import { isStageCueName } from '../../../src/live2d/avatar-vocabulary.ts';
 import { createLogger } from '../shared/logger.ts';
 import { resolveEmotion } from './emotion-presets.ts';
 import { FaceController } from './face-controller.ts';
@@ -32,6 +33,8 @@ export class Live2dAvatar {
     private readonly opts: AvatarOptions,
   ) {}
   private emotionTimer: number | undefined;
+  /** The last motion played and how (the model's own group or a parameter animation), for tests and debugging. */
+  lastMotion: { name: string; via: 'model' | 'procedural' } | undefined;
   private baseY = 0;
 
   static async create(opts: AvatarOptions): Promise<Live2dAvatar> {
@@ -77,16 +80,17 @@ export class Live2dAvatar {
 
   /**
    * Shows an emotion: the model's own expression when the entry maps one, plus the built-in blend.
-   * Unknown emotions are ignored (logged at debug level): they never throw and never show.
+   * A name outside the shared vocabulary acts only when the entry maps it to an expression. Unknown
+   * emotions are ignored (logged at debug level): they never throw and never show.
    */
   setEmotion(name: string, intensity = 1): boolean {
     const preset = resolveEmotion(name);
-    if (!preset) {
+    const expression = (preset !== undefined ? this.opts.entry.emotion_map[preset] : undefined) ?? this.opts.entry.emotion_map[name];
+    if (!preset && expression === undefined) {
       log.debug('avatar.emotion_unknown', { length: name.length });
       return false;
     }
-    this.face.setEmotion(preset, intensity);
-    const expression = this.opts.entry.emotion_map[preset] ?? this.opts.entry.emotion_map[name];
+    this.face.setEmotion(preset ?? name, intensity);
     const em = this.model.internalModel.motionManager.expressionManager;
     if (expression !== undefined) void this.model.expression(expression).catch(() => undefined);
     else em?.resetExpression();
@@ -95,18 +99,42 @@ export class Live2dAvatar {
     return true;
   }
 
-  /** Plays a motion: the model's group when the entry maps it (or the model has a group of that name), else a procedural one. */
+  /**
+   * Plays a motion: the model's group when the entry maps the name (or the model has a group of that
+   * name), else the parameter animation of the vocabulary motion it names.
+   */
   playMotion(name: string): boolean {
     const groups = this.model.internalModel.motionManager.definitions as Record<string, unknown>;
-    const group = this.opts.entry.motion_map[name] ?? (Object.hasOwn(groups, name) ? name : undefined);
+    const canonical = resolveMotion(name);
+    const mapped = this.opts.entry.motion_map[name] ?? (canonical !== undefined ? this.opts.entry.motion_map[canonical] : undefined);
+    const group = mapped ?? (Object.hasOwn(groups, name) ? name : undefined);
     if (group !== undefined) {
       void this.model.motion(group).catch(() => undefined);
+      this.lastMotion = { name: canonical ?? name, via: 'model' };
       return true;
     }
-    const procedural = resolveMotion(name);
-    if (procedural) return this.face.motions.play(procedural, performance.now());
+    if (canonical !== undefined) {
+      this.lastMotion = { name: canonical, via: 'procedural' };
+      return this.face.motions.play(canonical, performance.now());
+    }
     log.debug('avatar.motion_unknown', { length: name.length });
     return false;
+  }
+
+  /** Whether a motion (procedural or the model's own, idle excluded) is playing now. */
+  motionActive(): boolean {
+    const mm = this.model.internalModel.motionManager;
+    return this.face.motions.active || (mm.playing && mm.state.currentGroup !== this.opts.entry.idle_motion_group);
+  }
+
+  /** A stage cue the avatar knows changes the idle energy; others are ignored (plugins may act on them). */
+  stageCue(name: string): boolean {
+    if (!isStageCueName(name)) {
+      log.debug('avatar.stage_cue_ignored', { length: name.length });
+      return false;
+    }
+    this.face.stage.set(name, performance.now());
+    return true;
   }
 
   private installInteraction(): void {

@@ -1,3 +1,4 @@
+import { canonicalMotion, type MotionName } from '../../../src/live2d/avatar-vocabulary.ts';
 import type { FaceVector } from './face-params.ts';
 
 /** A short head/body movement computed from time, for models without a matching motion. */
@@ -7,31 +8,41 @@ interface ProceduralMotion {
   at(p: number): FaceVector & { bounceY?: number };
 }
 
-const env = (p: number): number => Math.sin(Math.PI * Math.min(1, Math.max(0, p)));
+const clamp01 = (p: number): number => Math.min(1, Math.max(0, p));
+/** 0 → 1 → 0 over the motion (half sine). */
+const env = (p: number): number => Math.sin(Math.PI * clamp01(p));
+/** Rises over the first `edge` of the motion, holds, falls over the last `edge` (smoothstep edges). */
+const hold = (p: number, edge: number): number => {
+  const x = clamp01(Math.min(p / edge, (1 - p) / edge));
+  return x * x * (3 - 2 * x);
+};
+const osc = (p: number, cycles: number): number => Math.sin(p * Math.PI * 2 * cycles);
 
-export const PROCEDURAL_MOTIONS: Readonly<Record<string, ProceduralMotion>> = {
-  wave: { durationMs: 1600, at: (p) => ({ angleZ: 12 * Math.sin(p * Math.PI * 6) * env(p), bodyX: 6 * Math.sin(p * Math.PI * 6) * env(p), eyeSmile: 0.5 * env(p) }) },
-  nod: { durationMs: 1000, at: (p) => ({ angleY: -16 * Math.abs(Math.sin(p * Math.PI * 2)) * env(p) }) },
-  shake: { durationMs: 1200, at: (p) => ({ angleX: 20 * Math.sin(p * Math.PI * 4) * env(p) }) },
-  bounce: { durationMs: 800, at: (p) => ({ bounceY: -Math.abs(Math.sin(p * Math.PI * 2)) * env(p), angleY: 6 * env(p) }) },
+/**
+ * One parameter animation per vocabulary motion (angles in degrees, `bounceY` in units of 3 % of the
+ * canvas height, negative = up). Used when the model has no motion group mapped for the name; the
+ * `Record<MotionName, ...>` type makes a motion added to the shared vocabulary fail the typecheck here.
+ */
+export const PROCEDURAL_MOTIONS: Readonly<Record<MotionName, ProceduralMotion>> = {
+  wave: { durationMs: 1600, at: (p) => ({ angleZ: 12 * osc(p, 3) * env(p), bodyX: 8 * osc(p, 3) * env(p), bodyZ: 6 * osc(p, 3) * env(p), eyeSmile: 0.6 * env(p), mouthForm: 0.6 * env(p) }) },
+  nod: { durationMs: 1100, at: (p) => ({ angleY: -24 * Math.abs(osc(p, 1)) * env(p), bodyY: -4 * env(p) }) },
+  shake_head: { durationMs: 1400, at: (p) => ({ angleX: 30 * osc(p, 2) * env(p), angleZ: -5 * osc(p, 2) * env(p), bodyX: 5 * osc(p, 2) * env(p), eyeBallX: -0.6 * osc(p, 2) * env(p), mouthForm: -0.5 * env(p) }) },
+  bow: { durationMs: 1800, at: (p) => ({ angleY: -28 * hold(p, 0.3), bodyY: -10 * hold(p, 0.3), eyeOpen: -0.7 * hold(p, 0.3), bounceY: 1.2 * hold(p, 0.3) }) },
+  jump: { durationMs: 900, at: (p) => ({ bounceY: -2.5 * Math.abs(osc(p, 1)) * env(p), angleY: 10 * env(p), eyeSmile: 0.5 * env(p), mouthOpen: 0.3 * env(p) }) },
+  tilt_head: { durationMs: 1800, at: (p) => ({ angleZ: 22 * hold(p, 0.25), angleX: 6 * hold(p, 0.25), eyeBallX: 0.4 * hold(p, 0.25), browAngle: 0.4 * hold(p, 0.25) }) },
 };
 
-export const MOTION_ALIASES: Readonly<Record<string, string>> = { hello: 'wave', greet: 'wave', yes: 'nod', agree: 'nod', no: 'shake', disagree: 'shake', jump: 'bounce', hop: 'bounce' };
-
-export function resolveMotion(name: string): string | undefined {
-  const key = name.trim().toLowerCase();
-  if (Object.hasOwn(PROCEDURAL_MOTIONS, key)) return key;
-  const alias = MOTION_ALIASES[key];
-  return alias !== undefined ? alias : undefined;
+/** The procedural motion for a tag (a vocabulary name or one of its aliases), or undefined. */
+export function resolveMotion(name: string): MotionName | undefined {
+  return canonicalMotion(name);
 }
 
 /** Plays procedural motions; several can overlap and their offsets add up. */
 export class ProceduralMotionPlayer {
   private running: Array<{ motion: ProceduralMotion; start: number }> = [];
 
-  play(name: string, now: number): boolean {
+  play(name: MotionName, now: number): boolean {
     const motion = PROCEDURAL_MOTIONS[name];
-    if (!motion) return false;
     if (this.running.length >= 4) this.running.shift();
     this.running.push({ motion, start: now });
     return true;

@@ -136,3 +136,15 @@ test('a slur blocks the reply: the deflection is spoken and nothing after it', (
   assert.deepEqual(segments.map((x) => x.text), ['Sure,', "Let's keep it friendly."]);
   assert.ok(s.blocked);
 });
+
+test('Russian tag words map to the shared vocabulary in a Russian reply', () => {
+  const { segments } = shapeAll(shaper(), ['[эмоция: радость] Привет всем! [жест: покачать головой] Нет, ', 'так нельзя. [смущение] Спасибо.']);
+  assert.deepEqual(
+    segments.map((s) => ({ emotion: s.emotion?.name, motions: s.motions })),
+    [
+      { emotion: 'joy', motions: undefined },
+      { emotion: undefined, motions: ['shake_head'] },
+      { emotion: 'shy', motions: undefined },
+    ],
+  );
+});

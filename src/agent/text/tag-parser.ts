@@ -24,6 +24,12 @@ const KIND_ALIASES: Readonly<Record<string, 'emotion' | 'motion' | 'stage'>> = {
   anim: 'motion',
   stage: 'stage',
   scene: 'stage',
+  эмоция: 'emotion',
+  выражение: 'emotion',
+  настроение: 'emotion',
+  движение: 'motion',
+  жест: 'motion',
+  сцена: 'stage',
 };
 const KEYED = /^\s*([\p{L}_]+)\s*[:=]\s*([\p{L}\p{N}_ -]{1,32}?)\s*(?:[,\s]\s*([01](?:\.\d+)?))?\s*$/u;
 const BARE = /^\s*([\p{L}][\p{L}\p{N}_ -]{0,31}?)\s*$/u;

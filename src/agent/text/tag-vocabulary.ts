@@ -1,35 +1,14 @@
+import { canonicalEmotion, canonicalMotion } from '../../live2d/avatar-vocabulary.ts';
 import type { TagEvent } from './tag-parser.ts';
 
 export type ResolvedTag = { kind: 'emotion'; name: string; intensity?: number } | { kind: 'motion'; name: string } | { kind: 'stage'; name: string };
 
-/** Common words models use for the default emotions; only applied when the target is in the vocabulary. */
-const EMOTION_ALIASES: Readonly<Record<string, string>> = {
-  calm: 'neutral', normal: 'neutral', default: 'neutral', idle: 'neutral',
-  glad: 'happy', smile: 'happy', smiling: 'happy', cheerful: 'happy', content: 'happy', pleased: 'happy',
-  excited: 'joy', laugh: 'joy', laughing: 'joy', delighted: 'joy', ecstatic: 'joy', hype: 'joy',
-  sorrow: 'sad', crying: 'sad', cry: 'sad', upset: 'sad', disappointed: 'sad',
-  mad: 'angry', annoyed: 'angry', furious: 'angry', pout: 'angry', pouting: 'angry',
-  surprise: 'surprised', shocked: 'surprised', amazed: 'surprised', wow: 'surprised',
-  smirk: 'smug', cocky: 'smug', proud: 'smug', teasing: 'smug', mischievous: 'smug',
-  blush: 'shy', blushing: 'shy', embarrassed: 'shy', flustered: 'shy',
-  fear: 'scared', afraid: 'scared', nervous: 'scared', anxious: 'scared',
-  disgust: 'disgusted', gross: 'disgusted', eww: 'disgusted',
-  think: 'thinking', confused: 'thinking', curious: 'thinking', pondering: 'thinking', hmm: 'thinking',
-  tired: 'sleepy', sleep: 'sleepy', bored: 'sleepy', yawn: 'sleepy',
-};
-
-const MOTION_ALIASES: Readonly<Record<string, string>> = {
-  waving: 'wave', waves: 'wave', hello: 'wave', bye: 'wave',
-  nodding: 'nod', nods: 'nod', yes: 'nod',
-  shake: 'shake_head', no: 'shake_head', headshake: 'shake_head',
-  bowing: 'bow', bows: 'bow',
-  jumping: 'jump', hop: 'jump', bounce: 'jump',
-  tilt: 'tilt_head', head_tilt: 'tilt_head',
-};
-
 const STAGE_NAME = /^[a-z0-9_]{1,32}$/;
 
-/** Maps parsed tags to the character's emotion and motion vocabulary. */
+/**
+ * Maps parsed tags to the character's emotion and motion lists: exact names first, then the shared
+ * aliases (src/live2d/avatar-vocabulary.ts) when their target is in the character's list.
+ */
 export class TagVocabulary {
   private readonly emotions: ReadonlySet<string>;
   private readonly motions: ReadonlySet<string>;
@@ -64,13 +43,13 @@ export class TagVocabulary {
 
   private emotion(name: string): string | undefined {
     if (this.emotions.has(name)) return name;
-    const alias = EMOTION_ALIASES[name];
-    return alias && this.emotions.has(alias) ? alias : undefined;
+    const canonical = canonicalEmotion(name);
+    return canonical && this.emotions.has(canonical) ? canonical : undefined;
   }
 
   private motion(name: string): string | undefined {
     if (this.motions.has(name)) return name;
-    const alias = MOTION_ALIASES[name];
-    return alias && this.motions.has(alias) ? alias : undefined;
+    const canonical = canonicalMotion(name);
+    return canonical && this.motions.has(canonical) ? canonical : undefined;
   }
 }

@@ -33,7 +33,7 @@ export class ClientHub {
     private readonly status: StatusRegistry,
     private readonly log: Logger,
   ) {
-    this.disposables.add(bus.on('turn.started', (t) => this.broadcast({ type: 'turn-start', turnId: t.turnId, source: t.source, userId: t.userId })));
+    this.disposables.add(bus.on('turn.started', (t) => this.broadcast({ type: 'turn-start', turnId: t.turnId, source: t.source, userId: t.userId, userName: t.userName, inputText: t.inputText.slice(0, 500) })));
     this.disposables.add(bus.on('turn.ended', (t) => this.broadcast({ type: 'turn-end', turnId: t.turnId, state: t.state, timings: t.timings })));
     this.disposables.add(bus.on('status.changed', () => this.broadcast(this.statusMessage())));
   }

@@ -53,11 +53,14 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   /** Acknowledges an accepted client message (`ref` is its type). */
   z.object({ type: z.literal('ack'), ref: z.string(), inputId: z.string().optional() }),
   z.object({ type: z.literal('pong'), t: z.number().optional() }),
-  z.object({ type: z.literal('turn-start'), turnId: TurnId, source: z.string(), userId: z.string().optional() }),
+  /** `inputText` is what the turn answers (typed text, the final transcript, a chat line), cut to 500 characters. */
+  z.object({ type: z.literal('turn-start'), turnId: TurnId, source: z.string(), userId: z.string().optional(), userName: z.string().optional(), inputText: z.string().max(500).optional() }),
   z.object({ type: z.literal('transcript'), text: z.string(), final: z.boolean(), clientUid: z.string().optional() }),
   z.object({ type: z.literal('reply-text'), turnId: TurnId, text: z.string(), segment: z.number().int().optional() }),
   z.object({ type: z.literal('emotion'), turnId: TurnId, name: z.string(), intensity: z.number().min(0).max(1).optional() }),
   z.object({ type: z.literal('motion'), turnId: TurnId, name: z.string() }),
+  /** A `[stage: name]` cue from the reply, when the segment it precedes starts (the page changes its idle energy). */
+  z.object({ type: z.literal('stage-cue'), turnId: TurnId, name: z.string() }),
   z.object({
     type: z.literal('audio'),
     turnId: TurnId,
