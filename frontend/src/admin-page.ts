@@ -15,6 +15,7 @@ import { detectLanguage, setLanguage, t, translatePage, type Language, type Mess
 import { createLogger } from './shared/logger.ts';
 import { SocketClient } from './shared/socket-client.ts';
 import { bindConnectionBadge } from './ui/connection-badge.ts';
+import { HeardPanel } from './ui/heard-panel.ts';
 
 const log = createLogger('admin');
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -31,6 +32,7 @@ let socket: SocketClient | undefined;
 let lastStatus: AdminStatus | undefined;
 const logs = new LogsPanel($('logs'), () => token);
 const turns = new TurnsPanel($('turns'));
+const heard = new HeardPanel($('heard'), 12);
 
 const failureText: Record<AdminRequestError['failure'], MessageKey> = {
   unauthorized: 'admin.bad_token',
@@ -63,6 +65,7 @@ function connectSocket(): void {
   bindConnectionBadge($('conn'), socket);
   socket.onMessage((m) => {
     turns.handle(m);
+    heard.handle(m);
     // Needed on a non-loopback daemon to send input; the admin token doubles as the input token.
     if (m.type === 'hello' && !m.canSendInput) socket?.send({ type: 'auth', token });
     if (m.type === 'status' && lastStatus) void refreshStatus().catch(() => undefined);
@@ -121,6 +124,8 @@ $('say').addEventListener('submit', (ev) => {
 $('lang').addEventListener('change', () => {
   setLanguage($<HTMLSelectElement>('lang').value as Language);
   translatePage();
+  heard.render();
+  turns.render();
   if (lastStatus) {
     renderStatusPanel($('status'), lastStatus);
     renderFeaturePanels($('features'), lastStatus, token);

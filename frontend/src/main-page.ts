@@ -13,6 +13,7 @@ import type { ServerMessage } from './shared/protocol-types.ts';
 import { SocketClient } from './shared/socket-client.ts';
 import { showToast } from './shared/toast.ts';
 import { bindConnectionBadge } from './ui/connection-badge.ts';
+import { HeardPanel } from './ui/heard-panel.ts';
 import { bindMicControls } from './ui/mic-controls.ts';
 import { renderStatusChips } from './ui/status-chips.ts';
 import { Subtitles } from './ui/subtitles.ts';
@@ -40,6 +41,9 @@ const player = new AudioPlayer({
   chunkStarted: (c) => tracker.started(c.turnId, c.segment),
   chunkEnded: (c) => tracker.chunkEnded(c.turnId, c.seq, player.isPlaying(c.turnId)),
 });
+// What was heard (transcripts, tool calls): optional on the page, never in the overlay.
+const heard = overlay ? undefined : new HeardPanel($('heard-lines'));
+if (heard) bindHeardToggle(params.get('heard'));
 let avatar: Live2dAvatar | undefined;
 let currentTurn: string | undefined;
 let audioHintShown = false;
@@ -49,10 +53,35 @@ lang.value = detectLanguage();
 lang.addEventListener('change', () => {
   setLanguage(lang.value as Language);
   translatePage();
+  heard?.render();
   $('version').textContent = t('version', { v: BUILD_VERSION });
 });
 
+/** Shows or hides the heard panel: `?heard=0|1`, else the saved choice, else shown. */
+function bindHeardToggle(fromQuery: string | null): void {
+  const button = $('heard-toggle');
+  const saved = (() => {
+    try {
+      return localStorage.getItem('vtuber.heard');
+    } catch {
+      return null;
+    }
+  })();
+  const show = (on: boolean): void => {
+    $('heard').hidden = !on;
+    button.setAttribute('aria-pressed', String(on));
+    try {
+      localStorage.setItem('vtuber.heard', on ? '1' : '0');
+    } catch {
+      // Storage off: the choice lasts for this page only.
+    }
+  };
+  show((fromQuery ?? saved ?? '1') !== '0');
+  button.addEventListener('click', () => show($('heard').hidden));
+}
+
 function onMessage(m: ServerMessage): void {
+  heard?.handle(m);
   switch (m.type) {
     case 'hello':
       $('character').textContent = m.character.displayName;
@@ -162,6 +191,8 @@ const debugHandle = {
   emotion: (): string | undefined => avatar?.face.emotion,
   lastMotion: (): { name: string; via: 'model' | 'procedural' } | undefined => avatar?.lastMotion,
   motionActive: (): boolean => avatar?.motionActive() ?? false,
+  /** The avatar as drawn now (PNG data URL) and whether a motion was playing when it was taken. */
+  snapshot: (): { png: string; motionActive: boolean } | undefined => (avatar ? { png: avatar.snapshot(), motionActive: avatar.motionActive() } : undefined),
   stage: (): string | undefined => avatar?.face.stage.current,
   mouth: (): number => avatar?.face.lastMouth ?? 0,
   modelBounds: (): { x: number; y: number; width: number; height: number } | undefined => {

@@ -61,24 +61,67 @@ const factory: AsrEngineFactory = {
   name: SCRIPTED_ASR_ENGINE,
   description: 'TEST ENGINE: returns scripted transcripts after a fixed delay (end-to-end harness only)',
   async create(): Promise<AsrEngine> {
+    return offlineEngine();
+  },
+};
+
+function offlineEngine(): AsrEngine {
+  return {
+    name: SCRIPTED_ASR_ENGINE,
+    model: 'scripted transcripts',
+    streaming: false,
+    async transcribe(samples, signal) {
+      const startedAt = performance.now();
+      await sleep(state.delayMs, undefined, signal ? { signal } : {});
+      const text = scriptedText(samples.length);
+      state.calls.push({ samples: samples.length, text, startedAt, endedAt: performance.now() });
+      return { text };
+    },
+    dispose() {},
+  };
+}
+
+/**
+ * TEST ENGINE, streaming flavour (`asr.engine: scripted-streaming-test`): an utterance's stream gives
+ * the scripted transcript's words in proportion to the audio it has been fed (partials), and the
+ * words heard so far at the end. The real VAD decides when streams open and close.
+ */
+export const SCRIPTED_STREAMING_ASR_ENGINE = 'scripted-streaming-test';
+
+const streamingFactory: AsrEngineFactory = {
+  name: SCRIPTED_STREAMING_ASR_ENGINE,
+  description: 'TEST ENGINE: streaming partials of scripted transcripts (end-to-end harness only)',
+  async create(): Promise<AsrEngine> {
     return {
-      name: SCRIPTED_ASR_ENGINE,
-      model: 'scripted transcripts',
-      streaming: false,
-      async transcribe(samples, signal) {
-        const startedAt = performance.now();
-        await sleep(state.delayMs, undefined, signal ? { signal } : {});
-        const text = scriptedText(samples.length);
-        state.calls.push({ samples: samples.length, text, startedAt, endedAt: performance.now() });
-        return { text };
+      ...offlineEngine(),
+      name: SCRIPTED_STREAMING_ASR_ENGINE,
+      streaming: true,
+      createStream() {
+        let samples = 0;
+        let last = '';
+        return {
+          accept(chunk: Float32Array) {
+            samples += chunk.length;
+            const text = scriptedText(samples);
+            if (text === last) return undefined;
+            last = text;
+            return text;
+          },
+          finish() {
+            const text = scriptedText(samples);
+            const at = performance.now();
+            state.calls.push({ samples, text, startedAt: at, endedAt: at });
+            return { text };
+          },
+        };
       },
-      dispose() {},
     };
   },
 };
 
-/** Registers the test engine once per process and returns its script. */
+/** Registers the test engines once per process and returns their script. */
 export function registerScriptedAsr(): ScriptedAsr {
   if (!getAsrEngineFactory(SCRIPTED_ASR_ENGINE)) registerAsrEngine(factory);
+  if (!getAsrEngineFactory(SCRIPTED_STREAMING_ASR_ENGINE)) registerAsrEngine(streamingFactory);
   return state;
 }

@@ -3,14 +3,18 @@ import { test } from 'node:test';
 import { EMOTION_NAMES, EMOTION_PRESETS, resolveEmotion } from '../../frontend/src/avatar/emotion-presets.ts';
 import { EN } from '../../frontend/src/shared/i18n-en.ts';
 import { RU } from '../../frontend/src/shared/i18n-ru.ts';
+import { ZH } from '../../frontend/src/shared/i18n-zh.ts';
 
-test('English and Russian UI strings have the same keys and placeholders, none empty', () => {
-  assert.deepEqual(Object.keys(RU).sort(), Object.keys(EN).sort());
-  for (const [k, en] of Object.entries(EN)) {
-    const ru = RU[k as keyof typeof EN];
-    assert.ok(ru.trim().length > 0, `ru ${k} is empty`);
-    assert.deepEqual(ru.match(/\{\w+\}/g) ?? [], en.match(/\{\w+\}/g) ?? [], `placeholders of ${k}`);
+test('English, Russian and Chinese UI strings have the same keys and placeholders, none empty', () => {
+  for (const [lang, table] of [['ru', RU], ['zh', ZH]] as const) {
+    assert.deepEqual(Object.keys(table).sort(), Object.keys(EN).sort(), `${lang} keys`);
+    for (const [k, en] of Object.entries(EN)) {
+      const text = table[k as keyof typeof EN];
+      assert.ok(text.trim().length > 0, `${lang} ${k} is empty`);
+      assert.deepEqual(text.match(/\{\w+\}/g) ?? [], en.match(/\{\w+\}/g) ?? [], `${lang} placeholders of ${k}`);
+    }
   }
+  assert.match(ZH['heard.title'], /[\u4e00-\u9fff]/, 'the Chinese table is Chinese');
 });
 
 test('at least 12 emotions, each with its own face blend; aliases resolve, unknown names do not', () => {

@@ -121,6 +121,16 @@ export class Live2dAvatar {
     return false;
   }
 
+  /**
+   * The avatar as drawn right now, as a PNG data URL of the visible area: the renderer draws the
+   * stage again into a texture and reads it back, at once (a page screenshot can take seconds on a
+   * software GPU, longer than a motion lasts).
+   */
+  snapshot(): string {
+    const extract = (this.app.renderer.plugins as { extract: { canvas(target: PIXI.DisplayObject, frame: PIXI.Rectangle): HTMLCanvasElement } }).extract;
+    return extract.canvas(this.app.stage, this.app.screen).toDataURL('image/png');
+  }
+
   /** Whether a motion (procedural or the model's own, idle excluded) is playing now. */
   motionActive(): boolean {
     const mm = this.model.internalModel.motionManager;

@@ -1,4 +1,4 @@
-// English UI strings. Every key here must exist in i18n-ru.ts too (a test checks).
+// English UI strings. Every key here must exist in i18n-ru.ts and i18n-zh.ts too (the typecheck and a test check).
 export const EN = {
   'conn.open': 'connected',
   'conn.connecting': 'connecting…',
@@ -89,6 +89,15 @@ export const EN = {
   'rel.confirm_forget': 'Forget {name} entirely (relationship and memories)?',
   'rel.export': 'Export CSV',
   'rel.import': 'Import CSV',
+  'heard.title': 'What was heard',
+  'heard.toggle': 'Heard',
+  'heard.toggle_title': 'Show or hide what the engine heard and the tools it uses',
+  'heard.empty': 'Nothing heard yet.',
+  'heard.tool': 'tool {name}: {status}',
+  'tool.running': 'running…',
+  'tool.completed': 'done',
+  'tool.error': 'failed',
+  'admin.input': 'input',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -91,4 +91,13 @@ export const RU: Record<MessageKey, string> = {
   'rel.confirm_forget': 'Забыть {name} полностью (отношения и память)?',
   'rel.export': 'Экспорт CSV',
   'rel.import': 'Импорт CSV',
+  'heard.title': 'Что услышано',
+  'heard.toggle': 'Слух',
+  'heard.toggle_title': 'Показать или скрыть, что услышал движок и какие инструменты он вызывает',
+  'heard.empty': 'Пока ничего не услышано.',
+  'heard.tool': 'инструмент {name}: {status}',
+  'tool.running': 'выполняется…',
+  'tool.completed': 'готово',
+  'tool.error': 'ошибка',
+  'admin.input': 'вход',
 };

@@ -1,8 +1,9 @@
 import { EN, type MessageKey } from './i18n-en.ts';
 import { RU } from './i18n-ru.ts';
+import { ZH } from './i18n-zh.ts';
 
 export type { MessageKey };
-export const LANGUAGES = { en: EN as Record<MessageKey, string>, ru: RU } as const;
+export const LANGUAGES = { en: EN as Record<MessageKey, string>, ru: RU, zh: ZH } as const;
 export type Language = keyof typeof LANGUAGES;
 
 let current: Language = 'en';

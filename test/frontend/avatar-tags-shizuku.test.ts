@@ -1,4 +1,0 @@
-import { describeTagSuite } from './tag-suite.ts';
-
-// Every emotion, motion and stage cue the backend can emit changes the shizuku model (see tag-suite.ts).
-describeTagSuite('shizuku');
