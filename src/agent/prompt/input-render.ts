@@ -1,5 +1,5 @@
 import type { CharacterConfig } from '../../config/schema/character.ts';
-import type { InputItem } from '../../core/input.ts';
+import { inputFields, type InputItem } from '../../core/input.ts';
 import { promptStrings } from './prompt-strings.ts';
 
 export interface RenderedInput {
@@ -9,7 +9,7 @@ export interface RenderedInput {
   store: boolean;
 }
 
-/** Fills `{key}` from the input (user, text) and its meta; unknown keys become empty. */
+/** Fills `{key}` from the input (user, text) and its kind's fields; unknown keys become empty. */
 export function fillTemplate(template: string, values: Readonly<Record<string, unknown>>, noMessage = '(no message)'): string {
   return template
     .replace(/\{([a-z_]+)\}/gi, (_m, key: string) => {
@@ -25,7 +25,7 @@ export function fillTemplate(template: string, values: Readonly<Record<string, u
 export function renderInput(input: InputItem, character: CharacterConfig): RenderedInput {
   const t = character.event_templates;
   const strings = promptStrings(character.language);
-  const values = { ...(input.meta ?? {}), user: input.user.displayName, text: input.text };
+  const values = { ...inputFields(input), user: input.user.displayName, text: input.text };
   const fill = (template: string): string => fillTemplate(template, values, strings.noMessage);
   switch (input.kind) {
     case 'voice':
