@@ -75,7 +75,7 @@ export class EdgeEngine implements TtsEngine {
     this.client ??= import('msedge-tts').then((mod) => {
       // NOTE: msedge-tts reads its service URL from a static field and has no option for it;
       // remove this when it takes one in its constructor.
-      if (this.endpoint) mod.MsEdgeTTS.WSS_URL = this.endpoint;
+      if (this.endpoint) Reflect.set(mod.MsEdgeTTS, 'WSS_URL', this.endpoint);
       return mod;
     });
     return this.client;
@@ -98,7 +98,7 @@ export class EdgeEngine implements TtsEngine {
       this.decoder = 'in-process';
       return { ok: true, detail: 'decoder in-process (mpg123 WASM)' };
     }
-    const cmd = NAMED_DECODERS[this.decoderSetting] ?? splitCommand(this.decoderSetting);
+    const cmd: [string, ...string[]] = (NAMED_DECODERS[this.decoderSetting] as [string, ...string[]] | undefined) ?? splitCommand(this.decoderSetting);
     if (!findExecutable(cmd[0])) return { ok: false, detail: `MP3 decoder "${cmd[0]}" not found (tts.edge.decoder: auto decodes in process)` };
     this.decoder = cmd;
     return { ok: true, detail: `decoder ${cmd[0]}` };
