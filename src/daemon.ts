@@ -26,6 +26,7 @@ import { registerGameResultRoutes } from './server/game-result-routes.ts';
 import { registerCharacterRoutes } from './server/character-routes.ts';
 import { registerClientLogRoutes } from './server/client-log-routes.ts';
 import { ClientHub } from './server/ws/client-hub.ts';
+import { TurnOutput } from './server/ws/turn-output.ts';
 import { handleConnection } from './server/ws/connection.ts';
 import { BUILTIN_STAGES } from './stages.ts';
 
@@ -48,6 +49,7 @@ export interface Daemon {
   bus: EventBus;
   status: StatusRegistry;
   hub: ClientHub;
+  output: TurnOutput;
   input: InputQueue;
   turns: TurnTracker;
   tools: ToolRegistry;
@@ -69,6 +71,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const services = new ServiceRegistry();
   services.provide('promptContext', new PromptContextRegistry());
   const hub = new ClientHub(bus, status, log.child({ component: 'ws' }));
+  const output = new TurnOutput(hub, bus, log.child({ component: 'output' }));
   const requireAdmin = makeAdminGuard(settings.adminToken);
   const character = { name: config.active_character, displayName: config.character.display_name };
   let accepting = true;
@@ -112,6 +115,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     settings,
     bus,
     input,
+    output,
     services,
     signal: base.signal,
     requireAdmin,
@@ -170,11 +174,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await host.stopAll();
       hub.closeAll();
       await app.close();
+      await output.dispose();
       await hub.dispose();
       dlog.info({ event: 'daemon.stopped' }, 'daemon stopped');
     })();
     return stopping;
   };
 
-  return { app, url, config, bus, status, hub, input, turns, tools, services, stop };
+  return { app, url, config, bus, status, hub, output, input, turns, tools, services, stop };
 }
