@@ -57,7 +57,8 @@ test('a member failing before its first item hands over to the next; after it, t
 });
 
 test('the first-item deadline runs from the start: items that do not commit do not extend it', async () => {
-  const slow: Member = { calls: 0, scripts: [{ items: Array.from({ length: 10 }, () => ({ value: 'thinking', afterMs: 30 })).concat([{ value: 'answer' }]) }] };
+  const thinking: Script['items'] = Array.from({ length: 10 }, () => ({ value: 'thinking', afterMs: 30 }));
+  const slow: Member = { calls: 0, scripts: [{ items: [...(thinking ?? []), { value: 'answer' }] }] };
   const fast: Member = { calls: 0, scripts: [{ items: [{ value: 'quick' }] }] };
   const f = new Failover([{ id: 'slow', member: slow }, { id: 'fast', member: fast }], { failuresBeforeCooldown: 5, cooldownMs: 1000 });
   const { items } = await drain(f, new AbortController().signal, { firstTimeoutMs: () => 120, commits: (x) => x !== 'thinking' });
