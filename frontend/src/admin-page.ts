@@ -6,12 +6,13 @@ import { renderFeaturePanels } from './admin/feature-panels.ts';
 import './admin/obs-panel.ts';
 import './admin/memory-panels.ts';
 import { LogsPanel } from './admin/logs-panel.ts';
+import { ModelsCard } from './admin/models-card.ts';
 import { renderStatusPanel } from './admin/status-panel.ts';
 import { TurnsPanel } from './admin/turns-panel.ts';
 import { fetchCharacter } from './avatar/model-entry.ts';
 import { BUILD_VERSION } from './shared/build-info.ts';
 import { installErrorHandlers } from './shared/error-handlers.ts';
-import { detectLanguage, setLanguage, t, translatePage, type Language, type MessageKey } from './shared/i18n.ts';
+import { chosenLanguage, detectLanguage, getLanguage, setLanguage, t, translatePage, type Language, type MessageKey } from './shared/i18n.ts';
 import { createLogger } from './shared/logger.ts';
 import { SocketClient } from './shared/socket-client.ts';
 import { bindConnectionBadge } from './ui/connection-badge.ts';
@@ -24,6 +25,19 @@ setLanguage(detectLanguage());
 translatePage();
 $<HTMLSelectElement>('lang').value = detectLanguage();
 $('version').textContent = t('version', { v: BUILD_VERSION });
+// Without a viewer's choice, the page follows the daemon's UI language (the character's by default).
+if (!chosenLanguage()) {
+  void fetch('/api/frontend-config')
+    .then(async (res) => ((await res.json()) as { language?: string }).language)
+    .then((daemonLanguage) => {
+      if (!daemonLanguage || chosenLanguage()) return;
+      setLanguage(detectLanguage(daemonLanguage));
+      $<HTMLSelectElement>('lang').value = getLanguage();
+      translatePage();
+      $('version').textContent = t('version', { v: BUILD_VERSION });
+    })
+    .catch(() => log.warn('admin.config_unavailable'));
+}
 log.info('admin.start', { version: BUILD_VERSION });
 
 let token = savedToken() ?? '';
@@ -33,6 +47,7 @@ let lastStatus: AdminStatus | undefined;
 const logs = new LogsPanel($('logs'), () => token);
 const turns = new TurnsPanel($('turns'));
 const heard = new HeardPanel($('heard'), 12);
+const modelsCard = new ModelsCard($('get-model'), () => token);
 
 const failureText: Record<AdminRequestError['failure'], MessageKey> = {
   unauthorized: 'admin.bad_token',
@@ -50,6 +65,7 @@ function showLogin(error?: AdminRequestError): void {
   if (pollTimer !== undefined) window.clearInterval(pollTimer);
   socket?.close();
   socket = undefined;
+  modelsCard.stop();
 }
 
 async function refreshStatus(): Promise<void> {
@@ -97,6 +113,7 @@ async function signIn(candidate: string): Promise<void> {
     });
   }, 5000);
   connectSocket();
+  void modelsCard.start().catch((err: unknown) => log.warn('admin.models_unavailable', { error: String(err) }));
   void logs.refresh().catch(() => undefined);
   void fetchCharacter()
     .then((c) => {
@@ -122,10 +139,11 @@ $('say').addEventListener('submit', (ev) => {
   input.value = '';
 });
 $('lang').addEventListener('change', () => {
-  setLanguage($<HTMLSelectElement>('lang').value as Language);
+  setLanguage($<HTMLSelectElement>('lang').value as Language, true);
   translatePage();
   heard.render();
   turns.render();
+  modelsCard.render();
   if (lastStatus) {
     renderStatusPanel($('status'), lastStatus);
     renderFeaturePanels($('features'), lastStatus, token);

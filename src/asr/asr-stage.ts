@@ -2,9 +2,11 @@ import { isLoopbackHost } from '../config/env.ts';
 import { isEngineError } from '../core/errors.ts';
 import { defineStage } from '../plugin-host/define-stage.ts';
 import type { AsrEngine } from './asr-engine.ts';
+import { asrConfigForLanguage } from './asr-language.ts';
 import type { AsrService } from './asr-events.ts';
 import { registerAsrRoute } from './asr-route.ts';
 import { registerBuiltinAsrEngines } from './builtin-engines.ts';
+import { pullHint } from './model-files.ts';
 import { DecodeQueue } from './decode-queue.ts';
 import { getAsrEngineFactory, listAsrEngines } from './engine-registry.ts';
 import { VoiceTranscriber } from './voice-transcriber.ts';
@@ -18,7 +20,7 @@ export const asrStage = defineStage({
   name: 'asr',
   async setup(ctx) {
     registerBuiltinAsrEngines();
-    const cfg = ctx.config.asr;
+    const { config: cfg, fromLanguage } = asrConfigForLanguage(ctx.config.asr, ctx.config.character.language);
     let service: AsrService | undefined;
     ctx.routes((app) =>
       registerAsrRoute(app, { service: () => service, maxBytes: cfg.upload_max_bytes, maxSeconds: cfg.upload_max_seconds, concurrencyPerIp: cfg.upload_concurrency_per_ip, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
@@ -43,7 +45,8 @@ export const asrStage = defineStage({
     } catch (err) {
       if (!isEngineError(err) || err.code !== 'MODEL_MISSING') throw err;
       ctx.log.warn({ event: 'asr.model_missing', engine: cfg.engine, ...err.details }, err.message);
-      ctx.setStatus('unavailable', { detail: err.message, info: { engine: cfg.engine } });
+      const pull = typeof err.details?.pull === 'string' ? { pull_command: pullHint(err.details.pull) } : {};
+      ctx.setStatus('unavailable', { detail: err.message, info: { engine: cfg.engine, ...pull } });
       return;
     }
     ctx.onDispose(() => engine.dispose());
@@ -65,7 +68,7 @@ export const asrStage = defineStage({
     });
     ctx.onDispose(transcriber.start());
     const loadMs = Math.round(performance.now() - started);
-    ctx.log.info({ event: 'asr.ready', engine: engine.name, model: engine.model, load_ms: loadMs }, 'speech recognizer ready');
-    ctx.setStatus('live', { info: { engine: engine.name, model: engine.model, streaming: engine.streaming, load_ms: loadMs } });
+    ctx.log.info({ event: 'asr.ready', engine: engine.name, model: engine.model, from_language: fromLanguage, load_ms: loadMs }, 'speech recognizer ready');
+    ctx.setStatus('live', { info: { engine: engine.name, model: engine.model, streaming: engine.streaming, language: ctx.config.character.language, from_language: fromLanguage, load_ms: loadMs } });
   },
 });

@@ -20,7 +20,16 @@ test('hashed embedder: deterministic unit vectors that match shared words, not m
   assert.ok(dot(a, b) > dot(a, d) + 0.2, 'unrelated text scores lower');
   // Lexical, not semantic: "kitten" shares no word with "cat", so only "called Biscuit" matches.
   assert.ok(dot(a, c) < dot(a, a) - 0.1);
-  assert.equal(e.id, 'hashed-ngram-v1:384');
+  assert.equal(e.id, 'hashed-ngram-v2:384');
+});
+
+test('hashed embedder: Russian word forms meet through the Snowball stemmer; Russian stopwords weigh little', async () => {
+  const e = new HashedEmbedder(384);
+  const [fact, question, other, stop] = await e.embed(['Кира: у меня кошка Бисквит', 'а ты помнишь, как зовут мою кошку?', 'Боб: какой сегодня классный стрим', 'а ты как']);
+  assert.ok(fact && question && other && stop);
+  assert.ok(dot(fact, question) >= 0.2, `кошка / кошку meet above the recall threshold: ${dot(fact, question)}`);
+  assert.ok(dot(fact, question) > dot(other, question) + 0.15, 'an unrelated line scores lower');
+  assert.ok(dot(stop, question) < dot(fact, question), 'shared stopwords alone count less than a shared word');
 });
 
 async function fakeEmbeddingServer(dims: number, opts: { wrongCount?: boolean } = {}): Promise<{ url: string; requests: Array<Record<string, unknown>>; close: () => Promise<void> }> {
@@ -77,4 +86,19 @@ test('OpenAI-compatible embedder reports a short answer and an unreachable serve
 test('llama embedder without its GGUF file fails with MODEL_MISSING naming the path', async () => {
   const e = new LlamaEmbedder('bge-small-en-v1.5-q8_0.gguf', '/nonexistent/models');
   await assert.rejects(e.init(), (err) => isEngineError(err) && err.code === 'MODEL_MISSING' && err.message.includes('/nonexistent/models/bge-small-en-v1.5-q8_0.gguf'));
+});
+
+test('llama embedder refuses a file that is not a GGUF before handing it to node-llama-cpp', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bad-gguf-'));
+  try {
+    writeFileSync(path.join(dir, 'html.gguf'), '<html>captive portal</html>');
+    writeFileSync(path.join(dir, 'v9.gguf'), Buffer.concat([Buffer.from('GGUF'), Buffer.from([9, 0, 0, 0]), Buffer.alloc(64)]));
+    await assert.rejects(new LlamaEmbedder('html.gguf', dir).init(), (err) => isEngineError(err) && /html\.gguf is not a usable GGUF file: it does not start with the GGUF magic/.test(err.message));
+    await assert.rejects(new LlamaEmbedder('v9.gguf', dir).init(), (err) => isEngineError(err) && /unsupported GGUF version 9/.test(err.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
