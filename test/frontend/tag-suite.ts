@@ -160,10 +160,13 @@ export function describeTagSuite(model: 'shizuku' | 'haru', part: 'emotions' | '
         assert.equal(last?.name, expected);
         diffs.push(`${expected} ${(best * 100).toFixed(2)}% (${last?.via}, ${framesInMotion} frames)`);
         if (written === expected) saveScreenshot(`tags-${model}-motion-${expected}.png`, bestShot);
+        if (best <= MOTION_MIN) console.log(`${model} motions so far: ${diffs.join(', ')}`);
         assert.ok(best > MOTION_MIN, `${expected} visibly moves ${model} (${(best * 100).toFixed(2)} % of pixels at its peak)`);
       }
       console.log(`${model} motions, peak change vs neutral: ${diffs.join(', ')}`);
-      const settled = await lab.diffFraction(rest, (await snapshot()).png);
+      // Hair physics swings on for a few seconds after a big move: wait (bounded) until it is still.
+      let settled = 1;
+      for (const t0 = Date.now(); Date.now() - t0 < 8000 && settled >= 0.002; await page.waitForTimeout(500)) settled = await lab.diffFraction(rest, (await snapshot()).png);
       assert.ok(settled < 0.002, `after the motions the avatar is back at rest (${(settled * 100).toFixed(2)} %)`);
       assert.deepEqual(errors, []);
     });

@@ -24,12 +24,13 @@ const osc = (p: number, cycles: number): number => Math.sin(p * Math.PI * 2 * cy
  * `Record<MotionName, ...>` type makes a motion added to the shared vocabulary fail the typecheck here.
  */
 export const PROCEDURAL_MOTIONS: Readonly<Record<MotionName, ProceduralMotion>> = {
-  wave: { durationMs: 1600, at: (p) => ({ angleZ: 12 * osc(p, 3) * env(p), bodyX: 8 * osc(p, 3) * env(p), bodyZ: 6 * osc(p, 3) * env(p), eyeSmile: 0.6 * env(p), mouthForm: 0.6 * env(p) }) },
-  nod: { durationMs: 1100, at: (p) => ({ angleY: -24 * Math.abs(osc(p, 1)) * env(p), bodyY: -4 * env(p) }) },
-  shake_head: { durationMs: 1400, at: (p) => ({ angleX: 30 * osc(p, 2) * env(p), angleZ: -5 * osc(p, 2) * env(p), bodyX: 5 * osc(p, 2) * env(p), eyeBallX: -0.6 * osc(p, 2) * env(p), mouthForm: -0.5 * env(p) }) },
-  bow: { durationMs: 1800, at: (p) => ({ angleY: -28 * hold(p, 0.3), bodyY: -10 * hold(p, 0.3), eyeOpen: -0.7 * hold(p, 0.3), bounceY: 1.2 * hold(p, 0.3) }) },
-  jump: { durationMs: 900, at: (p) => ({ bounceY: -2.5 * Math.abs(osc(p, 1)) * env(p), angleY: 10 * env(p), eyeSmile: 0.5 * env(p), mouthOpen: 0.3 * env(p) }) },
-  tilt_head: { durationMs: 1800, at: (p) => ({ angleZ: 22 * hold(p, 0.25), angleX: 6 * hold(p, 0.25), eyeBallX: 0.4 * hold(p, 0.25), browAngle: 0.4 * hold(p, 0.25) }) },
+  // Each has a held pose (h) under its movement, so every moment of the motion reads, not only the peaks.
+  wave: { durationMs: 1800, at: (p) => { const h = hold(p, 0.2); return { angleZ: 8 * h + 10 * osc(p, 3) * env(p), bodyX: 8 * osc(p, 3) * env(p), bodyZ: 6 * h, eyeSmile: 0.7 * h, mouthForm: 0.8 * h, angleX: 8 * h }; } },
+  nod: { durationMs: 1300, at: (p) => { const h = hold(p, 0.2); return { angleY: -10 * h - 16 * Math.abs(osc(p, 1)) * env(p), bodyY: -4 * h, eyeSmile: 0.4 * h, eyeOpen: -0.25 * h }; } },
+  shake_head: { durationMs: 1500, at: (p) => { const h = hold(p, 0.2); return { angleX: 30 * osc(p, 2) * env(p), angleZ: -5 * osc(p, 2) * env(p), bodyX: 5 * osc(p, 2) * env(p), eyeBallX: -0.6 * osc(p, 2) * env(p), mouthForm: -0.7 * h, browY: -0.3 * h, eyeOpen: -0.2 * h }; } },
+  bow: { durationMs: 1800, at: (p) => { const h = hold(p, 0.3); return { angleY: -28 * h, bodyY: -10 * h, eyeOpen: -0.7 * h, bounceY: 1.2 * h }; } },
+  jump: { durationMs: 1400, at: (p) => { const h = hold(p, 0.15); return { bounceY: -2.5 * Math.abs(osc(p, 1)) * env(p) - 0.6 * h, angleY: 10 * h, eyeSmile: 0.8 * h, mouthOpen: 0.4 * h, mouthForm: 0.8 * h }; } },
+  tilt_head: { durationMs: 1800, at: (p) => { const h = hold(p, 0.25); return { angleZ: 22 * h, angleX: 6 * h, eyeBallX: 0.4 * h, browAngle: 0.4 * h }; } },
 };
 
 /** The procedural motion for a tag (a vocabulary name or one of its aliases), or undefined. */
