@@ -30,7 +30,7 @@ export const PROCEDURAL_MOTIONS: Readonly<Record<MotionName, ProceduralMotion>> 
   shake_head: { durationMs: 1500, at: (p) => { const h = hold(p, 0.2); return { angleX: 30 * osc(p, 2) * env(p), angleZ: -5 * osc(p, 2) * env(p), bodyX: 5 * osc(p, 2) * env(p), eyeBallX: -0.6 * osc(p, 2) * env(p), mouthForm: -0.7 * h, browY: -0.3 * h, eyeOpen: -0.2 * h }; } },
   bow: { durationMs: 1800, at: (p) => { const h = hold(p, 0.3); return { angleY: -28 * h, bodyY: -10 * h, eyeOpen: -0.7 * h, bounceY: 1.2 * h }; } },
   jump: { durationMs: 1400, at: (p) => { const h = hold(p, 0.15); return { bounceY: -2.5 * Math.abs(osc(p, 1)) * env(p) - 0.6 * h, angleY: 10 * h, eyeSmile: 0.8 * h, mouthOpen: 0.4 * h, mouthForm: 0.8 * h }; } },
-  tilt_head: { durationMs: 1800, at: (p) => { const h = hold(p, 0.25); return { angleZ: 22 * h, angleX: 6 * h, eyeBallX: 0.4 * h, browAngle: 0.4 * h }; } },
+  tilt_head: { durationMs: 1800, at: (p) => { const h = hold(p, 0.25); return { angleZ: 26 * h, angleX: 8 * h, bodyZ: 6 * h, bodyX: 4 * h, eyeBallX: 0.4 * h, browAngle: 0.4 * h }; } },
 };
 
 /** The procedural motion for a tag (a vocabulary name or one of its aliases), or undefined. */
