@@ -17,7 +17,8 @@ import { ComponentHost, type ComponentBase } from './plugin-host/component-host.
 import type { PluginContext } from './plugin-host/define-plugin.ts';
 import type { StageContext, StageDefinition } from './plugin-host/define-stage.ts';
 import { loadPlugins } from './plugin-host/plugin-loader.ts';
-import { makeAdminGuard } from './server/admin-auth.ts';
+import { ADMIN_AUTH_FAILURES_PER_MINUTE, makeAdminGuard } from './server/admin-auth.ts';
+import { AuthFailureLimiter } from './server/tokens.ts';
 import { registerAdminLogRoutes } from './server/admin-log-routes.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { createApp } from './server/app.ts';
@@ -80,6 +81,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const app = await createApp({ log, server: config.server, frontendDir });
   const host = new ComponentHost(app, status, log);
   const requireToken = config.server.input_auth === 'always' || !isLoopbackHost(settings.host);
+  const wsAuthFailures = new AuthFailureLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000);
 
   app.get('/ws', { websocket: true }, (socket, req) => {
     const query = req.query as Record<string, unknown>;
@@ -92,6 +94,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       ws: config.server.ws,
       inputToken: settings.inputToken,
       requireToken,
+      authFailures: wsAuthFailures,
       version: VERSION,
       character,
       isAccepting: () => accepting,
