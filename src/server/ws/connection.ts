@@ -94,7 +94,7 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
       }
       case 'text-input': {
         try {
-          const item = deps.input.push({ kind: 'text', text: msg.text, user: STREAMER, clientUid: uid });
+          const item = deps.input.push({ kind: 'text', text: msg.text, user: STREAMER, clientUid: uid, wsSeq: seq });
           reply({ type: 'ack', ref: msg.type, inputId: item.id });
         } catch (err) {
           if (isEngineError(err)) fail(err.code, err.message, err.retryable);
