@@ -36,8 +36,8 @@ export interface BusEvents {
   'reply.audio': { turnId: string; seq: number; segment: number; durationMs: number };
   /** A turn's reply is settled: `heardText` is what the listener actually heard (memory/relationships listen). */
   'agent.reply_done': { turnId: string; input: InputItem; replyText: string; heardText: string; interrupted: boolean; emotions: string[] };
-  /** The daemon is stopping; stop accepting work. */
-  'daemon.stopping': Record<string, never>;
+  /** The character's expression was set outside a reply (e.g. by an MCP client), through the turn-output port. */
+  'emotion.set': { name: string; source: string };
 }
 
 export type BusEventName = keyof BusEvents;
