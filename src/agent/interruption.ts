@@ -53,6 +53,7 @@ export class InterruptionController {
       if (turn.aborted) continue;
       turn.abort('interrupted');
       this.ctx.hub.broadcast({ type: 'audio-stop', turnId: turn.id, reason });
+      this.ctx.bus.emit('reply.audio_stop', { turnId: turn.id, reason });
       this.log.info({ event: 'agent.interrupted', turn_id: turn.id, reason }, 'turn interrupted');
       n++;
     }

@@ -41,7 +41,7 @@ export class HubSpeechOutput implements SpeechOutput {
       const fields = { type: 'audio', turnId, seq: seq++, segment: segment.index, format: 'pcm16', sampleRate, durationMs, envelope, envelopeMs: ENVELOPE_MS } as const;
       this.hub.broadcastSerialized('audio', encodeAudioMessage(fields, pcm));
       result.audioMs += durationMs;
-      this.bus.emit('reply.audio', { turnId, seq: fields.seq, segment: segment.index, durationMs });
+      this.bus.emit('reply.audio', { turnId, seq: fields.seq, segment: segment.index, durationMs, envelope, envelopeMs: ENVELOPE_MS });
       if (seq === 1) turn.mark('first_audio_sent');
     };
 
@@ -88,7 +88,9 @@ export class HubSpeechOutput implements SpeechOutput {
     const started = performance.now();
     // Control before data: clients drop this turn's queued audio the moment it is interrupted.
     const onAbort = (): void => {
-      if (seq > 0) this.hub.broadcast({ type: 'audio-stop', turnId, reason: 'interrupted' });
+      if (seq === 0) return;
+      this.hub.broadcast({ type: 'audio-stop', turnId, reason: 'interrupted' });
+      this.bus.emit('reply.audio_stop', { turnId, reason: 'interrupted' });
     };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
