@@ -74,7 +74,8 @@ export class LipSync {
   /** The page reports chunk `seq` of a turn finished now: later chunks start from here. */
   playback(p: BusEvents['client.playback']): void {
     if (p.ended) {
-      this.dropTurn(p.turnId);
+      // The page finished (or its Stop button cut) this turn's audio.
+      this.stopTurn(p.turnId);
       return;
     }
     if (p.seq === undefined) return;

@@ -65,6 +65,11 @@ export class VtsApiError extends Error {
   }
 }
 
+/**
+ * One request frame. `timestamp` (epoch ms, sub-ms precision) is allowed and ignored by VTube Studio
+ * (README: "You may include a timestamp field in your requests"); it lets a log or a test see send times.
+ */
 export function encodeRequest(requestID: string, messageType: string, data: Record<string, unknown> | undefined): string {
-  return JSON.stringify({ apiName: API_NAME, apiVersion: API_VERSION, requestID, messageType, ...(data ? { data } : {}) });
+  const timestamp = Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000;
+  return JSON.stringify({ apiName: API_NAME, apiVersion: API_VERSION, timestamp, requestID, messageType, ...(data ? { data } : {}) });
 }

@@ -15,11 +15,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface RecordedRequest {
   at: number;
+  /** The request's own `timestamp` (sender's epoch ms) on this thread's performance.now() scale. */
+  sentAt?: number;
   type: string;
   data: Record<string, unknown>;
 }
 export interface Injection {
   at: number;
+  sentAt?: number;
   values: Array<{ id: string; value: number; weight?: number }>;
 }
 
@@ -36,6 +39,8 @@ export class FakeVtsServer {
   allow: 'allow' | 'deny' | 'manual' = 'allow';
   readonly requests: RecordedRequest[] = [];
   readonly injections: Injection[] = [];
+  /** Called for every recorded request (the worker host forwards these). */
+  onRecord: ((r: RecordedRequest, injection: Injection | undefined) => void) | undefined;
   tokenRequests = 0;
   connections = 0;
   hotkeys = [
@@ -130,7 +135,7 @@ export class FakeVtsServer {
 
   private onMessage(ws: WebSocket, text: string): void {
     const at = performance.now();
-    let msg: { apiName?: unknown; apiVersion?: unknown; requestID?: unknown; messageType?: unknown; data?: unknown };
+    let msg: { apiName?: unknown; apiVersion?: unknown; requestID?: unknown; messageType?: unknown; data?: unknown; timestamp?: unknown };
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
@@ -143,7 +148,10 @@ export class FakeVtsServer {
     if (typeof msg.messageType !== 'string' || msg.messageType === '') return this.error(ws, requestID, 6, 'messageType missing');
     const type = msg.messageType;
     const data = (typeof msg.data === 'object' && msg.data !== null ? msg.data : {}) as Record<string, unknown>;
-    this.requests.push({ at, type, data });
+    const sentAt = typeof msg.timestamp === 'number' ? msg.timestamp - performance.timeOrigin : undefined;
+    const record: RecordedRequest = { at, type, data, ...(sentAt !== undefined ? { sentAt } : {}) };
+    this.requests.push(record);
+    if (type !== 'InjectParameterDataRequest') this.onRecord?.(record, undefined);
     const session = this.sessions.get(ws) ?? { authenticated: false };
     switch (type) {
       case 'APIStateRequest':
@@ -204,7 +212,9 @@ export class FakeVtsServer {
           if (typeof v.value !== 'number' || v.value < -1_000_000 || v.value > 1_000_000) return this.error(ws, requestID, 451, 'value invalid');
           clean.push({ id: v.id, value: v.value, ...(typeof v.weight === 'number' ? { weight: v.weight } : {}) });
         }
-        this.injections.push({ at, values: clean });
+        const inj: Injection = { at, values: clean, ...(sentAt !== undefined ? { sentAt } : {}) };
+        this.injections.push(inj);
+        this.onRecord?.(record, inj);
         return this.send(ws, requestID, 'InjectParameterDataResponse', {});
       }
       default:

@@ -1,11 +1,10 @@
 import type { StageDefinition } from '../../../src/plugin-host/define-stage.ts';
 import type { StatusEntry } from '../../../src/core/status-registry.ts';
 import { startTestDaemon, type TestDaemon } from '../../../test/helpers/test-daemon.ts';
-import type { FakeVtsServer } from './fake-vts-server.ts';
 
 export const TOKEN = 'vts-test-admin-token';
 
-export async function startVtsDaemon(fake: FakeVtsServer, vts: Record<string, unknown> = {}, extra: { config?: Record<string, unknown>; stages?: readonly StageDefinition[] } = {}): Promise<TestDaemon> {
+export async function startVtsDaemon(fake: { url: string }, vts: Record<string, unknown> = {}, extra: { config?: Record<string, unknown>; stages?: readonly StageDefinition[] } = {}): Promise<TestDaemon> {
   return startTestDaemon({
     config: {
       ...extra.config,
