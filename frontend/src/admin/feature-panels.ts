@@ -20,6 +20,7 @@ const panels: FeaturePanel[] = [
   { id: 'relationships', title: 'panel.relationships', statusNames: ['relationships'] },
   { id: 'twitch', title: 'panel.twitch', statusNames: ['twitch'] },
   { id: 'obs', title: 'panel.obs', statusNames: ['obs'] },
+  { id: 'vtube-studio', title: 'panel.vtube_studio', statusNames: ['vtube-studio'] },
 ];
 
 export function registerFeaturePanel(panel: FeaturePanel): void {
