@@ -78,8 +78,9 @@ export class LipSync {
       this.stopTurn(p.turnId);
       return;
     }
-    if (p.seq === undefined) return;
-    const i = this.chunks.findIndex((c) => c.turnId === p.turnId && c.seq === p.seq + 1);
+    const seq = p.seq;
+    if (seq === undefined) return;
+    const i = this.chunks.findIndex((c) => c.turnId === p.turnId && c.seq === seq + 1);
     if (i < 0) return;
     let at = this.now();
     for (let j = i; j < this.chunks.length; j++) {
