@@ -55,6 +55,7 @@ export const EN = {
   'panel.memory': 'Memory',
   'panel.relationships': 'Relationships',
   'panel.twitch': 'Twitch',
+  'panel.youtube': 'YouTube',
   'panel.obs': 'OBS',
   'obs.scenes': 'Scenes',
   'obs.sources': 'Sources',

@@ -57,6 +57,7 @@ export const RU: Record<MessageKey, string> = {
   'panel.memory': 'Память',
   'panel.relationships': 'Отношения',
   'panel.twitch': 'Twitch',
+  'panel.youtube': 'YouTube',
   'panel.obs': 'OBS',
   'obs.scenes': 'Сцены',
   'obs.sources': 'Источники',
