@@ -25,6 +25,7 @@ import { registerCharacterAdminRoutes } from './server/character-admin-routes.ts
 import { registerCharacterRoutes } from './server/character-routes.ts';
 import { registerClientLogRoutes } from './server/client-log-routes.ts';
 import { ClientHub } from './server/ws/client-hub.ts';
+import { TurnOutput } from './server/ws/turn-output.ts';
 import { handleConnection } from './server/ws/connection.ts';
 import { BUILTIN_STAGES } from './stages.ts';
 
@@ -47,6 +48,7 @@ export interface Daemon {
   bus: EventBus;
   status: StatusRegistry;
   hub: ClientHub;
+  output: TurnOutput;
   input: InputQueue;
   turns: TurnTracker;
   tools: ToolRegistry;
@@ -68,6 +70,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const services = new ServiceRegistry();
   services.provide('promptContext', new PromptContextRegistry());
   const hub = new ClientHub(bus, status, log.child({ component: 'ws' }));
+  const output = new TurnOutput(hub, bus, log.child({ component: 'output' }));
   const requireAdmin = makeAdminGuard(settings.adminToken);
   const character = { name: config.active_character, displayName: config.character.display_name };
   let accepting = true;
@@ -110,6 +113,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     settings,
     bus,
     input,
+    output,
     services,
     signal: base.signal,
     requireAdmin,
@@ -168,11 +172,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await host.stopAll();
       hub.closeAll();
       await app.close();
+      await output.dispose();
       await hub.dispose();
       dlog.info({ event: 'daemon.stopped' }, 'daemon stopped');
     })();
     return stopping;
   };
 
-  return { app, url, config, bus, status, hub, input, turns, tools, services, stop };
+  return { app, url, config, bus, status, hub, output, input, turns, tools, services, stop };
 }

@@ -19,6 +19,8 @@ const RemoteFile = z
     sha256_source: z.string().optional(),
     /** Exact size in bytes, when known from the publisher. */
     size: z.number().int().positive().optional(),
+    /** Where the exact size was confirmed, when it is not from the publisher's own page. */
+    size_source: z.string().optional(),
     /** Rough size (bytes) for `list` and profile totals when the exact one is only known at download time. */
     approx_size: z.number().int().positive().optional(),
   })
