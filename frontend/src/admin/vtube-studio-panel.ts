@@ -13,6 +13,9 @@ interface ModelInfo {
   mapping: Array<{ kind: string; tag: string; hotkey?: string; expression?: string; found: boolean }>;
 }
 
+/** The last model listing, kept so the periodic status re-render does not wipe it. */
+let lastModel: ModelInfo | undefined;
+
 async function vtsCall(path: string, token: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
   const res = await fetch(`/api/vtube-studio${path}`, { method, headers: { authorization: `Bearer ${token}` } });
   const data = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
@@ -91,11 +94,15 @@ function renderVts(el: HTMLElement, entry: StatusEntry, token: string): void {
       button(t('vts.show_model'), 'model', () => {
         errorEl.textContent = '';
         vtsCall('/model', token)
-          .then((m) => renderModel(modelEl, m as ModelInfo))
+          .then((m) => {
+            lastModel = m as ModelInfo;
+            renderModel(modelEl, lastModel);
+          })
           .catch(fail);
       }),
     );
   }
+  if (lastModel && info.connection === 'connected') renderModel(modelEl, lastModel);
   el.replaceChildren(detail, figures, controls, errorEl, modelEl);
 }
 

@@ -77,7 +77,7 @@ describe('VTube Studio in the admin page and on the avatar page (Chromium)', { s
     try {
       const p = await b.newPage({ viewport: { width: 400, height: 400 } });
       const pageErrors = watchErrors(p);
-      await p.goto(`${td.url}/?still=1`);
+      await p.goto(`${td.url}/?still=1`, { waitUntil: 'domcontentloaded' });
       await p.waitForFunction(() => document.body.dataset.builtinAvatar === 'off', null, { timeout: 15_000 });
       assert.equal(await p.locator('#avatar').isVisible(), false);
       assert.equal(await p.locator('#subtitle').count(), 1);
