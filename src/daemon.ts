@@ -22,6 +22,7 @@ import { registerAdminLogRoutes } from './server/admin-log-routes.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { createApp } from './server/app.ts';
 import { registerCharacterAdminRoutes } from './server/character-admin-routes.ts';
+import { registerModelAdminRoutes } from './server/model-admin-routes.ts';
 import { registerGameResultRoutes } from './server/game-result-routes.ts';
 import { registerCharacterRoutes } from './server/character-routes.ts';
 import { registerClientLogRoutes } from './server/client-log-routes.ts';
@@ -104,6 +105,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
   registerAdminLogRoutes(app, { requireAdmin, dataDir: settings.dataDir });
   registerCharacterAdminRoutes(app, { requireAdmin, paths: { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir }, input, turns, log: log.child({ component: 'characters' }), current: () => character.name });
+  registerModelAdminRoutes(app, { requireAdmin, modelsDir: settings.modelsDir, log: log.child({ component: 'models' }) });
   registerGameResultRoutes(app, { requireAdmin, input, log: log.child({ component: 'game-result' }) });
   registerClientLogRoutes(app, { config: config.frontend.log_ingest, log });
   await registerCharacterRoutes(app, { config, log: log.child({ component: 'live2d' }), version: VERSION, frontendDir, dataDir: settings.dataDir });

@@ -77,6 +77,11 @@ export type ModelRegistry = z.infer<typeof ModelRegistrySchema>;
 
 export const DEFAULT_REGISTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'registry.json');
 
+/** The registry the daemon's admin routes use: VTUBER_MODELS_REGISTRY (tests point it at fake hosts' entries) or the bundled one. */
+export function registryFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.VTUBER_MODELS_REGISTRY ?? DEFAULT_REGISTRY;
+}
+
 /** Reads and validates a registry file (default: src/models/registry.json). */
 export function loadRegistry(file: string = DEFAULT_REGISTRY): ModelRegistry {
   const parsed = ModelRegistrySchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
