@@ -1,17 +1,16 @@
 import { isLoopbackHost } from '../config/env.ts';
 import { isEngineError } from '../core/errors.ts';
 import { defineStage } from '../plugin-host/define-stage.ts';
-import type { AsrEngine } from './asr-engine.ts';
+import type { AsrEngine, AsrStream } from './asr-engine.ts';
 import type { AsrService } from './asr-events.ts';
 import { registerAsrRoute } from './asr-route.ts';
 import { registerBuiltinAsrEngines } from './builtin-engines.ts';
 import { DecodeQueue } from './decode-queue.ts';
 import { getAsrEngineFactory, listAsrEngines } from './engine-registry.ts';
-import { VoiceTranscriber } from './voice-transcriber.ts';
 
 /**
- * Stage `asr`: creates the configured recognizer once, transcribes VAD utterances (partials and
- * finals to clients, finals into the input queue as `voice`), and serves `POST /asr`. A missing
+ * Stage `asr`: creates the configured recognizer once, offers it to the voice sessions (src/voice,
+ * which transcribe utterances) and to others as the `asr` service, and serves `POST /asr`. A missing
  * model leaves the stage `unavailable` with the command that fetches it; text input still works.
  */
 export const asrStage = defineStage({
@@ -48,22 +47,15 @@ export const asrStage = defineStage({
     }
     ctx.onDispose(() => engine.dispose());
     const queue = new DecodeQueue(8);
-    service = { engine, transcribe: (samples, signal) => queue.run(() => engine.transcribe(samples, signal)) };
+    service = {
+      engine,
+      transcribe: (samples, signal) => queue.run(() => engine.transcribe(samples, signal)),
+      ...(engine.streaming && engine.createStream ? { createStream: () => (engine.createStream as () => AsrStream)() } : {}),
+    };
     ctx.onDispose(ctx.services.provide('asr', service));
     ctx.onDispose(() => {
       service = undefined;
     });
-    const transcriber = new VoiceTranscriber({
-      bus: ctx.bus,
-      hub: ctx.hub,
-      input: ctx.input,
-      log: ctx.log,
-      engine,
-      queue,
-      partials: cfg.partials,
-      preRollMs: ctx.config.vad.pre_roll_ms,
-    });
-    ctx.onDispose(transcriber.start());
     const loadMs = Math.round(performance.now() - started);
     ctx.log.info({ event: 'asr.ready', engine: engine.name, model: engine.model, load_ms: loadMs }, 'speech recognizer ready');
     ctx.setStatus('live', { info: { engine: engine.name, model: engine.model, streaming: engine.streaming, load_ms: loadMs } });
