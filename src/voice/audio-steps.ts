@@ -35,10 +35,11 @@ export async function* readRing(ring: AudioRing, ctx: StepContext): AsyncIterabl
  * The float scratch buffer is reused; resampled output arrives in fresh arrays from sherpa.
  */
 export function toMono16k(sourceRate: number): VoiceStep<Int16Array, Float32Array> {
-  return async function* (input) {
+  return async function* (input, ctx) {
     const resampler = sourceRate === INGEST_RATE ? undefined : createSherpaResampler(sourceRate, INGEST_RATE);
     let scratch = new Float32Array(readChunkSamples(sourceRate));
     for await (const pcm of input) {
+      if (ctx.signal.aborted) return;
       if (pcm.length > scratch.length) scratch = new Float32Array(pcm.length);
       const floats = int16ToFloat32(pcm, scratch.subarray(0, pcm.length));
       yield resampler ? resampler.resample(floats) : floats;

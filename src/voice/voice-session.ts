@@ -60,6 +60,7 @@ export class VoiceSession {
   readonly ring: AudioRing;
   private readonly controller = new AbortController();
   private runPromise: Promise<void> | undefined;
+  private pendingPartial: VoiceFrame | undefined;
 
   constructor(private readonly opts: VoiceSessionOptions) {
     this.ring = new AudioRing(opts.sampleRate, opts.ringMs);
@@ -75,10 +76,34 @@ export class VoiceSession {
       const ctx: StepContext = { signal: this.controller.signal, log: this.opts.log };
       for await (const frame of voicePipeline(readRing(this.ring, ctx), this.opts, ctx)) {
         if (ctx.signal.aborted) break;
-        this.opts.publish(frame);
+        this.deliver(frame);
       }
     })();
     return this.runPromise;
+  }
+
+  /**
+   * Control before data: speech events and finals go out at once; a partial transcript is data
+   * that the next one replaces, so it goes out from the event loop's next turn and only the
+   * latest is sent. A slow partial subscriber then costs one call per turn, not one per window,
+   * and the VAD keeps up with the audio.
+   */
+  private deliver(frame: VoiceFrame): void {
+    if (frame.kind === 'asr_partial') {
+      const scheduled = this.pendingPartial !== undefined;
+      this.pendingPartial = frame;
+      if (!scheduled) {
+        setImmediate(() => {
+          const latest = this.pendingPartial;
+          this.pendingPartial = undefined;
+          if (latest && !this.controller.signal.aborted) this.opts.publish(latest);
+        });
+      }
+      return;
+    }
+    // A new utterance or the final makes a partial not yet sent stale.
+    if (frame.kind === 'asr_final' || frame.kind === 'speech_start') this.pendingPartial = undefined;
+    this.opts.publish(frame);
   }
 
   /** PCM16LE bytes from the socket: copied into the ring, nothing else. */
