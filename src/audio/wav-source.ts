@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import { float32ToInt16, mixToMono } from './pcm.ts';
+import { mixToMono } from './pcm.ts';
 import { resample } from './resample.ts';
 import { decodeWav } from './wav.ts';
 
