@@ -71,7 +71,7 @@ function publishFinal(frame: Extract<VoiceFrame, { kind: 'asr_final' }>, t: Publ
   t.bus.emit('asr.final', { clientUid, text: result.text, ...(result.language ? { language: result.language } : {}), timings });
   if (!result.text) return;
   try {
-    t.input.push({ kind: 'voice', text: result.text, user: STREAMER, clientUid, timings, ...(result.language ? { meta: { language: result.language } } : {}) });
+    t.input.push({ kind: 'voice', text: result.text, user: STREAMER, clientUid, timings, ...(result.language ? { language: result.language } : {}) });
   } catch (err) {
     publishVoiceFrame({ kind: 'asr_error', code: isEngineError(err) ? err.code : 'ASR_FAILED', message: isEngineError(err) ? err.message : 'speech recognition failed', err }, t);
   }
