@@ -29,6 +29,11 @@ export class AudioRing {
     return this.buf.length;
   }
 
+  /** Samples read so far (the session's position in the client's stream, drops skipped). */
+  get readSamples(): number {
+    return this.readPos;
+  }
+
   /** Samples waiting to be read. */
   get size(): number {
     return this.writePos - this.readPos;

@@ -12,10 +12,10 @@ export function readChunkSamples(sampleRate: number): number {
 
 /**
  * The session's source: PCM16 chunks read off the ring. Between chunks of a backlog it yields to
- * the event loop, so HTTP, control messages and timers run while a burst is worked off. The chunk
- * is borrowed (reused for the next read).
+ * the event loop, so HTTP, control messages and timers run while a burst is worked off; `onIdle`
+ * runs each time it has caught up and waits for the client. The chunk is borrowed (reused).
  */
-export async function* readRing(ring: AudioRing, ctx: StepContext): AsyncIterable<Int16Array> {
+export async function* readRing(ring: AudioRing, ctx: StepContext, onIdle?: () => void): AsyncIterable<Int16Array> {
   const chunk = new Int16Array(readChunkSamples(ring.sampleRate));
   while (!ctx.signal.aborted) {
     const n = ring.read(chunk);
@@ -25,6 +25,8 @@ export async function* readRing(ring: AudioRing, ctx: StepContext): AsyncIterabl
       continue;
     }
     if (ring.closed) return;
+    // Caught up with the client: a good moment for work that can wait (see VoiceSession).
+    onIdle?.();
     await ring.waitForData(ctx.signal);
   }
 }

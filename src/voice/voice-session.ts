@@ -40,6 +40,9 @@ export function voicePipeline(pcm: AsyncIterable<Int16Array>, parts: VoicePipeli
   return transcribe(parts.recognizer, parts.vad.pre_roll_ms)(pauses, ctx);
 }
 
+/** Most audio (ms of the stream) worked off while a partial transcript waits for the session to catch up. */
+const PARTIAL_MAX_WAIT_MS = 300;
+
 export interface VoiceSessionOptions extends VoicePipelineParts {
   clientUid: string;
   /** Ring size: audio buffered before the oldest is dropped, in ms. */
@@ -61,6 +64,7 @@ export class VoiceSession {
   private readonly controller = new AbortController();
   private runPromise: Promise<void> | undefined;
   private pendingPartial: VoiceFrame | undefined;
+  private pendingPartialSince: number | undefined;
 
   constructor(private readonly opts: VoiceSessionOptions) {
     this.ring = new AudioRing(opts.sampleRate, opts.ringMs);
@@ -74,7 +78,7 @@ export class VoiceSession {
   run(): Promise<void> {
     this.runPromise ??= (async () => {
       const ctx: StepContext = { signal: this.controller.signal, log: this.opts.log };
-      for await (const frame of voicePipeline(readRing(this.ring, ctx), this.opts, ctx)) {
+      for await (const frame of voicePipeline(readRing(this.ring, ctx, () => this.flushPartial()), this.opts, ctx)) {
         if (ctx.signal.aborted) break;
         this.deliver(frame);
       }
@@ -83,27 +87,31 @@ export class VoiceSession {
   }
 
   /**
-   * Control before data: speech events and finals go out at once; a partial transcript is data
-   * that the next one replaces, so it goes out from the event loop's next turn and only the
-   * latest is sent. A slow partial subscriber then costs one call per turn, not one per window,
-   * and the VAD keeps up with the audio.
+   * Control before data: speech events and finals go out at once. A partial transcript is data
+   * that the next one replaces: it waits until the session has caught up with the client (or
+   * for at most PARTIAL_MAX_WAIT_MS of backlogged audio), and only the latest goes out. A slow partial
+   * subscriber then costs one call per catch-up, not one per window, and the VAD keeps up.
    */
   private deliver(frame: VoiceFrame): void {
     if (frame.kind === 'asr_partial') {
-      const scheduled = this.pendingPartial !== undefined;
+      this.pendingPartialSince ??= this.ring.readSamples;
       this.pendingPartial = frame;
-      if (!scheduled) {
-        setImmediate(() => {
-          const latest = this.pendingPartial;
-          this.pendingPartial = undefined;
-          if (latest && !this.controller.signal.aborted) this.opts.publish(latest);
-        });
-      }
+      if (this.ring.readSamples - this.pendingPartialSince >= (this.ring.sampleRate * PARTIAL_MAX_WAIT_MS) / 1000) this.flushPartial();
       return;
     }
     // A new utterance or the final makes a partial not yet sent stale.
-    if (frame.kind === 'asr_final' || frame.kind === 'speech_start') this.pendingPartial = undefined;
+    if (frame.kind === 'asr_final' || frame.kind === 'speech_start') {
+      this.pendingPartial = undefined;
+      this.pendingPartialSince = undefined;
+    }
     this.opts.publish(frame);
+  }
+
+  private flushPartial(): void {
+    const latest = this.pendingPartial;
+    this.pendingPartial = undefined;
+    this.pendingPartialSince = undefined;
+    if (latest && !this.controller.signal.aborted) this.opts.publish(latest);
   }
 
   /** PCM16LE bytes from the socket: copied into the ring, nothing else. */
