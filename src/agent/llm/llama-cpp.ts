@@ -4,8 +4,10 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { ChatHistoryItem, ChatModelFunctions, ChatModelResponse, GbnfJsonSchema, Llama, LlamaChat, LlamaContext, LlamaModel } from 'node-llama-cpp';
 import { EngineError, isAbortError } from '../../core/errors.ts';
+import { ggufHeaderProblem } from '../../models/gguf-header.ts';
 import type { ChatMessage, LlmChunk, LlmProvider, LlmRequest, LlmToolSpec } from './llm-types.ts';
 import { ThinkFilter } from './think-filter.ts';
+import { raceAbort } from '../../core/abort.ts';
 
 /**
  * node-llama-cpp in process, for a GGUF file. The model and one context sequence are loaded once and
@@ -69,6 +71,9 @@ export class LlamaCppProvider implements LlmProvider {
       if (!existsSync(this.opts.modelPath)) {
         throw new EngineError('MODEL_MISSING', `${this.id}: model file not found: ${path.basename(this.opts.modelPath)}`, { details: { path: this.opts.modelPath } });
       }
+      // node-llama-cpp's loader can wait forever on a file that is not a GGUF (an HTML error page, a cut download).
+      const problem = ggufHeaderProblem(this.opts.modelPath);
+      if (problem) throw new EngineError('MODEL_MISSING', `${this.id}: ${path.basename(this.opts.modelPath)} is not a usable GGUF file (${problem}); download it again (npm run models -- verify names it; pull it with --force)`, { details: { path: this.opts.modelPath } });
       const started = performance.now();
       const llama = await runtime(this.opts.gpu);
       const { LlamaChat } = await import('node-llama-cpp');
@@ -96,7 +101,7 @@ export class LlamaCppProvider implements LlmProvider {
     this.queue = new Promise<void>((resolve) => (release = resolve));
     let running: Promise<unknown> | undefined;
     try {
-      await abortable(previous, signal, this.id);
+      await raceAbort(previous, signal);
       yield* this.generate(loaded, request, (g) => (running = g));
     } finally {
       // After an abort, native generation stops at the next token; the next request waits for that.
@@ -250,16 +255,4 @@ function toFunctions(tools: LlmToolSpec[]): ChatModelFunctions {
   // NOTE: our JsonSchema is a plain JSON Schema object; node-llama-cpp accepts the GBNF-compatible subset.
   for (const t of tools) out[t.name] = { description: t.description, params: t.parameters as unknown as GbnfJsonSchema };
   return out;
-}
-
-function abortable(promise: Promise<void>, signal: AbortSignal, id: string): Promise<void> {
-  if (signal.aborted) return Promise.reject(new EngineError('ABORTED', `${id}: aborted`));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(new EngineError('ABORTED', `${id}: aborted`));
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }
