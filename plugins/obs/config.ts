@@ -63,6 +63,8 @@ export const ObsConfigSchema = z
       .object({
         initial_ms: z.number().int().positive().default(1000),
         max_ms: z.number().int().positive().default(30_000),
+        /** Ceiling once OBS has answered in this run (a restart or a freeze, not an OBS that was never there). */
+        known_up_max_ms: z.number().int().positive().default(5000),
       })
       .strict()
       .prefault({}),

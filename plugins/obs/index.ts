@@ -22,6 +22,8 @@ function statusOf(s: ObsConnectionSnapshot): { state: ComponentState; detail: st
       return { state: 'live', detail: `connected to OBS ${s.versions?.obsVersion ?? '?'} (obs-websocket ${s.versions?.obsWebSocketVersion ?? '?'})`, info };
     case 'auth_failed':
       return { state: 'degraded', detail: 'OBS refused the password: set OBS_WEBSOCKET_PASSWORD to the one in OBS → Tools → WebSocket Server Settings', info: { ...info, attempts: s.attempts } };
+    case 'unresponsive':
+      return { state: 'degraded', detail: 'OBS stopped answering; reconnecting', info: { ...info, lastError: s.lastError } };
     case 'reconnecting':
       return { state: 'degraded', detail: `OBS not reachable at ${s.url}; retrying`, info: { ...info, attempts: s.attempts, nextAttemptAt: s.nextAttemptAt, lastError: s.lastError } };
     case 'connecting':
@@ -55,6 +57,7 @@ export default definePlugin({
       requestTimeoutMs: cfg.request_timeout_ms,
       healthCheckMs: cfg.health_check_ms,
       backoff: { initialMs: cfg.reconnect.initial_ms, maxMs: cfg.reconnect.max_ms, factor: 2, jitter: 0.2 },
+      knownUpMaxMs: cfg.reconnect.known_up_max_ms,
       log: ctx.log,
       signal: ctx.signal,
     });
@@ -80,6 +83,7 @@ export default definePlugin({
         requireAdmin: ctx.requireAdmin,
         rate: cfg.rate_limit,
         onAction: (action, req) => ctx.log.info({ event: 'obs.rest_action', action: action.type, request_id: req.id }, 'OBS action via REST'),
+        reconnect: () => conn.reconnectNow(),
       }),
     );
     conn.start();

@@ -30,6 +30,8 @@ export interface ObsRoutesOptions {
   rate: { per_second: number; burst: number };
   /** Called after each accepted action, for the audit log. */
   onAction(action: ObsAction, req: FastifyRequest): void;
+  /** Drops the connection's wait and reconnects now. */
+  reconnect(): void;
 }
 
 /**
@@ -52,6 +54,10 @@ export function obsRoutes(opts: ObsRoutesOptions): (app: FastifyInstance) => voi
   return (app) => {
     const preHandler = [rateLimit, opts.requireAdmin];
     app.get('/status', { preHandler }, async () => ({ ...opts.obs.status(), allow: opts.obs.allow }));
+    app.post('/reconnect', { preHandler }, async (_req, reply) => {
+      opts.reconnect();
+      return reply.code(202).send({ ok: true, state: opts.obs.status().state });
+    });
     app.get('/scenes', { preHandler }, async () => {
       const { current, scenes } = await opts.obs.listScenes();
       return { current, scenes: scenes.map((name) => ({ name, allowed: opts.obs.allow.scenes.includes(name) })) };

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /** One Request (op 6) the fake received, after identification. */
@@ -83,18 +84,33 @@ export class FakeObsServer {
 
   /** Listens on 127.0.0.1 (a free port, or `port` to come back on the same one after a restart). */
   async start(port = 0): Promise<void> {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
+    const wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+      // A hung OBS does not finish a websocket handshake: hold it until the process "wakes up".
+      verifyClient: (_info, done) => {
+        if (this.held === undefined) done(true);
+        else this.held.push(() => done(true));
+      },
+    });
     await new Promise<void>((resolve, reject) => {
       wss.once('listening', resolve);
       wss.once('error', reject);
     });
     this.wss = wss;
     this.portValue = (wss.address() as AddressInfo).port;
-    wss.on('connection', (socket) => this.onConnection(socket));
+    wss.on('connection', (socket, req) => {
+      this.tcp.set(socket, req.socket);
+      socket.on('close', () => this.tcp.delete(socket));
+      if (this.held !== undefined) req.socket.pause();
+      this.onConnection(socket);
+    });
   }
 
   /** Closes every client socket (code 1001 as when OBS quits) and stops listening. */
   async stop(): Promise<void> {
+    this.thaw();
     for (const s of this.sockets) s.close(1001, 'Server stopping');
     const wss = this.wss;
     this.wss = undefined;
@@ -102,6 +118,26 @@ export class FakeObsServer {
     for (const s of this.sockets) s.terminate();
     this.sockets.clear();
   }
+
+  /**
+   * A hung OBS process (stopped, or stuck on the main thread): the TCP sockets are no longer read,
+   * so requests, pings and even the close handshake get no answer, and new websocket handshakes
+   * hang. `thaw()` resumes everything, as the process would, and answers what was buffered.
+   */
+  hang(): void {
+    this.held ??= [];
+    for (const t of this.tcp.values()) t.pause();
+  }
+
+  thaw(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const t of this.tcp.values()) t.resume();
+    for (const release of held) release();
+  }
+
+  private held: Array<() => void> | undefined;
+  private readonly tcp = new Map<WebSocket, Socket>();
 
   /** Drops every client connection but keeps listening. */
   dropClients(code = 1011): void {
