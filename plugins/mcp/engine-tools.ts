@@ -7,13 +7,6 @@ import type { StatusRegistry } from '../../src/core/status-registry.ts';
 import type { ServerMessage } from '../../src/server/ws/protocol.ts';
 import type { TranscriptLog } from './transcript-log.ts';
 
-declare module '../../src/core/bus-events.ts' {
-  interface BusEvents {
-    /** Someone outside a reply (an MCP client, the admin) set the character's expression. */
-    'emotion.set': { name: string; source: string };
-  }
-}
-
 /** A tool the engine offers to MCP clients: a zod input schema and a handler returning text. */
 export interface EngineTool {
   name: string;

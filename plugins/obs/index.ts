@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { definePlugin } from '../../src/plugin-host/define-plugin.ts';
 import type { ComponentState } from '../../src/core/status-registry.ts';
 import { ObsConfigSchema } from './config.ts';
 import { ObsConnection, type ObsConnectionSnapshot } from './obs-connection.ts';
-import { obsRoutes } from './obs-routes.ts';
+import { auditFields, obsRoutes } from './obs-routes.ts';
 import { ObsService } from './obs-service.ts';
+import { PendingRevertFile } from './pending-reverts.ts';
 import { TriggerEngine } from './trigger-engine.ts';
 
 declare module '../../src/core/services.ts' {
@@ -72,17 +74,31 @@ export default definePlugin({
 
     ctx.onDispose(ctx.services.provide('obs', obs));
 
-    const triggers = new TriggerEngine(cfg.triggers, obs, ctx.log, () => ctx.services.get('speech') !== undefined);
+    const triggers = new TriggerEngine({
+      rules: cfg.triggers,
+      obs,
+      log: ctx.log,
+      followPlayback: () => ctx.services.get('speech') !== undefined,
+      store: new PendingRevertFile(path.join(ctx.settings.dataDir, 'obs', 'pending-reverts.json'), ctx.log),
+      onConnected: (listener) => {
+        let was = conn.snapshot.state;
+        return conn.onChange((s) => {
+          if (s.state === 'connected' && was !== 'connected') listener();
+          was = s.state;
+        });
+      },
+    });
     // Registered after conn.stop, so it runs first on dispose: reverts go out while still connected.
     ctx.onDispose(() => triggers.stop());
-    triggers.start(ctx.on);
+    ctx.onDispose(triggers.start(ctx.on));
 
     ctx.routes(
       obsRoutes({
         obs,
         requireAdmin: ctx.requireAdmin,
         rate: cfg.rate_limit,
-        onAction: (action, req) => ctx.log.info({ event: 'obs.rest_action', action: action.type, request_id: req.id }, 'OBS action via REST'),
+        onAction: (action, req, outcome, code) =>
+          ctx.log[outcome === 'ok' ? 'info' : 'warn']({ event: 'obs.rest_action', action: action.type, ...auditFields(action), outcome, ...(code ? { code } : {}), request_id: req.id }, 'OBS action via REST'),
         reconnect: () => conn.reconnectNow(),
       }),
     );

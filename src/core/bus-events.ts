@@ -36,6 +36,8 @@ export interface BusEvents {
   'reply.audio': { turnId: string; seq: number; segment: number; durationMs: number };
   /** A turn's reply is settled: `heardText` is what the listener actually heard (memory/relationships listen). */
   'agent.reply_done': { turnId: string; input: InputItem; replyText: string; heardText: string; interrupted: boolean; emotions: string[] };
+  /** Someone outside a reply (an MCP client, the admin) set the character's expression (OBS emotion triggers listen). */
+  'emotion.set': { name: string; source: string };
   /** The daemon is stopping; stop accepting work. */
   'daemon.stopping': Record<string, never>;
 }

@@ -18,7 +18,7 @@ test('defaults connect to OBS on this machine at port 4455 with an empty allow-l
   const cfg = ObsConfigSchema.parse({});
   assert.equal(cfg.host, '127.0.0.1');
   assert.equal(cfg.port, 4455);
-  assert.deepEqual(cfg.allow, { scenes: [], sources: [], text_sources: [], filters: [], media: [] });
+  assert.deepEqual(cfg.allow, { scenes: [], sources: [], text_sources: [], filters: [], media: [], transitions: [], transforms: [], recording: false, streaming: false });
   assert.equal(cfg.request_timeout_ms, 3000);
 });
 
