@@ -45,6 +45,7 @@ export async function registerCharacterRoutes(app: FastifyInstance, deps: Charac
 
   app.get('/api/frontend-config', async () => ({
     version: deps.version,
+    language: deps.config.frontend.language || character.language,
     logIngest: { enabled: deps.config.frontend.log_ingest.enabled, maxBatch: deps.config.frontend.log_ingest.max_batch },
   }));
 }

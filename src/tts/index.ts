@@ -1,3 +1,5 @@
+import type { CharacterConfig } from '../config/schema/character.ts';
+import type { Config } from '../config/schema/index.ts';
 import type { TtsEngineName } from '../config/schema/voice.ts';
 import '../core/speech.ts';
 import { defineStage, type StageContext, type StageDefinition } from '../plugin-host/define-stage.ts';
@@ -15,15 +17,15 @@ export interface TtsStageOptions {
   engines?: (ctx: StageContext) => TtsEngine[];
 }
 
-/** The configured engines, in `character.voice.engines` order. */
-export function configuredEngines(ctx: StageContext): TtsEngine[] {
-  const { tts, character } = ctx.config;
+/** The configured engines, in `character.voice.engines` order; models and voices follow `character.language`. */
+export function configuredEngines(config: Pick<Config, 'tts' | 'character'>, modelsDir: string): TtsEngine[] {
+  const { tts, character } = config;
   const make = (name: TtsEngineName): TtsEngine => {
     switch (name) {
       case 'edge':
         return new EdgeEngine(tts.edge.decoder);
       case 'sherpa':
-        return new SherpaEngine({ modelsDir: ctx.settings.modelsDir, model: character.voice.sherpa.model, language: character.language, numThreads: tts.sherpa.num_threads });
+        return new SherpaEngine({ modelsDir, model: character.voice.sherpa.model, language: character.language, numThreads: tts.sherpa.num_threads });
       case 'espeak':
         return new EspeakEngine(tts.espeak.command);
     }
@@ -31,10 +33,11 @@ export function configuredEngines(ctx: StageContext): TtsEngine[] {
   return [...new Set(character.voice.engines)].map(make);
 }
 
-function voiceFor(ctx: StageContext, engine: TtsEngine): string {
-  const v = ctx.config.character.voice;
+/** The voice `engine` speaks with: the character's explicit setting, else the engine's default for `character.language`. */
+export function voiceFor(character: CharacterConfig, engine: TtsEngine): string {
+  const v = character.voice;
   const configured = engine.name === 'edge' ? v.edge.voice : engine.name === 'espeak' ? v.espeak.voice : engine.name === 'sherpa' ? String(v.sherpa.speaker) : '';
-  return configured || engine.defaultVoice(ctx.config.character.language);
+  return configured || engine.defaultVoice(character.language);
 }
 
 /**
@@ -50,12 +53,12 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
         ctx.setStatus('disabled', { detail: 'tts.enabled is false: replies are text only' });
         return;
       }
-      const engines = options.engines ? options.engines(ctx) : configuredEngines(ctx);
+      const engines = options.engines ? options.engines(ctx) : configuredEngines(ctx.config, ctx.settings.modelsDir);
       const probes = await Promise.all(engines.map(async (e) => ({ engine: e, result: await e.probe().catch((err: unknown) => ({ ok: false, detail: String(err) })) })));
       const unavailable: Record<string, string> = {};
       const entries: ChainEntry[] = [];
       for (const { engine, result } of probes) {
-        if (result.ok) entries.push({ engine, voice: voiceFor(ctx, engine) });
+        if (result.ok) entries.push({ engine, voice: voiceFor(character, engine) });
         else {
           unavailable[engine.name] = result.detail ?? 'unavailable';
           ctx.log.warn({ event: 'tts.engine_unavailable', engine: engine.name, detail: result.detail }, 'TTS engine unavailable, leaving it out of the chain');
