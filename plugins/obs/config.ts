@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { INPUT_PRIORITY, type InputKind } from '../../src/core/input.ts';
+import { INPUT_KIND_NAMES, type InputKind } from '../../src/core/input.ts';
 import { refusalReason } from './allow-list.ts';
 import { inputFields, SEGMENT_FIELDS, STAGE_FIELDS, templateFields } from './template-vars.ts';
 
-const INPUT_KINDS = Object.keys(INPUT_PRIORITY) as [InputKind, ...InputKind[]];
+const INPUT_KINDS = INPUT_KIND_NAMES as readonly InputKind[] as [InputKind, ...InputKind[]];
 
 const Name = z.string().min(1).max(256);
 

@@ -163,7 +163,7 @@ export class ObsService {
 
 /** `{name}` → vars[name]; a field the event does not have becomes empty (config checks names at startup). */
 export function fillTemplate(template: string, vars: Readonly<Record<string, string>>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (_m, key: string) => vars[key] ?? '');
+  return template.replace(/\{([a-zA-Z_]+)\}/g, (_m, key: string) => vars[key] ?? '');
 }
 
 export function transformOf(action: Extract<ObsAction, { type: 'transform' }>): Transform {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { InputItem } from '../../../src/core/input.ts';
+import type { NewInput } from '../../../src/core/input-queue.ts';
 import { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
 import { ALLOW, connected, startObsDaemon, waitForObsStatus } from './obs-harness.ts';
 
@@ -13,11 +13,13 @@ import { ALLOW, connected, startObsDaemon, waitForObsStatus } from './obs-harnes
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-const donation = (amount: number): Omit<InputItem, 'id' | 'receivedAt'> => ({
+const donation = (amount: number): NewInput => ({
   kind: 'donation',
   text: 'great stream',
   user: { id: 'twitch:7', displayName: 'Аня', platform: 'twitch' },
-  meta: { amount, currency: 'RUB', message: 'great stream' },
+  amount,
+  currency: 'RUB',
+  message: 'great stream',
 });
 
 async function until(pred: () => boolean, ms = 5000): Promise<void> {
@@ -34,10 +36,10 @@ test("a hand change during a trigger's window wins for filters, texts, transitio
   const td = await startObsDaemon(fake, {
     allow: { ...ALLOW, transitions: ['Fade', 'Cut', 'Stinger'], transforms: [{ scene: 'Main', source: 'Camera' }] },
     triggers: [
-      { on: 'emotion', emotions: ['angry'], action: { type: 'filter', source: 'Camera', filter: 'shake', enabled: true }, duration_ms: 500 },
-      { on: 'input', kinds: ['donation'], action: { type: 'text', source: 'Subtitle', text: '{user}: {amount} {currency}' }, duration_ms: 500 },
-      { on: 'emotion', emotions: ['surprised'], action: { type: 'transition', name: 'Stinger' }, duration_ms: 500 },
-      { on: 'emotion', emotions: ['joy'], action: { type: 'transform', scene: 'Main', source: 'Camera', scale_x: 1.5, scale_y: 1.5 }, duration_ms: 500 },
+      { on: 'emotion', emotions: ['angry'], action: { type: 'filter', source: 'Camera', filter: 'shake', enabled: true }, duration_ms: 2000 },
+      { on: 'input', kinds: ['donation'], action: { type: 'text', source: 'Subtitle', text: '{user}: {amount} {currency}' }, duration_ms: 2000 },
+      { on: 'emotion', emotions: ['surprised'], action: { type: 'transition', name: 'Stinger' }, duration_ms: 2000 },
+      { on: 'emotion', emotions: ['joy'], action: { type: 'transform', scene: 'Main', source: 'Camera', scale_x: 1.5, scale_y: 1.5 }, duration_ms: 2000 },
     ],
   });
   try {
@@ -54,7 +56,7 @@ test("a hand change during a trigger's window wins for filters, texts, transitio
     fake.inputText.set('Subtitle', 'BRB 5 min');
     fake.currentTransition = 'Cut';
     fake.transforms.set('Main/Camera', { positionX: 100, positionY: 0, rotation: 0, scaleX: 1.5, scaleY: 1.5 });
-    await wait(1200);
+    await wait(2600);
     assert.equal(fake.inputText.get('Subtitle'), 'BRB 5 min', 'their text stays');
     assert.equal(fake.currentTransition, 'Cut', 'their transition stays');
     assert.equal(fake.transforms.get('Main/Camera')?.positionX, 100, 'their placement stays');

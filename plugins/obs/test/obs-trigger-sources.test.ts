@@ -25,9 +25,9 @@ test('set_emotion (emotion.set) and [stage: ...] cues fire their rules; template
     td.daemon.bus.emit('agent.stage_cue', { turnId: 't1', name: 'hype' });
     await fake.waitForRequest('SetCurrentProgramScene', (d) => d.sceneName === 'BRB', 3000);
     assert.equal(fake.requests.filter((r) => r.requestType === 'SetCurrentProgramScene').length, 1, 'only the hype cue has a rule');
-    td.daemon.input.push({ kind: 'donation', text: 'Аня donated 300 RUB', user: { id: 'da:1', displayName: 'Аня', platform: 'webhook' }, meta: { amount: 300, currency: 'RUB', message: 'за котика' } });
+    td.daemon.input.push({ kind: 'donation', text: 'Аня donated 300 RUB', user: { id: 'da:1', displayName: 'Аня', platform: 'webhook' }, amount: 300, currency: 'RUB', message: 'за котика' });
     await fake.waitForRequest('SetInputSettings', (d) => (d.inputSettings as { text?: string }).text === 'Аня donated 300 RUB: за котика', 3000);
-    td.daemon.input.push({ kind: 'raid', text: 'raid', user: { id: 'twitch:9', displayName: 'Bob', platform: 'twitch' }, meta: { viewers: 42 } });
+    td.daemon.input.push({ kind: 'raid', text: 'raid', user: { id: 'twitch:9', displayName: 'Bob', platform: 'twitch' }, viewers: 42 });
     await fake.waitForRequest('SetInputSettings', (d) => (d.inputSettings as { text?: string }).text === 'Raid of 42 from Bob!', 3000);
   } finally {
     await td.stop();
