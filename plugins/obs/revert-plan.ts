@@ -62,7 +62,8 @@ export async function planRevert(obs: ObsService, action: ObsAction, filledText:
         const value = current[key];
         if (value !== undefined) restore[key] = value;
       }
-      return sameTransform(restore, target) ? undefined : { type: 'transform', scene: action.scene, source: action.source, restore, expect: target };
+      // The whole placement after the action: any hand move of the source in between means hands off.
+      return sameTransform(restore, target) ? undefined : { type: 'transform', scene: action.scene, source: action.source, restore, expect: { ...current, ...target } };
     }
     case 'record':
     case 'stream': {
