@@ -22,9 +22,12 @@ import { registerAdminLogRoutes } from './server/admin-log-routes.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { createApp } from './server/app.ts';
 import { registerCharacterAdminRoutes } from './server/character-admin-routes.ts';
+import { registerModelAdminRoutes } from './server/model-admin-routes.ts';
+import { registerGameResultRoutes } from './server/game-result-routes.ts';
 import { registerCharacterRoutes } from './server/character-routes.ts';
 import { registerClientLogRoutes } from './server/client-log-routes.ts';
 import { ClientHub } from './server/ws/client-hub.ts';
+import { TurnOutput } from './server/ws/turn-output.ts';
 import { handleConnection } from './server/ws/connection.ts';
 import { BUILTIN_STAGES } from './stages.ts';
 
@@ -47,6 +50,7 @@ export interface Daemon {
   bus: EventBus;
   status: StatusRegistry;
   hub: ClientHub;
+  output: TurnOutput;
   input: InputQueue;
   turns: TurnTracker;
   tools: ToolRegistry;
@@ -68,6 +72,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const services = new ServiceRegistry();
   services.provide('promptContext', new PromptContextRegistry());
   const hub = new ClientHub(bus, status, log.child({ component: 'ws' }));
+  const output = new TurnOutput(hub, bus, log.child({ component: 'output' }));
   const requireAdmin = makeAdminGuard(settings.adminToken);
   const character = { name: config.active_character, displayName: config.character.display_name };
   let accepting = true;
@@ -100,6 +105,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
   registerAdminLogRoutes(app, { requireAdmin, dataDir: settings.dataDir });
   registerCharacterAdminRoutes(app, { requireAdmin, paths: { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir }, input, turns, log: log.child({ component: 'characters' }), current: () => character.name });
+  registerModelAdminRoutes(app, { requireAdmin, modelsDir: settings.modelsDir, log: log.child({ component: 'models' }) });
+  registerGameResultRoutes(app, { requireAdmin, input, log: log.child({ component: 'game-result' }) });
   registerClientLogRoutes(app, { config: config.frontend.log_ingest, log });
   await registerCharacterRoutes(app, { config, log: log.child({ component: 'live2d' }), version: VERSION, frontendDir, dataDir: settings.dataDir });
 
@@ -110,6 +117,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     settings,
     bus,
     input,
+    output,
     services,
     signal: base.signal,
     requireAdmin,
@@ -168,11 +176,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await host.stopAll();
       hub.closeAll();
       await app.close();
+      await output.dispose();
       await hub.dispose();
       dlog.info({ event: 'daemon.stopped' }, 'daemon stopped');
     })();
     return stopping;
   };
 
-  return { app, url, config, bus, status, hub, input, turns, tools, services, stop };
+  return { app, url, config, bus, status, hub, output, input, turns, tools, services, stop };
 }

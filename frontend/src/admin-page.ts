@@ -6,6 +6,7 @@ import { renderFeaturePanels } from './admin/feature-panels.ts';
 import './admin/obs-panel.ts';
 import './admin/memory-panels.ts';
 import { LogsPanel } from './admin/logs-panel.ts';
+import { ModelsCard } from './admin/models-card.ts';
 import { renderStatusPanel } from './admin/status-panel.ts';
 import { TurnsPanel } from './admin/turns-panel.ts';
 import { fetchCharacter } from './avatar/model-entry.ts';
@@ -44,6 +45,7 @@ let socket: SocketClient | undefined;
 let lastStatus: AdminStatus | undefined;
 const logs = new LogsPanel($('logs'), () => token);
 const turns = new TurnsPanel($('turns'));
+const modelsCard = new ModelsCard($('get-model'), () => token);
 
 const failureText: Record<AdminRequestError['failure'], MessageKey> = {
   unauthorized: 'admin.bad_token',
@@ -61,6 +63,7 @@ function showLogin(error?: AdminRequestError): void {
   if (pollTimer !== undefined) window.clearInterval(pollTimer);
   socket?.close();
   socket = undefined;
+  modelsCard.stop();
 }
 
 async function refreshStatus(): Promise<void> {
@@ -107,6 +110,7 @@ async function signIn(candidate: string): Promise<void> {
     });
   }, 5000);
   connectSocket();
+  void modelsCard.start().catch((err: unknown) => log.warn('admin.models_unavailable', { error: String(err) }));
   void logs.refresh().catch(() => undefined);
   void fetchCharacter()
     .then((c) => {
@@ -134,6 +138,7 @@ $('say').addEventListener('submit', (ev) => {
 $('lang').addEventListener('change', () => {
   setLanguage($<HTMLSelectElement>('lang').value as Language, true);
   translatePage();
+  modelsCard.render();
   if (lastStatus) {
     renderStatusPanel($('status'), lastStatus);
     renderFeaturePanels($('features'), lastStatus, token);

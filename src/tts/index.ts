@@ -105,7 +105,7 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
       ctx.on('turn.started', prepare);
       ctx.on('turn.ended', prepare);
       const manager = new TtsTaskManager(chain, { concurrency: tts.concurrency, antiRepeatWindowMs: tts.anti_repeat_window_ms, baseProsody: { rate: v.rate, pitch: v.pitch, volume: v.volume }, emotionProsody: v.emotions }, ctx.log);
-      const output = new HubSpeechOutput(manager, ctx.hub, ctx.bus, ctx.log, tts.chunk_ms);
+      const output = new HubSpeechOutput(manager, ctx.output, ctx.log, tts.chunk_ms);
       ctx.onDispose(ctx.services.provide('speech', output));
       ctx.routes((app) => registerTtsRoutes(app, { chain, base: { rate: v.rate, pitch: v.pitch, volume: v.volume }, requireAdmin: ctx.requireAdmin, signal: ctx.signal }));
       report();
