@@ -72,10 +72,12 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
         return;
       }
       const preferred = entries[0]?.engine.name;
+      // The voice each engine speaks with (explicit, or its default for character.language).
+      const voices = Object.fromEntries(entries.map((e) => [e.engine.name, e.voice]));
       const report = (): void => {
         const engines = chain.snapshot();
         const coolingPreferred = preferred !== undefined && engines[preferred]?.state === 'cooldown';
-        const info = { engine: chain.live ?? null, order: chain.engineNames, engines, unavailable, cache: chain.cacheStats };
+        const info = { engine: chain.live ?? null, order: chain.engineNames, voices, language: character.language, engines, unavailable, cache: chain.cacheStats };
         if (coolingPreferred) ctx.setStatus('degraded', { detail: `${preferred} keeps failing; speaking with ${chain.live ?? 'the next engine'}`, info });
         else ctx.setStatus('live', { detail: `speaking with ${chain.live ?? preferred}`, info });
       };
