@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { isLoopbackHost, ROOT_DIR, RUNNING_COMPILED, type RuntimeSettings } from './config/env.ts';
-import type { LoadedConfig } from './config/loader.ts';
-import type { Config } from './config/schema/index.ts';
+import { ConfigSchema, type Config, type LoadedConfig } from './config-schema.ts';
 import { EventBus } from './core/bus.ts';
 import { InputQueue } from './core/input-queue.ts';
 import { ServiceRegistry } from './core/services.ts';
 import { PromptContextRegistry } from './core/prompt-context.ts';
 import './core/speech.ts';
+import './voice/voice-stage.ts';
 import { StatusRegistry } from './core/status-registry.ts';
 import { ToolRegistry } from './core/tool-registry.ts';
 import { TurnTracker } from './core/turn-tracker.ts';
@@ -17,10 +17,12 @@ import { ComponentHost, type ComponentBase } from './plugin-host/component-host.
 import type { PluginContext } from './plugin-host/define-plugin.ts';
 import type { StageContext, StageDefinition } from './plugin-host/define-stage.ts';
 import { loadPlugins } from './plugin-host/plugin-loader.ts';
-import { makeAdminGuard } from './server/admin-auth.ts';
+import { ADMIN_AUTH_FAILURES_PER_MINUTE, makeAdminGuard } from './server/admin-auth.ts';
+import { AuthFailureLimiter } from './server/tokens.ts';
 import { registerAdminLogRoutes } from './server/admin-log-routes.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { createApp } from './server/app.ts';
+import { logTurnPerf } from './logging/turn-perf-log.ts';
 import { registerCharacterAdminRoutes } from './server/character-admin-routes.ts';
 import { registerModelAdminRoutes } from './server/model-admin-routes.ts';
 import { registerGameResultRoutes } from './server/game-result-routes.ts';
@@ -37,6 +39,8 @@ export interface DaemonOptions {
   settings: Readonly<RuntimeSettings>;
   loaded: LoadedConfig;
   log: Logger;
+  /** The access log sink (one line per HTTP request); default: `log` with component `access`. */
+  accessLog?: Logger;
   /** Built-in stages to start (default: all). Tests pass a subset. */
   stages?: readonly StageDefinition[];
   /** Extra directories searched for plugins before `plugins/` (tests use fixtures). */
@@ -68,6 +72,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const status = new StatusRegistry(bus);
   const input = new InputQueue(bus);
   const turns = new TurnTracker(bus);
+  const stopPerfLog = logTurnPerf(bus, log);
+  const qlog = log.child({ component: 'queue' });
+  // Emitted inside the input's trace, so the line carries its request_id or client_uid and ws_seq.
+  const stopQueueLog = bus.on('input.queued', (item) => qlog.debug({ event: 'input.queued', input_id: item.id, kind: item.kind, queued: input.size }, 'input queued'));
   const tools = new ToolRegistry();
   const services = new ServiceRegistry();
   services.provide('promptContext', new PromptContextRegistry());
@@ -82,9 +90,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const plugins = await loadPlugins(config.plugins.enabled, config.plugins, pluginDirs, opts.loaded.configPath);
 
   const frontendDir = path.join(settings.rootDir, 'frontend', 'dist');
-  const app = await createApp({ log, server: config.server, frontendDir });
+  const app = await createApp({ log, accessLog: opts.accessLog ?? log.child({ component: 'access' }), server: config.server, frontendDir });
   const host = new ComponentHost(app, status, log);
   const requireToken = config.server.input_auth === 'always' || !isLoopbackHost(settings.host);
+  const wsAuthFailures = new AuthFailureLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000);
 
   app.get('/ws', { websocket: true }, (socket, req) => {
     const query = req.query as Record<string, unknown>;
@@ -97,14 +106,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       ws: config.server.ws,
       inputToken: settings.inputToken,
       requireToken,
+      authFailures: wsAuthFailures,
       version: VERSION,
       character,
       isAccepting: () => accepting,
+      voice: () => services.get('voice'),
     });
   });
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
   registerAdminLogRoutes(app, { requireAdmin, dataDir: settings.dataDir });
-  registerCharacterAdminRoutes(app, { requireAdmin, paths: { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir }, input, turns, log: log.child({ component: 'characters' }), current: () => character.name });
+  registerCharacterAdminRoutes(app, { requireAdmin, paths: { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir, schema: ConfigSchema }, input, turns, log: log.child({ component: 'characters' }), current: () => character.name });
   registerModelAdminRoutes(app, { requireAdmin, modelsDir: settings.modelsDir, log: log.child({ component: 'models' }) });
   registerGameResultRoutes(app, { requireAdmin, input, log: log.child({ component: 'game-result' }) });
   registerClientLogRoutes(app, { config: config.frontend.log_ingest, log });
@@ -169,7 +180,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stopping ??= (async () => {
       dlog.info({ event: 'daemon.stopping', reason }, 'daemon stopping');
       accepting = false;
-      bus.emit('daemon.stopping', {});
       input.close();
       const aborted = turns.abortAll('shutdown');
       if (aborted > 0) dlog.info({ event: 'daemon.turns_aborted', count: aborted }, 'aborted running turns');
@@ -178,6 +188,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await app.close();
       await output.dispose();
       await hub.dispose();
+      stopPerfLog();
+      stopQueueLog();
       dlog.info({ event: 'daemon.stopped' }, 'daemon stopped');
     })();
     return stopping;

@@ -92,6 +92,7 @@ function onMessage(m: ServerMessage): void {
     case 'status':
       lastStatusEntries = [...Object.values(m.stages), ...Object.values(m.plugins)];
       renderStatusChips($('stages'), lastStatusEntries);
+      applyBuiltinAvatar(m.plugins['vtube-studio']?.info?.builtinAvatar !== 'hidden');
       return;
     case 'turn-start':
       currentTurn = m.turnId;
@@ -159,12 +160,27 @@ $('stop').addEventListener('click', () => {
 });
 window.addEventListener('pointerdown', () => void player.unlock(), { once: false });
 
+/**
+ * Another program draws the character (the VTube Studio plugin's `hide_builtin_avatar`): the canvas is
+ * hidden and its render loop stopped; audio, subtitles and input stay.
+ */
+let builtinAvatarShown = true;
+function applyBuiltinAvatar(show: boolean): void {
+  if (show === builtinAvatarShown) return;
+  builtinAvatarShown = show;
+  document.body.dataset.builtinAvatar = show ? 'on' : 'off';
+  if (show) avatar?.app.ticker.start();
+  else avatar?.app.ticker.stop();
+  log.info('avatar.builtin', { shown: show });
+}
+
 async function loadAvatar(): Promise<void> {
   const info = await fetchCharacter();
   $('character').textContent = info.displayName;
   if (!info.live2d) throw new Error('no Live2D model in model_dict');
   avatar = await Live2dAvatar.create({ canvas: $<HTMLCanvasElement>('avatar'), entry: info.live2d, still, followPointer: !overlay, mouthLevel: () => player.level() });
   document.body.dataset.avatar = 'ready';
+  if (!builtinAvatarShown) avatar.app.ticker.stop();
 }
 
 void (async () => {

@@ -1,19 +1,22 @@
 import { isLoopbackHost } from '../config/env.ts';
 import { isEngineError } from '../core/errors.ts';
 import { defineStage } from '../plugin-host/define-stage.ts';
-import type { AsrEngine } from './asr-engine.ts';
+import type { AsrEngine, AsrStream } from './asr-engine.ts';
 import { asrConfigForLanguage } from './asr-language.ts';
 import type { AsrService } from './asr-events.ts';
 import { registerAsrRoute } from './asr-route.ts';
-import { registerBuiltinAsrEngines } from './builtin-engines.ts';
+import { isBuiltinAsrEngine, registerBuiltinAsrEngines } from './builtin-engines.ts';
 import { pullHint } from './model-files.ts';
 import { DecodeQueue } from './decode-queue.ts';
 import { getAsrEngineFactory, listAsrEngines } from './engine-registry.ts';
-import { VoiceTranscriber } from './voice-transcriber.ts';
+import { AsrUploadWorker } from './upload-worker-client.ts';
+
+/** Uploads queued or running in the upload worker; more get QUEUE_FULL (the per-address limit comes first). */
+const UPLOADS_IN_WORKER_MAX = 8;
 
 /**
- * Stage `asr`: creates the configured recognizer once, transcribes VAD utterances (partials and
- * finals to clients, finals into the input queue as `voice`), and serves `POST /asr`. A missing
+ * Stage `asr`: creates the configured recognizer once, offers it to the voice sessions (src/voice,
+ * which transcribe utterances) and to others as the `asr` service, and serves `POST /asr`. A missing
  * model leaves the stage `unavailable` with the command that fetches it; text input still works.
  */
 export const asrStage = defineStage({
@@ -22,8 +25,9 @@ export const asrStage = defineStage({
     registerBuiltinAsrEngines();
     const { config: cfg, fromLanguage } = asrConfigForLanguage(ctx.config.asr, ctx.config.character.language);
     let service: AsrService | undefined;
+    let uploads: AsrUploadWorker | undefined;
     ctx.routes((app) =>
-      registerAsrRoute(app, { service: () => service, maxBytes: cfg.upload_max_bytes, maxSeconds: cfg.upload_max_seconds, concurrencyPerIp: cfg.upload_concurrency_per_ip, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
+      registerAsrRoute(app, { service: () => service, uploadWorker: () => uploads, maxBytes: cfg.upload_max_bytes, maxSeconds: cfg.upload_max_seconds, concurrencyPerIp: cfg.upload_concurrency_per_ip, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
     );
     if (cfg.engine === 'none') {
       ctx.setStatus('disabled', { detail: 'asr.engine is none: voice is not transcribed' });
@@ -51,22 +55,23 @@ export const asrStage = defineStage({
     }
     ctx.onDispose(() => engine.dispose());
     const queue = new DecodeQueue(8);
-    service = { engine, transcribe: (samples, signal) => queue.run(() => engine.transcribe(samples, signal)) };
+    service = {
+      engine,
+      transcribe: (samples, signal) => queue.run(() => engine.transcribe(samples, signal)),
+      ...(engine.streaming && engine.createStream ? { createStream: () => (engine.createStream as () => AsrStream)() } : {}),
+    };
     ctx.onDispose(ctx.services.provide('asr', service));
+    if (cfg.upload_worker && isBuiltinAsrEngine(cfg.engine)) {
+      const worker = new AsrUploadWorker({ engine: cfg.engine, config: cfg, modelsDir: ctx.settings.modelsDir }, UPLOADS_IN_WORKER_MAX, ctx.log);
+      uploads = worker;
+      ctx.onDispose(() => {
+        uploads = undefined;
+        return worker.dispose();
+      });
+    }
     ctx.onDispose(() => {
       service = undefined;
     });
-    const transcriber = new VoiceTranscriber({
-      bus: ctx.bus,
-      hub: ctx.hub,
-      input: ctx.input,
-      log: ctx.log,
-      engine,
-      queue,
-      partials: cfg.partials,
-      preRollMs: ctx.config.vad.pre_roll_ms,
-    });
-    ctx.onDispose(transcriber.start());
     const loadMs = Math.round(performance.now() - started);
     ctx.log.info({ event: 'asr.ready', engine: engine.name, model: engine.model, from_language: fromLanguage, load_ms: loadMs }, 'speech recognizer ready');
     ctx.setStatus('live', { info: { engine: engine.name, model: engine.model, streaming: engine.streaming, language: ctx.config.character.language, from_language: fromLanguage, load_ms: loadMs } });

@@ -89,6 +89,8 @@ export const memoryStage = defineStage({
           ...(choice.kind === 'lexical' && choice.pull ? { pull_command: choice.pull } : {}),
           collections: counts ?? null,
           outbox_pending: db.pendingItems(),
+          // A long admin import: items stored so far / items in it (shown in the admin panel's memory line).
+          ...(memory.importProgress() ? { import_stored: memory.importProgress() } : {}),
           upsert_ms: store.upserts.summary(),
           query_ms: store.queries.summary(),
           recall_cache: { viewers: memory.cache.size, hits: memory.cache.hits, misses: memory.cache.misses },
@@ -157,7 +159,7 @@ export const memoryStage = defineStage({
         if (items.length === 0) return;
         try {
           memory.write(items);
-          log.debug({ event: 'memory.turn_written', turnId: done.turnId, count: items.length, kinds: items.map((i) => i.metadata.kind) }, 'turn memories queued');
+          log.debug({ event: 'memory.turn_written', turn_id: done.turnId, count: items.length, kinds: items.map((i) => i.metadata.kind) }, 'turn memories queued');
         } catch (err) {
           log.warn({ event: 'memory.write_refused', err }, 'turn memories dropped');
         }

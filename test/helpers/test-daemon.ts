@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
 import { loadRuntimeSettings, ROOT_DIR } from '../../src/config/env.ts';
-import { loadConfig } from '../../src/config/loader.ts';
+import { loadConfig } from '../../src/config-schema.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { StageDefinition } from '../../src/plugin-host/define-stage.ts';
@@ -65,7 +65,7 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
   const logging = await createLogger({ level: opts.logLevel ?? 'debug', fileDir: path.join(settings.dataDir, 'logs'), console: 'none', extraStream: sink });
   let daemon: Daemon;
   try {
-    daemon = await startDaemon({ settings, loaded, log: logging.log, stages: opts.stages ?? [], ...(opts.pluginDirs ? { pluginDirs: opts.pluginDirs } : {}) });
+    daemon = await startDaemon({ settings, loaded, log: logging.log, accessLog: logging.access, stages: opts.stages ?? [], ...(opts.pluginDirs ? { pluginDirs: opts.pluginDirs } : {}) });
   } catch (err) {
     await logging.close();
     rmSync(dir, { recursive: true, force: true });
