@@ -95,10 +95,15 @@ export function describeTagSuite(model: 'shizuku' | 'haru', part: 'emotions' | '
       ({ browser, page, lab, errors } = await openAvatarPage(d.url, 400));
       await page.addStyleTag({ content: 'body > *:not(#stage) { visibility: hidden !important; }' });
       client = await TestClient.connect(d.wsUrl);
-      await page.waitForTimeout(500);
+      // The resting avatar, once the hair physics has settled after loading (bounded wait).
       neutral = (await snapshot()).png;
-      await page.waitForTimeout(300);
-      noise = await lab.diffFraction(neutral, (await snapshot()).png);
+      for (const t0 = Date.now(); Date.now() - t0 < 10_000; ) {
+        await page.waitForTimeout(300);
+        const next = (await snapshot()).png;
+        noise = await lab.diffFraction(neutral, next);
+        neutral = next;
+        if (noise < 0.001) break;
+      }
       if (part === 'emotions') saveScreenshot(`tags-${model}-neutral.png`, neutral);
     });
 
