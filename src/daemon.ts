@@ -10,6 +10,7 @@ import { InputQueue } from './core/input-queue.ts';
 import { ServiceRegistry } from './core/services.ts';
 import { PromptContextRegistry } from './core/prompt-context.ts';
 import './core/speech.ts';
+import './voice/voice-stage.ts';
 import { StatusRegistry } from './core/status-registry.ts';
 import { ToolRegistry } from './core/tool-registry.ts';
 import { TurnTracker } from './core/turn-tracker.ts';
@@ -110,6 +111,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       version: VERSION,
       character,
       isAccepting: () => accepting,
+      voice: () => services.get('voice'),
     });
   });
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
@@ -179,7 +181,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stopping ??= (async () => {
       dlog.info({ event: 'daemon.stopping', reason }, 'daemon stopping');
       accepting = false;
-      bus.emit('daemon.stopping', {});
       input.close();
       const aborted = turns.abortAll('shutdown');
       if (aborted > 0) dlog.info({ event: 'daemon.turns_aborted', count: aborted }, 'aborted running turns');

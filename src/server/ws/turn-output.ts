@@ -88,9 +88,10 @@ export class TurnOutput {
     }
   }
 
-  /** An expression set outside any reply (e.g. by an MCP client): it carries no turn id. */
-  emotion(name: string, intensity?: number): void {
+  /** An expression set outside any reply (e.g. by an MCP client): it carries no turn id; the bus gets `emotion.set`. */
+  emotion(name: string, source: string, intensity?: number): void {
     this.sendEmotion(undefined, name, intensity);
+    this.bus.emit('emotion.set', { name, source });
   }
 
   toolStatus(status: ToolCallStatus): void {
