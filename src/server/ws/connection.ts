@@ -85,9 +85,11 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
     }
     switch (msg.type) {
       case 'auth': {
-        canSendInput = tokenOk(msg.token);
+        const ok = tokenOk(msg.token);
+        // A wrong token takes away only what a token grants: where none is needed, input stays allowed.
+        canSendInput = ok || !deps.requireToken;
         deps.hub.add({ uid, remote, canSendInput, connectedAt: Date.now() }, socket);
-        if (canSendInput) {
+        if (ok) {
           reply({ type: 'ack', ref: 'auth' });
           return;
         }
