@@ -21,6 +21,7 @@ import { makeAdminGuard } from './server/admin-auth.ts';
 import { registerAdminLogRoutes } from './server/admin-log-routes.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { createApp } from './server/app.ts';
+import { CharacterSwitcher } from './characters/character-switcher.ts';
 import { registerCharacterAdminRoutes } from './server/character-admin-routes.ts';
 import { registerCharacterRoutes } from './server/character-routes.ts';
 import { registerClientLogRoutes } from './server/client-log-routes.ts';
@@ -51,6 +52,8 @@ export interface Daemon {
   turns: TurnTracker;
   tools: ToolRegistry;
   services: ServiceRegistry;
+  /** Switches the active character at runtime; `characters.config` is the current character's config. */
+  characters: CharacterSwitcher;
   /** Stops accepting input, aborts turns, disposes plugins and stages, closes the server. */
   stop(reason?: string): Promise<void>;
 }
@@ -69,7 +72,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   services.provide('promptContext', new PromptContextRegistry());
   const hub = new ClientHub(bus, status, log.child({ component: 'ws' }));
   const requireAdmin = makeAdminGuard(settings.adminToken);
-  const character = { name: config.active_character, displayName: config.character.display_name };
+  // Mutated in place on a switch: hello messages and /admin/status read it.
+  const character = { name: config.active_character, displayName: config.character.display_name, language: config.character.language };
+  const catalogPaths = { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir };
+  const characters = new CharacterSwitcher({ paths: catalogPaths, input, turns, bus, log: log.child({ component: 'characters' }), initial: config });
+  bus.on('character.switched', (e) => {
+    Object.assign(character, { name: e.name, displayName: e.displayName, language: e.language });
+    hub.broadcast({ type: 'character', name: e.name, displayName: e.displayName, language: e.language, previous: e.previous });
+  });
   let accepting = true;
 
   // The compiled daemon loads the compiled plugins, so both share one copy of the engine's modules.
@@ -94,14 +104,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       requireToken,
       version: VERSION,
       character,
+      adminToken: settings.adminToken,
+      switchCharacter: (req) => characters.switch(req),
       isAccepting: () => accepting,
     });
   });
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
   registerAdminLogRoutes(app, { requireAdmin, dataDir: settings.dataDir });
-  registerCharacterAdminRoutes(app, { requireAdmin, paths: { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir }, input, turns, log: log.child({ component: 'characters' }), current: () => character.name });
+  registerCharacterAdminRoutes(app, { requireAdmin, paths: catalogPaths, switcher: characters, log: log.child({ component: 'characters' }) });
   registerClientLogRoutes(app, { config: config.frontend.log_ingest, log });
-  await registerCharacterRoutes(app, { config, log: log.child({ component: 'live2d' }), version: VERSION, frontendDir, dataDir: settings.dataDir });
+  await registerCharacterRoutes(app, { config: () => characters.config, log: log.child({ component: 'live2d' }), version: VERSION, frontendDir, dataDir: settings.dataDir });
 
   const commonContext = (base: ComponentBase) => ({
     name: base.name,
@@ -137,7 +149,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   for (const stage of opts.stages ?? BUILTIN_STAGES) {
     await host.start('stage', stage.name, 60_000, (base) => {
-      const ctx: StageContext = { ...commonContext(base), config, hub, turns, tools, status, routes: base.routes };
+      const ctx: StageContext = {
+        ...commonContext(base),
+        config,
+        hub,
+        turns,
+        tools,
+        status,
+        routes: base.routes,
+        onCharacterSwitch: (participant) => {
+          base.store.add(characters.register(participant));
+        },
+        currentConfig: () => characters.config,
+      };
       return stage.setup(ctx);
     });
   }
@@ -174,5 +198,5 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     return stopping;
   };
 
-  return { app, url, config, bus, status, hub, input, turns, tools, services, stop };
+  return { app, url, config, bus, status, hub, input, turns, tools, services, characters, stop };
 }

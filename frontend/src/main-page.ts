@@ -58,6 +58,12 @@ function onMessage(m: ServerMessage): void {
       $('character').textContent = m.character.displayName;
       if (!m.canSendInput && !overlay) showToast(t('toast.input_refused'), 'warn');
       return;
+    case 'character':
+      // A live switch: the running reply was stopped (audio-stop came first); draw the new model.
+      $('character').textContent = m.displayName;
+      document.documentElement.lang = m.language;
+      void reloadAvatar();
+      return;
     case 'status':
       renderStatusChips($('stages'), [...Object.values(m.stages), ...Object.values(m.plugins)]);
       return;
@@ -124,12 +130,44 @@ $('stop').addEventListener('click', () => {
 });
 window.addEventListener('pointerdown', () => void player.unlock(), { once: false });
 
+let characterName = '';
+
 async function loadAvatar(): Promise<void> {
   const info = await fetchCharacter();
   $('character').textContent = info.displayName;
   if (!info.live2d) throw new Error('no Live2D model in model_dict');
-  avatar = await Live2dAvatar.create({ canvas: $<HTMLCanvasElement>('avatar'), entry: info.live2d, still, followPointer: !overlay, mouthLevel: () => player.level() });
+  const next = await Live2dAvatar.create({ canvas: $<HTMLCanvasElement>('avatar'), entry: info.live2d, still, followPointer: !overlay, mouthLevel: () => player.level() });
+  avatar = next;
+  characterName = info.name;
   document.body.dataset.avatar = 'ready';
+  document.body.dataset.character = info.name;
+  document.body.dataset.model = info.live2d.name;
+}
+
+let reloading: Promise<void> = Promise.resolve();
+
+/** Replaces the model with the current character's (after a switch); one reload at a time. */
+function reloadAvatar(): Promise<void> {
+  reloading = reloading.then(async () => {
+    document.body.dataset.avatar = 'loading';
+    avatar?.destroy();
+    avatar = undefined;
+    // A fresh canvas: the old WebGL context went with the old renderer.
+    const old = $<HTMLCanvasElement>('avatar');
+    const fresh = document.createElement('canvas');
+    fresh.id = old.id;
+    fresh.className = old.className;
+    old.replaceWith(fresh);
+    try {
+      await loadAvatar();
+      log.info('avatar.reloaded', { character: characterName });
+    } catch (err) {
+      document.body.dataset.avatar = 'failed';
+      log.error('avatar.load_failed', { name: err instanceof Error ? err.name : typeof err });
+      showToast(t('toast.model_failed'), 'error');
+    }
+  });
+  return reloading;
 }
 
 void (async () => {
@@ -152,6 +190,9 @@ socket.connect();
 const debugHandle = {
   get avatarReady(): boolean {
     return avatar !== undefined;
+  },
+  get character(): string {
+    return characterName;
   },
   get connection(): string {
     return socket.state;

@@ -66,6 +66,7 @@ interface TurnState {
 export class TurnRunner {
   private speakTail: Promise<void> = Promise.resolve();
   private readonly states = new Map<string, TurnState>();
+  private readonly settledTurns = new Set<Promise<void>>();
   /** Starts replies ahead of their turns, when `agent.preemptive` is on. */
   readonly preparer: ReplyPreparer | undefined;
 
@@ -92,6 +93,20 @@ export class TurnRunner {
     return undefined;
   }
 
+  /**
+   * Binds another character (a runtime switch). Called while no turn runs; the preparer's prompts
+   * read the same deps object, so they follow too.
+   */
+  setCharacter(next: Pick<TurnRunnerDeps, 'character' | 'persona' | 'vocabulary' | 'filter'>): void {
+    this.preparer?.discard('character switched');
+    Object.assign(this.d, next);
+  }
+
+  /** Resolves once every running turn has settled (spoken or aborted, and stored). */
+  async idle(): Promise<void> {
+    while (this.settledTurns.size > 0) await Promise.allSettled([...this.settledTurns]);
+  }
+
   /** Records what the listener heard of a turn (from `interrupt` or `playback`). */
   reportHeard(turnId: string, heardText: string): void {
     const s = this.states.get(turnId);
@@ -116,6 +131,8 @@ export class TurnRunner {
         state.failed = true;
       })
       .then(() => this.finish(state));
+    this.settledTurns.add(settled);
+    void settled.finally(() => this.settledTurns.delete(settled));
     return { turn, generated, settled };
   }
 
