@@ -18,6 +18,7 @@ import { TurnManager } from './turn-manager.ts';
 import { TurnRunner } from './turn-runner.ts';
 import { SwitchableProvider } from './llm/switchable-provider.ts';
 import type { Config } from '../config/schema/index.ts';
+import type { InputItem } from '../core/input.ts';
 
 export interface AgentLlm {
   provider: LlmProvider;
@@ -148,10 +149,17 @@ export function createAgentStage(options: AgentStageOptions = {}): StageDefiniti
           const nextLlm = sameLlm ? undefined : await makeLlm(ctx, next);
           if (!sameLlm && !nextLlm) throw new Error(`no LLM provider can run for ${next.active_character} (character.llm)`);
           const persona = loadPersonaPrompt(ctx.settings.rootDir, c.persona_prompt, ctx);
+          let handedOver: InputItem[] = [];
+          let committed = false;
           return {
-            pause: () => manager.pause(),
+            pause: () => {
+              manager.pause();
+              // Replies generated ahead but not yet heard are answered again by the next character.
+              handedOver = runner.unspokenInputs();
+            },
             drained: () => runner.idle(),
             commit: async () => {
+              committed = true;
               runner.setCharacter({ character: c, persona, vocabulary: new TagVocabulary(c.emotions, c.motions), filter: new OutputFilter(c.spicy_mode) });
               history.switchCharacter(next.active_character, agent.history.resume_last);
               if (nextLlm) {
@@ -161,7 +169,11 @@ export function createAgentStage(options: AgentStageOptions = {}): StageDefiniti
               }
               publish();
             },
-            resume: () => manager.resume(proactive.switchedTo(c.greeting)),
+            resume: () => {
+              const greeting = committed ? proactive.switchedTo(c.greeting) : undefined;
+              manager.resume(...(greeting ? [greeting] : []), ...handedOver);
+              if (handedOver.length > 0) ctx.log.info({ event: 'agent.inputs_handed_over', count: handedOver.length }, 'unspoken inputs handed to the new character');
+            },
             cancel: async () => {
               if (nextLlm && nextLlm.provider !== provider.current) await nextLlm.provider.dispose?.();
             },

@@ -18,6 +18,8 @@ export class TurnManager {
   private gate: { promise: Promise<void>; open: () => void } | undefined;
   /** Inputs that run before the queue's next one (the new character's greeting). */
   private readonly first: InputItem[] = [];
+  /** Aborts the loop's wait for the queue, so inputs given to `resume` start without waiting for new input. */
+  private wake: AbortController | undefined;
 
   constructor(
     private readonly queue: InputQueue,
@@ -38,12 +40,13 @@ export class TurnManager {
     this.gate = { promise, open };
   }
 
-  /** Lets turns start again; `first` (e.g. a greeting) runs before anything from the queue. */
-  resume(first?: InputItem): void {
-    if (first) this.first.push(first);
+  /** Lets turns start again; `first` (a greeting, inputs handed over by a switch) run in order before the queue. */
+  resume(...first: InputItem[]): void {
+    this.first.push(...first);
     const gate = this.gate;
     this.gate = undefined;
     gate?.open();
+    if (first.length > 0) this.wake?.abort();
   }
 
   /** Waits for the loop and every turn still settling (after the signal aborted). */
@@ -63,11 +66,16 @@ export class TurnManager {
         item = held;
         held = undefined;
       } else {
+        const wake = new AbortController();
+        this.wake = wake;
         try {
-          item = await this.queue.next(signal);
+          item = await this.queue.next(AbortSignal.any([signal, wake.signal]));
         } catch (err) {
+          if (isEngineError(err) && err.code === 'ABORTED' && wake.signal.aborted && !signal.aborted) continue;
           if (isEngineError(err) && (err.code === 'ABORTED' || err.code === 'SHUTTING_DOWN')) return;
           throw err;
+        } finally {
+          this.wake = undefined;
         }
       }
       if (this.gate) {

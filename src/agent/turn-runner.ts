@@ -102,6 +102,15 @@ export class TurnRunner {
     Object.assign(this.d, next);
   }
 
+  /**
+   * Inputs of running turns nobody has heard a word of yet (generated ahead, waiting to speak). A
+   * character switch aborts them and hands them to the next character instead of dropping them.
+   * The character's own lines (greeting, proactive) are not handed on.
+   */
+  unspokenInputs(): InputItem[] {
+    return [...this.states.values()].filter((s) => !s.speaking && s.delivered.length === 0 && !s.turn.aborted && s.turn.input.kind !== 'system' && s.turn.input.kind !== 'proactive').map((s) => s.turn.input);
+  }
+
   /** Resolves once every running turn has settled (spoken or aborted, and stored). */
   async idle(): Promise<void> {
     while (this.settledTurns.size > 0) await Promise.allSettled([...this.settledTurns]);
