@@ -48,7 +48,8 @@ export function engineTools(deps: EngineToolDeps): EngineTool[] {
           kind: 'system',
           text: String(a.text),
           user: { id: 'mcp:client', displayName: 'MCP client', platform: 'mcp' },
-          meta: { verbatim: true, source: 'mcp' },
+          source: 'mcp',
+          verbatim: true,
         });
         return `queued to be spoken (input ${item.id}, ${deps.input.size} waiting)`;
       },

@@ -6,7 +6,7 @@ import type { TwitchConfig } from './config.ts';
 
 /** A chat line that passed moderation, ready to become an input. */
 export interface ChatLine {
-  input: NewInput & { kind: 'chat' | 'first_chat' };
+  input: Extract<NewInput, { kind: 'chat' | 'first_chat' }>;
 }
 
 export const TWITCH_CHAT_USER: InputUser = Object.freeze({ id: 'twitch:chat', displayName: 'Twitch chat', platform: 'twitch' });
@@ -25,7 +25,7 @@ interface Batch {
   timer: NodeJS.Timeout | undefined;
 }
 
-const isOwnChat = (item: InputItem): boolean => (item.kind === 'chat' || item.kind === 'first_chat') && item.user.platform === 'twitch' && item.meta?.source === 'twitch';
+const isOwnChat = (item: InputItem): boolean => (item.kind === 'chat' || item.kind === 'first_chat') && item.user.platform === 'twitch' && item.source === 'twitch';
 
 /**
  * Keeps Twitch chat from flooding the input queue. Normally each line becomes one input, with at most
@@ -87,7 +87,7 @@ export class ChatFlow {
     this.batch = undefined;
   }
 
-  private pushSingle(item: NewInput & { kind: 'chat' | 'first_chat' }): void {
+  private pushSingle(item: ChatLine['input']): void {
     const queued = this.input.snapshot().filter(isOwnChat);
     // Oldest first: make room so fresh chat wins over stale chat.
     for (let i = 0; i <= queued.length - this.cfg.max_queued_chat; i++) {
@@ -158,7 +158,13 @@ export class ChatFlow {
       kind: 'chat_batch',
       text,
       user: TWITCH_CHAT_USER,
-      meta: { source: 'twitch', count: batch.count, viewers: batch.users.size, topic, topicCount: topic ? best : 0, durationMs: seconds * 1000, messages: batch.sample, sample: batch.sample },
+      source: 'twitch',
+      count: batch.count,
+      viewers: batch.users.size,
+      topic,
+      topicCount: topic ? best : 0,
+      durationMs: seconds * 1000,
+      messages: batch.sample,
     });
     this.log.debug({ event: 'twitch.chat_batch', count: batch.count, viewers: batch.users.size }, 'chat batch queued');
   }

@@ -37,8 +37,8 @@ export class ChatReplier {
       this.log.debug({ event: 'twitch.reply_rate_limited', turn_id: done.turnId }, 'chat reply skipped: rate limit');
       return;
     }
-    const login = typeof done.input.meta?.login === 'string' ? done.input.meta.login : undefined;
-    const prefix = (done.input.kind === 'chat' || done.input.kind === 'first_chat') && login ? `@${login} ` : '';
+    const login = done.input.kind === 'chat' || done.input.kind === 'first_chat' ? done.input.login : undefined;
+    const prefix = login ? `@${login} ` : '';
     const max = this.cfg.max_length - prefix.length;
     const body = said.length > max ? `${said.slice(0, max - 1)}…` : said;
     this.sentAt.push(now);

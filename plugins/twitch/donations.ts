@@ -102,7 +102,11 @@ export function registerDonationRoute(app: FastifyInstance, opts: DonationRouteO
         kind: 'donation',
         text: `${name} donated ${amount}.${message ? ` They said: ${message}` : ''}`,
         user,
-        meta: { source: 'donation', amount: donation.amount, currency: donation.currency.toUpperCase(), message, donationId: donation.id },
+        source: 'donation',
+        amount: donation.amount,
+        currency: donation.currency.toUpperCase(),
+        message,
+        donationId: donation.id,
       });
       bump(opts.counters.received, 'donation');
       bump(opts.counters.queued, 'donation');

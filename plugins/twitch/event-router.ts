@@ -62,20 +62,20 @@ export class EventRouter {
         return this.onChat(event);
       case 'cheer': {
         if (this.moderator.isIgnoredUser(event.user)) return this.drop('blocked_user');
-        // Cheermotes ("Cheer100") are noise to the character; the amount is in meta.
+        // Cheermotes ("Cheer100") are noise to the character; the amount is in `bits`.
         const message = this.moderator.cleanEventMessage(event.text.replace(/(?<![\p{L}\p{N}])[A-Za-z]+\d+(?![\p{L}\p{N}])/gu, ' '));
         if (event.bits < this.cfg.min_bits) {
           if (!message) return this.drop('empty');
           return this.onChat({ type: 'chat', msgId: event.msgId, user: event.user, text: message, firstMessage: false, action: false, badges: { broadcaster: false, moderator: false, vip: false, subscriber: false } });
         }
         const name = event.user.displayName;
-        return this.push({ kind: 'cheer', text: withMessage(`${name} cheered ${event.bits} bits.`, message), user: inputUser(event.user), meta: { source: 'twitch', bits: event.bits, message, messageId: event.msgId } });
+        return this.push({ kind: 'cheer', text: withMessage(`${name} cheered ${event.bits} bits.`, message), user: inputUser(event.user), source: 'twitch', sourceMessageId: event.msgId, bits: event.bits, message });
       }
       case 'sub': {
         if (this.moderator.isIgnoredUser(event.user)) return this.drop('blocked_user');
         const message = this.moderator.cleanEventMessage(event.message);
         const tier = tierName(event.plan);
-        return this.push({ kind: 'sub', text: withMessage(`${event.user.displayName} just subscribed (${tier}).`, message), user: inputUser(event.user), meta: { source: 'twitch', months: 1, tier, prime: event.prime, message, messageId: event.msgId } });
+        return this.push({ kind: 'sub', text: withMessage(`${event.user.displayName} just subscribed (${tier}).`, message), user: inputUser(event.user), source: 'twitch', sourceMessageId: event.msgId, months: 1, tier, prime: event.prime, message });
       }
       case 'resub': {
         if (this.moderator.isIgnoredUser(event.user)) return this.drop('blocked_user');
@@ -85,7 +85,13 @@ export class EventRouter {
           kind: 'resub',
           text: withMessage(`${event.user.displayName} resubscribed for ${event.months} months (${tier}).`, message),
           user: inputUser(event.user),
-          meta: { source: 'twitch', months: event.months, streakMonths: event.streakMonths, tier, prime: event.prime, message, messageId: event.msgId },
+          source: 'twitch',
+          sourceMessageId: event.msgId,
+          months: event.months,
+          streakMonths: event.streakMonths,
+          tier,
+          prime: event.prime,
+          message,
         });
       }
       case 'subgift':
@@ -100,7 +106,7 @@ export class EventRouter {
         return this.onModAction(event);
       case 'raid': {
         if (this.moderator.isIgnoredUser(event.user)) return this.drop('blocked_user');
-        return this.push({ kind: 'raid', text: `${event.user.displayName} is raiding with ${event.viewers} viewers!`, user: inputUser(event.user), meta: { source: 'twitch', viewers: event.viewers, messageId: event.msgId } });
+        return this.push({ kind: 'raid', text: `${event.user.displayName} is raiding with ${event.viewers} viewers!`, user: inputUser(event.user), source: 'twitch', sourceMessageId: event.msgId, viewers: event.viewers });
       }
     }
   }
@@ -116,7 +122,10 @@ export class EventRouter {
         kind,
         text: verdict.text,
         user: inputUser(event.user),
-        meta: { source: 'twitch', login: event.user.login, messageId: event.msgId, command: verdict.command, action: event.action, badges: event.badges, firstMessage: event.firstMessage },
+        source: 'twitch',
+        sourceMessageId: event.msgId,
+        login: event.user.login,
+        command: verdict.command,
       },
     });
   }
@@ -125,11 +134,11 @@ export class EventRouter {
   private onModAction(event: Extract<TwitchEvent, { type: 'mod_action' }>): void {
     const fromTwitchChat = (kind: string): boolean => kind === 'chat' || kind === 'first_chat' || kind === 'chat_batch';
     let removed: unknown[];
-    if (event.action === 'delete') removed = this.input.remove((q) => q.meta?.source === 'twitch' && q.meta.messageId === event.targetMsgId);
-    else if (event.action === 'clear') removed = this.input.remove((q) => q.meta?.source === 'twitch' && fromTwitchChat(q.kind));
+    if (event.action === 'delete') removed = this.input.remove((q) => q.source === 'twitch' && q.sourceMessageId === event.targetMsgId);
+    else if (event.action === 'clear') removed = this.input.remove((q) => q.source === 'twitch' && fromTwitchChat(q.kind));
     else {
       const userId = `twitch:${event.targetUserId}`;
-      removed = this.input.remove((q) => q.meta?.source === 'twitch' && q.user.id === userId);
+      removed = this.input.remove((q) => q.source === 'twitch' && q.user.id === userId);
       this.chat.forgetUser(userId);
     }
     if (removed.length) bump(this.counters.dropped, 'moderated', removed.length);
@@ -140,7 +149,7 @@ export class EventRouter {
     const user = group.gifter ? inputUser(group.gifter) : ANONYMOUS;
     const tier = tierName(group.plan);
     const text = `${user.displayName} gifted ${group.count} ${tier} sub${group.count === 1 ? '' : 's'}${group.count === 1 && group.recipients[0] ? ` to ${group.recipients[0]}` : ''}!`;
-    this.push({ kind: 'gift', text, user, meta: { source: 'twitch', count: group.count, tier, anonymous: group.gifter === undefined, recipients: group.recipients } });
+    this.push({ kind: 'gift', text, user, source: 'twitch', count: group.count, tier, anonymous: group.gifter === undefined, recipients: group.recipients });
   }
 
   private push(item: NewInput): void {

@@ -26,7 +26,10 @@ export function maybeBatchChat(first: InputItem, queue: InputQueue, threshold: n
     text: lines.join('\n'),
     user: { id: 'chat', displayName: 'Chat', platform: first.user.platform },
     receivedAt: first.receivedAt,
-    meta: { count: all.length, users: users.length, ...(topic ? { topic: topic.word } : {}) },
+    count: all.length,
+    viewers: users.length,
+    ...(topic ? { topic: topic.word, topicCount: topic.count } : {}),
+    messages: all.map((i) => ({ user: i.user, text: i.text })),
   };
 }
 

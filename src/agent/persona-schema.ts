@@ -8,7 +8,8 @@ const Template = z.string().max(2000);
 
 /**
  * How inputs that are not plain speech are put to the model. `{user}`, `{text}` and any key of
- * the input's `meta` (amount, currency, months, viewers, bits, count...) are filled in.
+ * the input's own fields (amount, currency, months, viewers, bits, count...; see INPUT_KINDS in
+ * src/core/input.ts) are filled in.
  */
 export const EventTemplatesSchema = z
   .object({

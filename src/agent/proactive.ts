@@ -3,6 +3,7 @@ import type { AgentConfig } from './agent-config.ts';
 import { isEngineError } from '../core/errors.ts';
 import { randomUUID } from 'node:crypto';
 import type { InputItem, InputKind } from '../core/input.ts';
+import type { NewInput } from '../core/input-queue.ts';
 import type { StageContext } from '../plugin-host/define-stage.ts';
 
 const ACTIVITY: ReadonlySet<InputKind> = new Set(['voice', 'text', 'chat', 'chat_batch', 'first_chat', 'donation', 'cheer', 'sub', 'resub', 'gift', 'raid']);
@@ -56,13 +57,13 @@ export class ProactiveSpeech {
     this.greeted = true;
     if (!this.cfg.greeting || !greeting.trim()) return undefined;
     this.log.info({ event: 'agent.self_started', kind: 'system', purpose: 'greeting' }, 'character speaks on its own');
-    return { id: randomUUID(), receivedAt: performance.now(), kind: 'system', text: greeting, user: SYSTEM_USER, meta: { verbatim: true, purpose: 'greeting' } };
+    return { id: randomUUID(), receivedAt: performance.now(), kind: 'system', text: greeting, user: SYSTEM_USER, verbatim: true, purpose: 'greeting' };
   }
 
   private maybeGreet(): void {
     if (this.greeted || !this.cfg.greeting || !this.greeting.trim() || this.ctx.hub.size !== 1) return;
     this.greeted = true;
-    this.push('system', this.greeting, { verbatim: true, purpose: 'greeting' });
+    this.push({ kind: 'system', text: this.greeting, user: SYSTEM_USER, verbatim: true, purpose: 'greeting' });
   }
 
   private tick(): void {
@@ -72,13 +73,13 @@ export class ProactiveSpeech {
     if (now - this.lastActivity < p.idle_s * 1000 || now - this.lastProactive < p.min_interval_s * 1000 || this.inARow >= p.max_in_a_row) return;
     this.lastProactive = now;
     this.inARow++;
-    this.push('proactive', '', { idle_s: Math.round((now - this.lastActivity) / 1000) });
+    this.push({ kind: 'proactive', text: '', user: SYSTEM_USER, idleS: Math.round((now - this.lastActivity) / 1000) });
   }
 
-  private push(kind: 'system' | 'proactive', text: string, meta: Record<string, unknown>): void {
+  private push(item: Extract<NewInput, { kind: 'system' | 'proactive' }>): void {
     try {
-      this.ctx.input.push({ kind, text, user: SYSTEM_USER, meta });
-      this.log.info({ event: 'agent.self_started', kind, purpose: meta.purpose ?? kind }, 'character speaks on its own');
+      this.ctx.input.push(item);
+      this.log.info({ event: 'agent.self_started', kind: item.kind, purpose: item.kind === 'system' ? item.purpose : item.kind }, 'character speaks on its own');
     } catch (err) {
       if (!isEngineError(err)) throw err;
       this.log.debug({ event: 'agent.self_start_refused', code: err.code }, 'queue refused a self-started turn');

@@ -85,7 +85,7 @@ export class TurnManager {
         continue;
       }
       const input = maybeBatchChat(item, this.queue, this.cfg.chat.batch_threshold, this.cfg.chat.batch_max_messages);
-      if (input.kind === 'chat_batch') this.log.info({ event: 'agent.chat_batched', count: input.meta?.count }, 'chat flood batched into one input');
+      if (input.kind === 'chat_batch') this.log.info({ event: 'agent.chat_batched', count: input.count }, 'chat flood batched into one input');
       let running: RunningTurn;
       try {
         running = this.runner.start(input);

@@ -160,7 +160,7 @@ export class TurnRunner {
     const { turn } = s;
     const input = turn.input;
     try {
-      if (input.kind === 'system' && input.meta?.verbatim === true) {
+      if (input.kind === 'system' && input.verbatim === true) {
         this.emitAll(s, s.shaper.push(input.text));
         this.finishShaper(s);
         return;
@@ -315,7 +315,7 @@ export class TurnRunner {
 
   private storeReply(s: TurnState): void {
     const input = s.turn.input;
-    const source = input.kind === 'proactive' ? 'proactive' : input.kind === 'system' && input.meta?.verbatim === true ? String(input.meta.purpose ?? 'say') : 'reply';
+    const source = input.kind === 'proactive' ? 'proactive' : input.kind === 'system' && input.verbatim === true ? (input.purpose ?? 'say') : 'reply';
     const text = s.shaper.text;
     s.assistant = this.d.history.append({ role: 'assistant', source, userId: null, userName: null, text, fullText: null, interrupted: false, emotions: [...s.shaper.emotions], timings: {}, usage: s.usage ?? null, turnId: s.turn.id });
   }

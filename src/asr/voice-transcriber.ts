@@ -176,7 +176,7 @@ export class VoiceTranscriber {
     bus.emit('asr.final', { clientUid, text: result.text, ...(result.language ? { language: result.language } : {}), timings });
     if (!result.text) return;
     try {
-      input.push({ kind: 'voice', text: result.text, user: STREAMER, clientUid, timings, ...(result.language ? { meta: { language: result.language } } : {}) });
+      input.push({ kind: 'voice', text: result.text, user: STREAMER, clientUid, timings, ...(result.language ? { language: result.language } : {}) });
     } catch (err) {
       this.failed(clientUid, err);
     }

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { EventBus } from './bus.ts';
-import { InputQueue } from './input-queue.ts';
+import { InputQueue, type NewInput } from './input-queue.ts';
 import type { InputKind } from './input.ts';
 
 const user = { id: 'twitch:1', displayName: 'v', platform: 'twitch' as const };
-const add = (q: InputQueue, kind: InputKind, text: string = kind) => q.push({ kind, text, user });
+// Ordering depends on the kind only; the kinds' own fields do not matter here.
+const add = (q: InputQueue, kind: InputKind, text: string = kind) => q.push({ kind, text, user } as NewInput);
 
 test('inputs come out by priority: voice, then donations and cheers, then subs and raids, then chat; FIFO within a priority', () => {
   const q = new InputQueue(new EventBus());

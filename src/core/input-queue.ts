@@ -13,7 +13,8 @@ export interface InputQueueOptions {
 
 export const DEFAULT_QUEUE_OPTIONS: InputQueueOptions = { maxSize: 64, maxAgeMs: { chat: 30_000, chat_batch: 30_000, first_chat: 60_000, proactive: 5_000 } };
 
-export type NewInput = Omit<InputItem, 'id' | 'receivedAt'> & Partial<Pick<InputItem, 'id' | 'receivedAt'>>;
+/** An input as pushed: `id` and `receivedAt` are filled in when missing. Distributes over the kinds. */
+export type NewInput = InputItem extends infer T ? (T extends InputItem ? Omit<T, 'id' | 'receivedAt'> & Partial<Pick<T, 'id' | 'receivedAt'>> : never) : never;
 
 /**
  * One bounded priority queue for every input (voice, text, chat, events). FIFO within a priority.
@@ -41,7 +42,7 @@ export class InputQueue {
   /** Adds an input. Returns the stored item, or throws QUEUE_FULL / SHUTTING_DOWN. */
   push(input: NewInput): InputItem {
     if (this.closed) throw new EngineError('SHUTTING_DOWN');
-    const item: InputItem = { ...input, id: input.id ?? randomUUID(), receivedAt: input.receivedAt ?? performance.now() };
+    const item = { ...input, id: input.id ?? randomUUID(), receivedAt: input.receivedAt ?? performance.now() } as InputItem;
     const waiter = this.waiters.shift();
     if (waiter) {
       this.bus.emit('input.queued', item);

@@ -1,56 +1,127 @@
-/** Where an input came from. The queue orders by these, and the agent picks a prompt template by them. */
-export type InputKind =
-  | 'voice'
-  | 'text'
-  | 'donation'
-  | 'cheer'
-  | 'sub'
-  | 'resub'
-  | 'gift'
-  | 'raid'
-  | 'chat'
-  | 'chat_batch'
-  | 'first_chat'
-  | 'proactive'
-  | 'system';
+import { z } from 'zod';
 
-/** Lower runs first. The streamer's voice and typed text beat everything; chat comes last. */
-export const INPUT_PRIORITY: Readonly<Record<InputKind, number>> = Object.freeze({
-  voice: 0,
-  text: 0,
-  system: 0,
-  donation: 1,
-  cheer: 1,
-  sub: 2,
-  resub: 2,
-  gift: 2,
-  raid: 2,
-  first_chat: 3,
-  chat: 3,
-  chat_batch: 3,
-  proactive: 4,
-});
+const Platform = z.enum(['local', 'twitch', 'webhook', 'mcp', 'system']);
 
 export interface InputUser {
   /** Stable platform id (e.g. `twitch:12345`, `local:streamer`); nicknames may change, this may not. */
   id: string;
   displayName: string;
-  platform: 'local' | 'twitch' | 'webhook' | 'mcp' | 'system';
+  platform: z.infer<typeof Platform>;
 }
 
-export interface InputItem {
+const UserSchema = z.object({ id: z.string(), displayName: z.string(), platform: Platform }).strict();
+const Count = z.number().int().nonnegative();
+/** A viewer's own words attached to an event (cleaned by moderation). */
+const Message = z.string().optional();
+
+/**
+ * Every input kind, in one table: its queue priority (lower runs first; the streamer's voice and
+ * typed text beat everything, chat comes last) and its typed fields. The agent picks a prompt
+ * template by kind, and a template can name any of these fields (`{amount}`, `{months}`...).
+ *
+ * Adding a kind is one entry here. The compiler then points at every `switch` on `kind` that must
+ * handle it (prompt rendering, the character's event templates).
+ */
+export const INPUT_KINDS = {
+  voice: { priority: 0, fields: z.object({ language: z.string().optional() }).strict() },
+  text: { priority: 0, fields: z.object({}).strict() },
+  system: {
+    priority: 0,
+    fields: z
+      .object({
+        /** true: spoken exactly as written, no model call (tags are still honoured). */
+        verbatim: z.boolean().optional(),
+        /** Why the character speaks (e.g. `greeting`); stored as the reply's history source. */
+        purpose: z.string().optional(),
+      })
+      .strict(),
+  },
+  donation: { priority: 1, fields: z.object({ amount: z.number().nonnegative(), currency: z.string(), message: Message, donationId: z.string().optional() }).strict() },
+  cheer: { priority: 1, fields: z.object({ bits: Count, message: Message }).strict() },
+  sub: { priority: 2, fields: z.object({ months: Count, tier: z.string().optional(), prime: z.boolean().optional(), message: Message }).strict() },
+  resub: { priority: 2, fields: z.object({ months: Count, streakMonths: Count.optional(), tier: z.string().optional(), prime: z.boolean().optional(), message: Message }).strict() },
+  gift: { priority: 2, fields: z.object({ count: Count, tier: z.string().optional(), anonymous: z.boolean().optional(), recipients: z.array(z.string()).optional() }).strict() },
+  raid: { priority: 2, fields: z.object({ viewers: Count }).strict() },
+  first_chat: { priority: 3, fields: z.object({ login: z.string().optional(), command: z.string().optional() }).strict() },
+  chat: { priority: 3, fields: z.object({ login: z.string().optional(), command: z.string().optional() }).strict() },
+  chat_batch: {
+    priority: 3,
+    fields: z
+      .object({
+        /** How many lines were folded in. */
+        count: Count,
+        /** How many different viewers wrote them. */
+        viewers: Count,
+        /** The most repeated word, if any stood out. */
+        topic: z.string().optional(),
+        topicCount: Count.optional(),
+        durationMs: z.number().nonnegative().optional(),
+        /** A sample of the lines (who said what), for memory and relationships. */
+        messages: z.array(z.object({ user: UserSchema, text: z.string() }).strict()),
+      })
+      .strict(),
+  },
+  proactive: { priority: 4, fields: z.object({ idleS: z.number().nonnegative().optional() }).strict() },
+} as const;
+
+type KindTable = typeof INPUT_KINDS;
+
+/** Where an input came from. The queue orders by these, and the agent picks a prompt template by them. */
+export type InputKind = keyof KindTable;
+
+export const INPUT_KIND_NAMES = Object.freeze(Object.keys(INPUT_KINDS) as InputKind[]);
+
+/** Lower runs first. */
+export const INPUT_PRIORITY: Readonly<Record<InputKind, number>> = Object.freeze(
+  Object.fromEntries(INPUT_KIND_NAMES.map((k) => [k, INPUT_KINDS[k].priority])) as Record<InputKind, number>,
+);
+
+/** Fields every input has, whatever its kind. */
+export interface InputBase {
   id: string;
-  kind: InputKind;
   text: string;
   user: InputUser;
   /** `performance.now()` when the input was received. */
   receivedAt: number;
-  /** Kind-specific data: bits, months, viewer count, amount and currency, batched messages... */
-  meta?: Readonly<Record<string, unknown>>;
   /** The websocket client that sent it, if any. */
   clientUid?: string;
+  /** The HTTP request or other trace id it came with, if any. */
+  requestId?: string;
+  /** Which plugin or route pushed it (e.g. `twitch`, `donation`, `mcp`). */
+  source?: string;
+  /** The platform's own id for the message or event (e.g. the IRCv3 `id` tag), so a moderator's delete can find it. */
+  sourceMessageId?: string;
   /** Timings already measured before the queue (e.g. VAD end, ASR final). */
   timings?: Readonly<Record<string, number>>;
+}
+
+type NoIndex<T> = string extends keyof T ? Record<never, never> : T;
+
+/** The typed fields of one kind (zod types a field-less object as an index signature; that is dropped). */
+export type InputFields<K extends InputKind> = NoIndex<z.output<KindTable[K]['fields']>>;
+
+/** An input of one kind. */
+export type InputOf<K extends InputKind> = InputBase & { kind: K } & InputFields<K>;
+
+/** One queued input: a discriminated union on `kind`. */
+export type InputItem = { [K in InputKind]: InputOf<K> }[InputKind];
+
+export function isInputOf<K extends InputKind>(item: InputItem | undefined, kind: K): item is InputItem & InputOf<K> {
+  return item?.kind === kind;
+}
+
+/**
+ * Checks the fields of one kind given as plain data (e.g. a scenario file). Throws a ZodError
+ * naming the field.
+ */
+export function parseInputFields<K extends InputKind>(kind: K, fields: unknown): InputFields<K> {
+  return INPUT_KINDS[kind].fields.parse(fields ?? {}) as InputFields<K>;
+}
+
+/** The kind-specific fields of an input, e.g. to fill a prompt template. */
+export function inputFields(item: InputItem): Readonly<Record<string, unknown>> {
+  const { id: _id, kind: _kind, text: _text, user: _user, receivedAt: _r, clientUid: _c, requestId: _q, source: _s, sourceMessageId: _m, timings: _t, ...fields } = item;
+  return fields;
 }
 
 export const STREAMER: InputUser = Object.freeze({ id: 'local:streamer', displayName: 'Streamer', platform: 'local' });

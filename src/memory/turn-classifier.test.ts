@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MemoryConfigSchema } from './memory-config.ts';
+import type { InputItem } from '../core/input.ts';
 import { classifyUserText, isTrivial } from './turn-classifier.ts';
 import { memoriesFromTurn } from './turn-writer.ts';
 
@@ -25,8 +26,9 @@ test('facts, plans, people and feelings get kinds and importance; plain chat sta
 
 test('a turn writes long-term facts, session chat and nothing for trivial lines', () => {
   const cfg = MemoryConfigSchema.parse({});
-  const input = (text: string, kind: 'chat' | 'donation' = 'chat', meta?: Record<string, unknown>) => ({ id: 'i', kind, text, user: { id: 'twitch:1', displayName: 'Alice', platform: 'twitch' as const }, receivedAt: 0, ...(meta ? { meta } : {}) });
-  const done = (text: string, kind: 'chat' | 'donation' = 'chat', meta?: Record<string, unknown>) => ({ turnId: 't', input: input(text, kind, meta), replyText: 'ok', heardText: 'ok', interrupted: false, emotions: ['joy'] });
+  const user = { id: 'twitch:1', displayName: 'Alice', platform: 'twitch' as const };
+  const chatInput = (text: string): InputItem => ({ id: 'i', kind: 'chat', text, user, receivedAt: 0 });
+  const done = (text: string, input: InputItem = chatInput(text)) => ({ turnId: 't', input, replyText: 'ok', heardText: 'ok', interrupted: false, emotions: ['joy'] });
   const fact = memoriesFromTurn(done('my cat is called Biscuit'), cfg, 'Neiri');
   assert.equal(fact.length, 1);
   assert.equal(fact[0]?.metadata.scope, 'long');
@@ -36,7 +38,7 @@ test('a turn writes long-term facts, session chat and nothing for trivial lines'
   assert.equal(chat[0]?.metadata.scope, 'session');
   assert.ok((chat[0]?.metadata.expires_at ?? 0) > Date.now());
   assert.deepEqual(memoriesFromTurn(done('lol'), cfg, 'Neiri'), []);
-  const donation = memoriesFromTurn(done('keep going!', 'donation', { amount: 5, currency: 'EUR' }), cfg, 'Neiri');
+  const donation = memoriesFromTurn(done('keep going!', { id: 'i', kind: 'donation', text: 'keep going!', user, receivedAt: 0, amount: 5, currency: 'EUR' }), cfg, 'Neiri');
   assert.match(donation[0]?.text ?? '', /Alice donated 5 EUR and said: keep going!/);
   const self = memoriesFromTurn({ ...done('what do you drink?'), heardText: 'Tea, obviously. My favourite is jasmine tea.' }, cfg, 'Neiri');
   assert.ok(self.some((m) => m.metadata.kind === 'self' && m.metadata.user_id === '' && m.text.includes('jasmine')));

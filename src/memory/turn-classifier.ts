@@ -1,3 +1,4 @@
+import type { InputItem } from '../core/input.ts';
 import { STOPWORDS } from './embedders/hashed-embedder.ts';
 import {
   hasCyrillic,
@@ -107,22 +108,22 @@ export function classifyUserText(text: string, displayName: string): Classified 
 }
 
 /** An event (donation, sub, cheer, raid) worth remembering about the viewer. */
-export function classifyEvent(kind: string, text: string, displayName: string, meta: Readonly<Record<string, unknown>> | undefined): Classified | undefined {
-  const m = meta ?? {};
-  const num = (k: string): number | undefined => (typeof m[k] === 'number' ? (m[k] as number) : undefined);
-  const str = (k: string): string | undefined => (typeof m[k] === 'string' ? (m[k] as string) : undefined);
-  const msg = text.trim() ? ` and said: ${text.trim().slice(0, 300)}` : '';
-  switch (kind) {
+export function classifyEvent(input: InputItem): Classified | undefined {
+  const displayName = input.user.displayName;
+  const text = input.text.trim();
+  const msg = text ? ` and said: ${text.slice(0, 300)}` : '';
+  switch (input.kind) {
     case 'donation':
-      return { kind: 'user', importance: 0.7, tags: ['support', 'donation'], text: `${displayName} donated ${num('amount') ?? ''} ${str('currency') ?? ''}`.replace(/\s+/g, ' ').trim() + msg };
+      return { kind: 'user', importance: 0.7, tags: ['support', 'donation'], text: `${displayName} donated ${input.amount} ${input.currency}`.replace(/\s+/g, ' ').trim() + msg };
     case 'cheer':
-      return { kind: 'user', importance: 0.6, tags: ['support', 'cheer'], text: `${displayName} cheered ${num('bits') ?? ''} bits`.replace(/\s+/g, ' ') + msg };
+      return { kind: 'user', importance: 0.6, tags: ['support', 'cheer'], text: `${displayName} cheered ${input.bits} bits` + msg };
     case 'sub':
     case 'resub':
+      return { kind: 'user', importance: 0.65, tags: ['support', 'sub'], text: `${displayName} subscribed${input.months ? ` (${input.months} months)` : ''}` + msg };
     case 'gift':
-      return { kind: 'user', importance: 0.65, tags: ['support', 'sub'], text: `${displayName} subscribed${num('months') ? ` (${num('months')} months)` : ''}` + msg };
+      return { kind: 'user', importance: 0.65, tags: ['support', 'sub'], text: `${displayName} subscribed` + msg };
     case 'raid':
-      return { kind: 'user', importance: 0.7, tags: ['support', 'raid'], text: `${displayName} raided with ${num('viewers') ?? 'some'} viewers` + msg };
+      return { kind: 'user', importance: 0.7, tags: ['support', 'raid'], text: `${displayName} raided with ${input.viewers} viewers` + msg };
     default:
       return undefined;
   }

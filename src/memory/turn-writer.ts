@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { BusEvents } from '../core/bus-events.ts';
-import type { InputItem } from '../core/input.ts';
 import type { MemoryConfig } from './memory-config.ts';
 import type { MemoryItem } from './memory-item.ts';
 import { classifyCharacterText, classifyEvent, classifyUserText, type Classified } from './turn-classifier.ts';
@@ -35,22 +34,8 @@ export function memoriesFromTurn(done: BusEvents['agent.reply_done'], cfg: Memor
     });
   };
   if (SPEECH_KINDS.has(input.kind)) push(classifyUserText(input.text, input.user.displayName), input.user);
-  else if (EVENT_KINDS.has(input.kind)) push(classifyEvent(input.kind, input.text, input.user.displayName, input.meta), input.user);
-  else if (input.kind === 'chat_batch') for (const m of batchMessages(input)) push(classifyUserText(m.text, m.user.displayName), m.user);
+  else if (EVENT_KINDS.has(input.kind)) push(classifyEvent(input), input.user);
+  else if (input.kind === 'chat_batch') for (const m of input.messages) push(classifyUserText(m.text, m.user.displayName), m.user);
   if (done.heardText.trim()) push(classifyCharacterText(done.heardText, characterName), input.user);
-  return out;
-}
-
-/** `chat_batch` inputs carry the batched messages in `meta.messages` as `{ user, text }`. */
-function batchMessages(input: InputItem): Array<{ user: { id: string; displayName: string }; text: string }> {
-  const raw = input.meta?.messages;
-  if (!Array.isArray(raw)) return [];
-  const out: Array<{ user: { id: string; displayName: string }; text: string }> = [];
-  for (const m of raw as unknown[]) {
-    if (typeof m !== 'object' || m === null) continue;
-    const r = m as Record<string, unknown>;
-    const u = r.user as Record<string, unknown> | undefined;
-    if (typeof r.text === 'string' && u && typeof u.id === 'string') out.push({ user: { id: u.id, displayName: typeof u.displayName === 'string' ? u.displayName : u.id }, text: r.text });
-  }
   return out;
 }

@@ -73,7 +73,7 @@ test('an LLM failure mid-stream becomes a spoken apology and an error message', 
 test('a verbatim system input is spoken as-is without calling the LLM', async () => {
   const before = llm.requests.length;
   const from = client.messages.length;
-  d.daemon.input.push({ kind: 'system', text: '[emotion: smug] Exactly as written, no model.', user: { id: 'mcp:say', displayName: 'MCP', platform: 'mcp' }, meta: { verbatim: true } });
+  d.daemon.input.push({ kind: 'system', text: '[emotion: smug] Exactly as written, no model.', user: { id: 'mcp:say', displayName: 'MCP', platform: 'mcp' }, verbatim: true });
   const start = await client.waitFor((m) => m.type === 'turn-start', 5000, from);
   await client.waitFor((m) => m.type === 'turn-end' && m.turnId === start.turnId, 5000, from);
   assert.equal(llm.requests.length, before);

@@ -74,10 +74,10 @@ export async function runSoak(turns: number, opts: { warmup: number; voiceEvery:
         for (let k = 0; k < 12; k++) show.td.daemon.input.push({ kind: 'chat', text: `pog ${k} the stream is great ${i}`, user: viewer(i + k) });
         await settle(show);
       } else if (i % 13 === 0) {
-        show.td.daemon.input.push({ kind: 'donation', text: `5 USD: keep it up ${i}`, user: viewer(i), meta: { amount: 5, currency: 'USD' } });
+        show.td.daemon.input.push({ kind: 'donation', text: `5 USD: keep it up ${i}`, user: viewer(i), amount: 5, currency: 'USD' });
         await settle(show);
       } else if (i % 17 === 0) {
-        show.td.daemon.input.push({ kind: 'sub', text: `subscribed ${i}`, user: viewer(i), meta: { months: 1 } });
+        show.td.daemon.input.push({ kind: 'sub', text: `subscribed ${i}`, user: viewer(i), months: 1 });
         await settle(show);
       } else {
         await show.textTurn(`message number ${i}, tell me something fun`);

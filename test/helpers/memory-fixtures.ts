@@ -1,12 +1,12 @@
 import type { BusEvents } from '../../src/core/bus-events.ts';
-import type { InputItem, InputKind } from '../../src/core/input.ts';
+import type { InputFields, InputItem, InputKind } from '../../src/core/input.ts';
 
 let n = 0;
 
 /** An input from a viewer, as the queue would hand it to the agent. */
-export function viewerInput(userId: string, displayName: string, text: string, kind: InputKind = 'chat', meta?: Record<string, unknown>): InputItem {
+export function viewerInput<K extends InputKind = 'chat'>(userId: string, displayName: string, text: string, kind?: K, fields?: InputFields<K>): InputItem {
   n++;
-  return { id: `in-${n}`, kind, text, user: { id: userId, displayName, platform: 'twitch' }, receivedAt: performance.now(), ...(meta ? { meta } : {}) };
+  return { ...fields, id: `in-${n}`, kind: kind ?? 'chat', text, user: { id: userId, displayName, platform: 'twitch' }, receivedAt: performance.now() } as InputItem;
 }
 
 /** The event the agent emits once a reply is settled. */

@@ -7,6 +7,7 @@ import { TestClient } from '../../../test/helpers/ws-client.ts';
 import { startTestDaemon, type TestDaemon } from '../../../test/helpers/test-daemon.ts';
 import { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
 import { TOKEN, waitFor } from './mcp-harness.ts';
+import { expectKind } from '../../../test/helpers/input-kind.ts';
 
 let td: TestDaemon;
 let fake: FakeObsServer;
@@ -68,9 +69,9 @@ test('say queues a verbatim system input for the agent', async () => {
     const res = await client.callTool({ name: 'say', arguments: { text: 'Thanks for the raid, everyone!' } });
     assert.equal(res.isError, undefined);
     const item = await queued;
-    assert.equal(item.kind, 'system');
+    const say = expectKind(item, 'system');
     assert.equal(item.text, 'Thanks for the raid, everyone!');
-    assert.deepEqual(item.meta, { verbatim: true, source: 'mcp' });
+    assert.deepEqual({ verbatim: say.verbatim, source: say.source }, { verbatim: true, source: 'mcp' });
     assert.equal(item.user.platform, 'mcp');
   } finally {
     await client.close();

@@ -14,7 +14,7 @@ test('a revert that fails while OBS is frozen is retried and lands once OBS answ
   const td = await startObsDaemon(fake, { triggers: [{ on: 'input', kinds: ['donation'], action: { type: 'source', scene: 'Main', source: 'Thanks', visible: true }, duration_ms: 300 }] });
   try {
     await waitForObsStatus(td, connected);
-    td.daemon.input.push({ kind: 'donation', text: 'спасибо за стрим', user: { id: 'twitch:1', displayName: 'Аня', platform: 'twitch' }, meta: { amount: 5 } });
+    td.daemon.input.push({ kind: 'donation', text: 'спасибо за стрим', user: { id: 'twitch:1', displayName: 'Аня', platform: 'twitch' }, amount: 5, currency: 'USD' });
     await fake.waitForRequest('SetSceneItemEnabled', (d) => d.sceneItemEnabled === true);
     fake.frozen = true;
     // The revert's first attempt hangs past request_timeout_ms (500 ms) and fails.

@@ -51,7 +51,7 @@ test('angry emotion enables the shake filter and reverts on time even though the
 
 test('a donation shows the Thanks source for its duration, then hides it', async () => {
   await withTriggers(RULES, async ({ fake, td }) => {
-    td.daemon.input.push({ kind: 'donation', text: 'keep it up', user: { id: 'twitch:1', displayName: 'Ann', platform: 'twitch' }, meta: { amount: 5 } });
+    td.daemon.input.push({ kind: 'donation', text: 'keep it up', user: { id: 'twitch:1', displayName: 'Ann', platform: 'twitch' }, amount: 5, currency: 'USD' });
     const show = await fake.waitForRequest('SetSceneItemEnabled', (d) => d.sceneItemEnabled === true);
     assert.deepEqual(show.requestData, { sceneName: 'Main', sceneItemId: 2, sceneItemEnabled: true });
     const t0 = performance.now();

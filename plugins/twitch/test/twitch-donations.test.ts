@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { signDonation } from '../donations.ts';
 import { startTwitchDaemon, twitchStatus, type TwitchHarness } from './helpers.ts';
+import { expectKind } from '../../../test/helpers/input-kind.ts';
 
 const SECRET_ENV = 'TWITCH_TEST_DONATION_SECRET';
 const SECRET = 'shared-secret-for-tests';
@@ -46,9 +47,10 @@ test('a correctly signed donation is accepted and becomes one donation input', a
   assert.equal(got.length, 1);
   assert.equal(got[0]?.kind, 'donation');
   assert.equal(got[0]?.id, json.inputId);
-  assert.equal(got[0]?.meta?.amount, 25);
-  assert.equal(got[0]?.meta?.currency, 'USD');
-  assert.equal(got[0]?.meta?.message, 'keep it up!');
+  const donation = expectKind(got[0], 'donation');
+  assert.equal(donation.amount, 25);
+  assert.equal(donation.currency, 'USD');
+  assert.equal(donation.message, 'keep it up!');
   assert.deepEqual(got[0]?.user, { id: 'webhook:big_fan', displayName: 'Big Fan', platform: 'webhook' });
 });
 
@@ -59,7 +61,7 @@ test('a donation naming a Twitch user id is attributed to that viewer; a blocked
   assert.equal(res.status, 202);
   const item = h.inputs[before];
   assert.equal(item?.user.id, 'twitch:123456');
-  assert.equal(item?.meta?.message, '');
+  assert.equal(expectKind(item, 'donation').message, '');
   assert.doesNotMatch(item?.text ?? '', /badword/);
 });
 

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { InputItem } from '../../../src/core/input.ts';
 import { FakeTwitchServer } from './fake-twitch-server.ts';
 import { startTwitchDaemon, twitchStatus, until, type TwitchHarness } from './helpers.ts';
+import { expectKind } from '../../../test/helpers/input-kind.ts';
 
 let fake: FakeTwitchServer;
 let h: TwitchHarness;
@@ -65,13 +66,14 @@ test('sub and resub become one input each with tier, months and message', async 
   const [sub, resub] = got as [InputItem, InputItem];
   assert.equal(sub.kind, 'sub');
   assert.equal(sub.user.id, 'twitch:2001');
-  assert.equal(sub.meta?.tier, 'Tier 1');
+  assert.equal(expectKind(sub, 'sub').tier, 'Tier 1');
   assert.equal(resub.kind, 'resub');
   assert.equal(resub.user.id, 'twitch:2002');
-  assert.equal(resub.meta?.months, 14);
-  assert.equal(resub.meta?.streakMonths, 3);
-  assert.equal(resub.meta?.message, 'fourteen months already!');
-  assert.equal(resub.meta?.tier, 'Tier 2');
+  const re = expectKind(resub, 'resub');
+  assert.equal(re.months, 14);
+  assert.equal(re.streakMonths, 3);
+  assert.equal(re.message, 'fourteen months already!');
+  assert.equal(re.tier, 'Tier 2');
 });
 
 test('a gift bomb (submysterygift + 50 subgifts) becomes exactly one gift input of 50', async () => {
@@ -99,7 +101,7 @@ test('a gift bomb (submysterygift + 50 subgifts) becomes exactly one gift input 
   const gifts = h.inputs.slice(start).filter((i) => i.kind === 'gift');
   assert.equal(gifts.length, 1, 'one reaction for the whole bomb');
   assert.equal(gifts[0]?.user.id, 'twitch:3001');
-  assert.equal(gifts[0]?.meta?.count, 50);
+  assert.equal(expectKind(gifts[0], 'gift').count, 50);
   assert.equal(h.inputs.slice(start).length, 1, 'no other input from the bomb');
 });
 
@@ -108,7 +110,7 @@ test('a single gifted sub becomes a gift input of one naming the recipient', asy
   fake.broadcast(fake.usernotice('subgift', { userId: '3002', login: 'kind', displayName: 'Kind' }, { 'msg-param-recipient-display-name': 'Lucky', 'msg-param-recipient-user-name': 'lucky', 'msg-param-months': 1, 'msg-param-sub-plan': '1000' }));
   await until(() => h.inputs.slice(start).some((i) => i.kind === 'gift'), 3_000, 'gift input');
   const gift = h.inputs.slice(start).find((i) => i.kind === 'gift');
-  assert.equal(gift?.meta?.count, 1);
+  assert.equal(expectKind(gift, 'gift').count, 1);
   assert.match(gift?.text ?? '', /Lucky/);
 });
 
@@ -116,8 +118,9 @@ test('a cheer becomes one cheer input with the bits, cheermotes stripped', async
   const got = await deliver([fake.privmsg({ userId: '4001', login: 'cheerful', displayName: 'Cheerful', text: 'Cheer100 Cheer50 you are great', bits: 150 })]);
   assert.equal(got.length, 1);
   assert.equal(got[0]?.kind, 'cheer');
-  assert.equal(got[0]?.meta?.bits, 150);
-  assert.equal(got[0]?.meta?.message, 'you are great');
+  const cheer = expectKind(got[0], 'cheer');
+  assert.equal(cheer.bits, 150);
+  assert.equal(cheer.message, 'you are great');
   assert.equal(got[0]?.user.id, 'twitch:4001');
 });
 
@@ -125,7 +128,7 @@ test('a raid becomes one raid input with the viewer count and the raider id', as
   const got = await deliver([fake.usernotice('raid', { userId: '6001', login: 'raider', displayName: 'Raider' }, { 'msg-param-displayName': 'Raider', 'msg-param-login': 'raider', 'msg-param-viewerCount': 321 })]);
   assert.equal(got.length, 1);
   assert.equal(got[0]?.kind, 'raid');
-  assert.equal(got[0]?.meta?.viewers, 321);
+  assert.equal(expectKind(got[0], 'raid').viewers, 321);
   assert.deepEqual(got[0]?.user, { id: 'twitch:6001', displayName: 'Raider', platform: 'twitch' });
 });
 
@@ -144,7 +147,7 @@ test('bots, blocked users, blocked words and commands never reach the queue; !as
     ['twitch:7004', 'twitch:7006', 'twitch:7007'],
   );
   assert.equal(got[1]?.text, 'what is your favourite food?');
-  assert.equal(got[1]?.meta?.command, 'ask');
+  assert.equal(expectKind(got[1], 'chat').command, 'ask');
   assert.ok((got[2]?.text.length ?? 0) <= 300, 'long lines are cut to max_message_length');
   const status = await twitchStatus(h.td);
   const dropped = (status.counters as { dropped: Record<string, number> }).dropped;

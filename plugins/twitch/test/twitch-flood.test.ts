@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { STREAMER } from '../../../src/core/input.ts';
 import { FakeTwitchServer } from './fake-twitch-server.ts';
 import { startTwitchDaemon, twitchStatus, until } from './helpers.ts';
+import { expectKind } from '../../../test/helpers/input-kind.ts';
 
 test('a burst of 1,000 chat lines in one second keeps the queue bounded and the loop responsive, and the streamer\'s voice is served first', async (t) => {
   const fake = await new FakeTwitchServer('floodchan').start();
@@ -70,7 +71,7 @@ test('a burst of 1,000 chat lines in one second keeps the queue bounded and the 
 
     const batch = h.inputs.find((i) => i.kind === 'chat_batch');
     assert.match(batch?.text ?? '', /going wild about "poggers"/);
-    const messages = batch?.meta?.messages as Array<{ user: { id: string; platform: string }; text: string }>;
+    const messages = expectKind(batch, 'chat_batch').messages;
     assert.equal(messages.length, 8, 'a sample of 8 messages');
     assert.ok(messages.every((m) => m.user.id.startsWith('twitch:') && m.user.platform === 'twitch' && m.text.length > 0));
     assert.equal(batch?.user.platform, 'twitch');

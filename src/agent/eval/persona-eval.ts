@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CharacterConfig } from '../../config/schema/character.ts';
-import type { InputItem, InputKind } from '../../core/input.ts';
+import { INPUT_KIND_NAMES, INPUT_KINDS, parseInputFields, type InputItem, type InputKind } from '../../core/input.ts';
 import type { StoredMessage } from '../history/history-store.ts';
 import type { LlmProvider, SamplingSettings } from '../llm/llm-types.ts';
 import { renderInput } from '../prompt/input-render.ts';
@@ -11,7 +11,19 @@ import { ReplyShaper } from '../text/reply-shaper.ts';
 import { TagStreamParser } from '../text/tag-parser.ts';
 import { TagVocabulary } from '../text/tag-vocabulary.ts';
 
-const KINDS = ['voice', 'text', 'chat', 'chat_batch', 'first_chat', 'donation', 'cheer', 'sub', 'resub', 'gift', 'raid', 'proactive', 'system'] as const;
+const StepSchema = z
+  .object({
+    kind: z.enum(INPUT_KIND_NAMES as [InputKind, ...InputKind[]]).default('voice'),
+    user: z.string().optional(),
+    text: z.string().default(''),
+    /** The kind's own fields (e.g. `amount` and `currency` for a donation), checked against its schema. */
+    fields: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
+  .superRefine((step, ctx) => {
+    const r = INPUT_KINDS[step.kind].fields.safeParse(step.fields);
+    for (const issue of r.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: ['fields', ...issue.path.map(String)], message: `${step.kind}: ${issue.message}` });
+  });
 
 export const ScenarioFileSchema = z
   .object({
@@ -21,7 +33,7 @@ export const ScenarioFileSchema = z
           .object({
             name: z.string().min(1),
             steps: z
-              .array(z.object({ kind: z.enum(KINDS).default('voice'), user: z.string().optional(), text: z.string().default(''), meta: z.record(z.string(), z.unknown()).optional() }).strict())
+              .array(StepSchema)
               .min(1),
           })
           .strict(),
@@ -56,7 +68,7 @@ export async function runPersonaEval(file: ScenarioFile, character: CharacterCon
     const replies: string[] = [];
     for (const [i, step] of scenario.steps.entries()) {
       const user = step.user ? { id: `eval:${step.user}`, displayName: step.user, platform: 'twitch' as const } : { id: 'local:streamer', displayName: character.names.user, platform: 'local' as const };
-      const input: InputItem = { id: `${scenario.name}-${i}`, kind: step.kind, text: step.text, user, receivedAt: 0, ...(step.meta ? { meta: step.meta } : {}) };
+      const input = { ...parseInputFields(step.kind, step.fields), id: `${scenario.name}-${i}`, kind: step.kind, text: step.text, user, receivedAt: 0 } as InputItem;
       const rendered = renderInput(input, character);
       const prompt = buildPrompt({ character, persona, userContent: rendered.content, history, context: {}, interruptMarker: '[interrupted]' });
       const started = performance.now();

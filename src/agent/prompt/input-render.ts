@@ -1,5 +1,5 @@
 import type { CharacterConfig } from '../../config/schema/character.ts';
-import type { InputItem } from '../../core/input.ts';
+import { inputFields, type InputItem } from '../../core/input.ts';
 
 export interface RenderedInput {
   /** What the model sees as the newest user message. */
@@ -8,7 +8,7 @@ export interface RenderedInput {
   store: boolean;
 }
 
-/** Fills `{key}` from the input (user, text) and its meta; unknown keys become empty. */
+/** Fills `{key}` from the input (user, text) and its kind's fields; unknown keys become empty. */
 export function fillTemplate(template: string, values: Readonly<Record<string, unknown>>): string {
   return template
     .replace(/\{([a-z_]+)\}/gi, (_m, key: string) => {
@@ -23,7 +23,7 @@ export function fillTemplate(template: string, values: Readonly<Record<string, u
 /** Turns an input into the user message for the model, using the character's event templates. */
 export function renderInput(input: InputItem, character: CharacterConfig): RenderedInput {
   const t = character.event_templates;
-  const values = { ...(input.meta ?? {}), user: input.user.displayName, text: input.text };
+  const values = { ...inputFields(input), user: input.user.displayName, text: input.text };
   switch (input.kind) {
     case 'voice':
     case 'text':

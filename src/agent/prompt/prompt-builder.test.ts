@@ -87,9 +87,9 @@ test('an interrupted reply is rendered with exactly one marker, an empty one as 
   assert.deepEqual(built.messages.slice(1).map((m) => m.content), ['a', 'Heard part [interrupted]', 'b', '[interrupted]', 'c']);
 });
 
-test('event templates are filled from the input meta', () => {
+test('event templates are filled from the input\'s fields', () => {
   const { c } = character('neiri');
-  const r = renderInput({ id: 'x', kind: 'donation', text: 'keep it up', user: { id: 'twitch:9', displayName: 'Mo', platform: 'twitch' }, receivedAt: 0, meta: { amount: 5, currency: 'USD' } }, c);
+  const r = renderInput({ id: 'x', kind: 'donation', text: 'keep it up', user: { id: 'twitch:9', displayName: 'Mo', platform: 'twitch' }, receivedAt: 0, amount: 5, currency: 'USD' }, c);
   assert.equal(r.content, '[event] Mo just donated 5 USD. Their message: "keep it up". Thank them warmly and react to the message.');
   const p = renderInput({ id: 'y', kind: 'proactive', text: '', user: { id: 'system:agent', displayName: 'System', platform: 'system' }, receivedAt: 0 }, c);
   assert.equal(p.store, false, 'proactive prompts are never stored as user messages');
