@@ -75,7 +75,7 @@ test('a missing character file is named', () => {
 test('the character file overrides the character block and the result is frozen', () => {
   const file = write('neiri.yaml', 'active_character: neiri\ncharacter:\n  display_name: Someone\n');
   const { config } = loadConfig({ configPath: file, charactersDir });
-  assert.equal(config.character.display_name, 'Neiri');
+  assert.equal(config.character.display_name, 'Нейри');
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.server.ws));
   assert.throws(() => {
     (config.server as { input_auth: string }).input_auth = 'always';

@@ -11,7 +11,7 @@ import { TurnsPanel } from './admin/turns-panel.ts';
 import { fetchCharacter } from './avatar/model-entry.ts';
 import { BUILD_VERSION } from './shared/build-info.ts';
 import { installErrorHandlers } from './shared/error-handlers.ts';
-import { detectLanguage, setLanguage, t, translatePage, type Language, type MessageKey } from './shared/i18n.ts';
+import { chosenLanguage, detectLanguage, getLanguage, setLanguage, t, translatePage, type Language, type MessageKey } from './shared/i18n.ts';
 import { createLogger } from './shared/logger.ts';
 import { SocketClient } from './shared/socket-client.ts';
 import { bindConnectionBadge } from './ui/connection-badge.ts';
@@ -23,6 +23,19 @@ setLanguage(detectLanguage());
 translatePage();
 $<HTMLSelectElement>('lang').value = detectLanguage();
 $('version').textContent = t('version', { v: BUILD_VERSION });
+// Without a viewer's choice, the page follows the daemon's UI language (the character's by default).
+if (!chosenLanguage()) {
+  void fetch('/api/frontend-config')
+    .then(async (res) => ((await res.json()) as { language?: string }).language)
+    .then((daemonLanguage) => {
+      if (!daemonLanguage || chosenLanguage()) return;
+      setLanguage(detectLanguage(daemonLanguage));
+      $<HTMLSelectElement>('lang').value = getLanguage();
+      translatePage();
+      $('version').textContent = t('version', { v: BUILD_VERSION });
+    })
+    .catch(() => log.warn('admin.config_unavailable'));
+}
 log.info('admin.start', { version: BUILD_VERSION });
 
 let token = savedToken() ?? '';
@@ -119,7 +132,7 @@ $('say').addEventListener('submit', (ev) => {
   input.value = '';
 });
 $('lang').addEventListener('change', () => {
-  setLanguage($<HTMLSelectElement>('lang').value as Language);
+  setLanguage($<HTMLSelectElement>('lang').value as Language, true);
   translatePage();
   if (lastStatus) {
     renderStatusPanel($('status'), lastStatus);

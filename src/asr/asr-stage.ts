@@ -2,6 +2,7 @@ import { isLoopbackHost } from '../config/env.ts';
 import { isEngineError } from '../core/errors.ts';
 import { defineStage } from '../plugin-host/define-stage.ts';
 import type { AsrEngine } from './asr-engine.ts';
+import { asrConfigForLanguage } from './asr-language.ts';
 import type { AsrService } from './asr-events.ts';
 import { registerAsrRoute } from './asr-route.ts';
 import { registerBuiltinAsrEngines } from './builtin-engines.ts';
@@ -18,7 +19,7 @@ export const asrStage = defineStage({
   name: 'asr',
   async setup(ctx) {
     registerBuiltinAsrEngines();
-    const cfg = ctx.config.asr;
+    const { config: cfg, fromLanguage } = asrConfigForLanguage(ctx.config.asr, ctx.config.character.language);
     let service: AsrService | undefined;
     ctx.routes((app) =>
       registerAsrRoute(app, { service: () => service, maxBytes: cfg.upload_max_bytes, maxSeconds: cfg.upload_max_seconds, concurrencyPerIp: cfg.upload_concurrency_per_ip, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
@@ -65,7 +66,7 @@ export const asrStage = defineStage({
     });
     ctx.onDispose(transcriber.start());
     const loadMs = Math.round(performance.now() - started);
-    ctx.log.info({ event: 'asr.ready', engine: engine.name, model: engine.model, load_ms: loadMs }, 'speech recognizer ready');
-    ctx.setStatus('live', { info: { engine: engine.name, model: engine.model, streaming: engine.streaming, load_ms: loadMs } });
+    ctx.log.info({ event: 'asr.ready', engine: engine.name, model: engine.model, from_language: fromLanguage, load_ms: loadMs }, 'speech recognizer ready');
+    ctx.setStatus('live', { info: { engine: engine.name, model: engine.model, streaming: engine.streaming, language: ctx.config.character.language, from_language: fromLanguage, load_ms: loadMs } });
   },
 });

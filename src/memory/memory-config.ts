@@ -33,11 +33,14 @@ export const MemoryConfigSchema = z
       .prefault({}),
     embedder: z
       .object({
-        /** hashed: built-in, offline, lexical (word + character n-grams); llama: a GGUF embedding model; openai: /v1/embeddings. */
-        type: z.enum(['hashed', 'llama', 'openai']).default('hashed'),
+        /**
+         * auto: llama when the catalogue's embedding GGUF (or `model_file`) is in the models folder, else hashed;
+         * hashed: built-in, offline, lexical (word + character n-grams); llama: a GGUF embedding model; openai: /v1/embeddings.
+         */
+        type: z.enum(['auto', 'hashed', 'llama', 'openai']).default('auto'),
         /** Vector size of the hashed embedder. */
         dimensions: z.number().int().min(32).max(4096).default(384),
-        /** llama: GGUF file name (or path) under the models directory. */
+        /** llama (and auto): GGUF file name (or path) under the models directory; auto defaults to the catalogue's embedder. */
         model_file: z.string().default(''),
         /** openai: base URL of an OpenAI-compatible server (…/v1). */
         url: z.string().default('http://127.0.0.1:11434/v1'),
@@ -47,7 +50,7 @@ export const MemoryConfigSchema = z
         api_key_env: z.string().default(''),
         /** Timeout of one embedding request, in ms. */
         timeout_ms: z.number().int().min(100).default(10_000),
-        /** When the stored collections were embedded by another embedder: reembed them, or refuse to start. */
+        /** When the stored collections were embedded by another embedder: reembed them, or refuse to start. A switch made by `auto` always re-embeds. */
         on_change: z.enum(['reembed', 'refuse']).default('refuse'),
       })
       .strict()

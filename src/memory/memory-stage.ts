@@ -5,6 +5,7 @@ import { ChromaStore } from './chroma-store.ts';
 import { ChromaSupervisor } from './chroma-supervisor.ts';
 import { Consolidator } from './consolidator.ts';
 import { createEmbedder } from './embedders/create-embedder.ts';
+import { chooseEmbedder, lexicalFallback } from './embedders/embedder-choice.ts';
 import { MemoryDb } from './memory-db.ts';
 import { createMemoryProvider } from './memory-provider.ts';
 import { registerMemoryRoutes } from './memory-routes.ts';
@@ -31,15 +32,27 @@ export const memoryStage = defineStage({
       return;
     }
     const log = ctx.log;
-    const embedder = createEmbedder(cfg.embedder, ctx.settings.modelsDir);
+    let choice = chooseEmbedder(cfg.embedder, ctx.settings.modelsDir);
+    let embedder = createEmbedder(choice.config, ctx.settings.modelsDir);
     try {
       await embedder.init(ctx.signal);
     } catch (err) {
       await embedder.dispose();
-      ctx.setStatus('unavailable', { detail: `embedder ${embedder.id}: ${(err as Error).message}` });
-      return;
+      if (choice.picked !== 'auto' || choice.kind !== 'semantic') {
+        ctx.setStatus('unavailable', { detail: `embedder ${embedder.id}: ${(err as Error).message}` });
+        return;
+      }
+      log.warn({ event: 'memory.embedder_fallback', embedder: embedder.id, err }, 'embedding model did not load; using the lexical embedder');
+      choice = lexicalFallback(choice, (err as Error).message);
+      embedder = createEmbedder(choice.config, ctx.settings.modelsDir);
+      await embedder.init(ctx.signal);
     }
-    ctx.onDispose(() => embedder.dispose());
+    const active = embedder;
+    ctx.onDispose(() => active.dispose());
+    log.info({ event: 'memory.embedder', embedder: embedder.id, kind: choice.kind, picked: choice.picked, reason: choice.reason }, 'memory embedder chosen');
+    const embedderInfo = { id: embedder.id, kind: choice.kind, picked: choice.picked, reason: choice.reason, upgrade: choice.upgrade ?? null };
+    // A switch made by `auto` (a model pulled or removed) re-embeds; an explicit type keeps on_change.
+    const onChange = choice.picked === 'auto' ? 'reembed' : cfg.embedder.on_change;
     const db = new MemoryDb(ctx.settings.dataDir);
     ctx.onDispose(() => db.close());
     const supervisor = new ChromaSupervisor({
@@ -71,7 +84,7 @@ export const memoryStage = defineStage({
         ...(connected && supervisor.isHealthy ? {} : { detail: 'chroma is down: replies go without memories, writes are queued' }),
         info: {
           chroma: { mode: cfg.chroma.mode, url: supervisor.url, pid: supervisor.pid ?? null, healthy: supervisor.isHealthy, restarts: supervisor.restarts },
-          embedder: embedder.id,
+          embedder: embedderInfo,
           collections: counts ?? null,
           outbox_pending: db.pendingItems(),
           upsert_ms: store.upserts.summary(),
@@ -91,7 +104,7 @@ export const memoryStage = defineStage({
     };
     const openStore = async (): Promise<void> => {
       try {
-        await store.open(supervisor.url, cfg.embedder.on_change);
+        await store.open(supervisor.url, onChange);
         memory.cache.clear();
         connected = true;
         log.info({ event: 'memory.connected', url: supervisor.url }, 'memory store connected');

@@ -46,7 +46,8 @@ export async function registerCharacterRoutes(app: FastifyInstance, deps: Charac
   });
 
   app.get('/api/frontend-config', async () => {
-    const ingest = deps.config().frontend.log_ingest;
-    return { version: deps.version, logIngest: { enabled: ingest.enabled, maxBatch: ingest.max_batch } };
+    const config = deps.config();
+    const ingest = config.frontend.log_ingest;
+    return { version: deps.version, language: config.frontend.language || config.character.language, logIngest: { enabled: ingest.enabled, maxBatch: ingest.max_batch } };
   });
 }

@@ -17,15 +17,15 @@ export interface TtsStageOptions {
   engines?: (ctx: StageContext, config: Readonly<Config>) => TtsEngine[];
 }
 
-/** The configured engines, in `character.voice.engines` order (of `config`, default the stage's). */
-export function configuredEngines(ctx: StageContext, config: Readonly<Config> = ctx.config): TtsEngine[] {
+/** The configured engines, in `character.voice.engines` order; models and voices follow `character.language`. */
+export function configuredEngines(config: Pick<Config, 'tts' | 'character'>, modelsDir: string): TtsEngine[] {
   const { tts, character } = config;
   const make = (name: TtsEngineName): TtsEngine => {
     switch (name) {
       case 'edge':
         return new EdgeEngine(tts.edge.decoder);
       case 'sherpa':
-        return new SherpaEngine({ modelsDir: ctx.settings.modelsDir, model: character.voice.sherpa.model, language: character.language, numThreads: tts.sherpa.num_threads });
+        return new SherpaEngine({ modelsDir, model: character.voice.sherpa.model, language: character.language, numThreads: tts.sherpa.num_threads });
       case 'espeak':
         return new EspeakEngine(tts.espeak.command);
     }
@@ -33,7 +33,8 @@ export function configuredEngines(ctx: StageContext, config: Readonly<Config> = 
   return [...new Set(character.voice.engines)].map(make);
 }
 
-function voiceFor(character: Readonly<CharacterConfig>, engine: TtsEngine): string {
+/** The voice `engine` speaks with: the character's explicit setting, else the engine's default for `character.language`. */
+export function voiceFor(character: CharacterConfig, engine: TtsEngine): string {
   const v = character.voice;
   const configured = engine.name === 'edge' ? v.edge.voice : engine.name === 'espeak' ? v.espeak.voice : engine.name === 'sherpa' ? String(v.sherpa.speaker) : '';
   return configured || engine.defaultVoice(character.language);
@@ -52,7 +53,7 @@ interface Voice {
 /** Probes the character's engines and builds its chain; undefined (with why) when no engine can run. */
 async function buildVoice(ctx: StageContext, config: Readonly<Config>, options: TtsStageOptions, onChange: () => void): Promise<Voice | { unavailable: Record<string, string>; engines: TtsEngine[] }> {
   const { tts, character } = config;
-  const engines = options.engines ? options.engines(ctx, config) : configuredEngines(ctx, config);
+  const engines = options.engines ? options.engines(ctx, config) : configuredEngines(config, ctx.settings.modelsDir);
   const probes = await Promise.all(engines.map(async (e) => ({ engine: e, result: await e.probe().catch((err: unknown) => ({ ok: false, detail: String(err) })) })));
   const unavailable: Record<string, string> = {};
   const entries: ChainEntry[] = [];

@@ -1,15 +1,28 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { EMOTION_NAMES, EMOTION_PRESETS, resolveEmotion } from '../../frontend/src/avatar/emotion-presets.ts';
 import { EN } from '../../frontend/src/shared/i18n-en.ts';
 import { RU } from '../../frontend/src/shared/i18n-ru.ts';
+import { ZH } from '../../frontend/src/shared/i18n-zh.ts';
+import { ROOT_DIR } from '../../src/config/env.ts';
 
-test('English and Russian UI strings have the same keys and placeholders, none empty', () => {
-  assert.deepEqual(Object.keys(RU).sort(), Object.keys(EN).sort());
-  for (const [k, en] of Object.entries(EN)) {
-    const ru = RU[k as keyof typeof EN];
-    assert.ok(ru.trim().length > 0, `ru ${k} is empty`);
-    assert.deepEqual(ru.match(/\{\w+\}/g) ?? [], en.match(/\{\w+\}/g) ?? [], `placeholders of ${k}`);
+test('English, Russian and Chinese UI strings have the same keys and placeholders, none empty', () => {
+  for (const [lang, table] of [['ru', RU], ['zh', ZH]] as const) {
+    assert.deepEqual(Object.keys(table).sort(), Object.keys(EN).sort(), `${lang} keys`);
+    for (const [k, en] of Object.entries(EN)) {
+      const text = table[k as keyof typeof EN];
+      assert.ok(text.trim().length > 0, `${lang} ${k} is empty`);
+      assert.deepEqual((text.match(/\{\w+\}/g) ?? []).sort(), (en.match(/\{\w+\}/g) ?? []).sort(), `${lang} placeholders of ${k}`);
+    }
+  }
+  // Chinese strings are Chinese (the keys' proper names aside), not copies of the English ones.
+  const copied = Object.entries(EN).filter(([k, en]) => ZH[k as keyof typeof EN] === en && /[a-z]{3}/.test(en) && !/^(Twitch|OBS|request_id)$/.test(en));
+  assert.deepEqual(copied, [], 'untranslated zh strings');
+  for (const html of ['index.html', 'admin.html']) {
+    const page = readFileSync(path.join(ROOT_DIR, 'frontend', 'public', html), 'utf8');
+    for (const lang of ['en', 'ru', 'zh']) assert.ok(page.includes(`<option value="${lang}">`), `${html} offers ${lang}`);
   }
 });
 

@@ -12,7 +12,7 @@ test('GET /api/character gives the configured model_dict entry with the characte
   const d = await startTestDaemon({ config: { active_character: 'neiri', character: { live2d: { model: 'haru', scale: 2, offset_y: 0.1, emotion_map: { happy: 'smile01' } } } } });
   try {
     const body = (await (await fetch(`${d.url}/api/character`)).json()) as Record<string, unknown> & { live2d: Record<string, unknown> };
-    assert.equal(body.displayName, 'Neiri');
+    assert.equal(body.displayName, 'Нейри');
     assert.equal(body.live2d.name, 'haru');
     assert.equal(body.live2d.url, '/live2d-models/haru/haru_greeter_t03.model3.json');
     // Built-in haru entry: scale 2, offset_y 0.5; the character doubles the scale and adds 0.1.

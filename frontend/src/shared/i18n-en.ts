@@ -1,4 +1,4 @@
-// English UI strings. Every key here must exist in i18n-ru.ts too (a test checks).
+// English UI strings. Every key here must exist in i18n-ru.ts and i18n-zh.ts too (a test checks).
 export const EN = {
   'conn.open': 'connected',
   'conn.connecting': 'connecting…',

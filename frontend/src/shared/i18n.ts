@@ -1,31 +1,42 @@
 import { EN, type MessageKey } from './i18n-en.ts';
 import { RU } from './i18n-ru.ts';
+import { ZH } from './i18n-zh.ts';
 
 export type { MessageKey };
-export const LANGUAGES = { en: EN as Record<MessageKey, string>, ru: RU } as const;
+export const LANGUAGES = { en: EN as Record<MessageKey, string>, ru: RU, zh: ZH } as const;
 export type Language = keyof typeof LANGUAGES;
 
 let current: Language = 'en';
 
-/** Picks the language: `?lang=`, then the saved choice, then the browser's. */
-export function detectLanguage(): Language {
-  const fromQuery = new URLSearchParams(location.search).get('lang');
-  const saved = (() => {
-    try {
-      return localStorage.getItem('vtuber.lang');
-    } catch {
-      return null;
-    }
-  })();
-  for (const cand of [fromQuery, saved, navigator.language.slice(0, 2)]) {
-    if (cand && cand in LANGUAGES) return cand as Language;
-  }
-  return 'en';
+function asLanguage(tag: string | null | undefined): Language | undefined {
+  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  return primary && Object.hasOwn(LANGUAGES, primary) ? (primary as Language) : undefined;
 }
 
-export function setLanguage(lang: Language): void {
+/** The language the viewer chose: `?lang=`, then the choice saved by the language menu. */
+export function chosenLanguage(): Language | undefined {
+  const fromQuery = asLanguage(new URLSearchParams(location.search).get('lang'));
+  if (fromQuery) return fromQuery;
+  try {
+    return asLanguage(localStorage.getItem('vtuber.lang'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Picks the language: the viewer's choice, then the daemon's UI language (`frontend.language`, or
+ * the character's language when that is empty), then the browser's, then English.
+ */
+export function detectLanguage(daemonLanguage?: string): Language {
+  return chosenLanguage() ?? asLanguage(daemonLanguage) ?? asLanguage(navigator.language) ?? 'en';
+}
+
+/** Switches the page language; `remember` saves it as the viewer's choice (the language menu). */
+export function setLanguage(lang: Language, remember = false): void {
   current = lang;
   document.documentElement.lang = lang;
+  if (!remember) return;
   try {
     localStorage.setItem('vtuber.lang', lang);
   } catch {

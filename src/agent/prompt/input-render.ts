@@ -1,5 +1,6 @@
 import type { CharacterConfig } from '../../config/schema/character.ts';
 import { inputFields, type InputItem } from '../../core/input.ts';
+import { promptStrings } from './prompt-strings.ts';
 
 export interface RenderedInput {
   /** What the model sees as the newest user message. */
@@ -9,40 +10,42 @@ export interface RenderedInput {
 }
 
 /** Fills `{key}` from the input (user, text) and its kind's fields; unknown keys become empty. */
-export function fillTemplate(template: string, values: Readonly<Record<string, unknown>>): string {
+export function fillTemplate(template: string, values: Readonly<Record<string, unknown>>, noMessage = '(no message)'): string {
   return template
     .replace(/\{([a-z_]+)\}/gi, (_m, key: string) => {
       const v = values[key];
       return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
     })
     .replace(/[ \t]{2,}/g, ' ')
-    .replace(/""/g, '(no message)')
+    .replace(/""|«»|„“/g, noMessage)
     .trim();
 }
 
 /** Turns an input into the user message for the model, using the character's event templates. */
 export function renderInput(input: InputItem, character: CharacterConfig): RenderedInput {
   const t = character.event_templates;
+  const strings = promptStrings(character.language);
   const values = { ...inputFields(input), user: input.user.displayName, text: input.text };
+  const fill = (template: string): string => fillTemplate(template, values, strings.noMessage);
   switch (input.kind) {
     case 'voice':
     case 'text':
       return { content: input.text, store: true };
     case 'chat':
-      return { content: fillTemplate(t.chat, values), store: true };
+      return { content: fill(t.chat), store: true };
     case 'first_chat':
-      return { content: fillTemplate(t.first_chat, values), store: true };
+      return { content: fill(t.first_chat), store: true };
     case 'chat_batch':
-      return { content: fillTemplate(t.chat_batch, values), store: true };
+      return { content: fill(t.chat_batch), store: true };
     case 'donation':
     case 'cheer':
     case 'sub':
     case 'resub':
     case 'gift':
     case 'raid':
-      return { content: `[event] ${fillTemplate(t[input.kind], values)}`, store: true };
+      return { content: `[event] ${fill(t[input.kind])}`, store: true };
     case 'proactive':
-      return { content: `[no one is talking] ${fillTemplate(t.proactive, values)}`, store: false };
+      return { content: `${strings.silenceMarker} ${fill(t.proactive)}`, store: false };
     case 'system':
       return { content: `[instruction] ${input.text}`, store: true };
   }

@@ -35,6 +35,36 @@ const HISTORY: StoredMessage[] = [
   msg('assistant', 'Short version: dragon, teacups, happy ending.'),
 ];
 
+/** The same conversation in Russian, for Нейри (language: ru). */
+const HISTORY_RU: StoredMessage[] = [
+  msg('user', 'Доброе утро! Как спалось?'),
+  msg('assistant', 'Я не сплю, я дефрагментируюсь. Но спасибо, что спросил!'),
+  msg('user', 'Кира в чате: во что сегодня играем?'),
+  msg('assistant', 'Во что-нибудь уютное, Кира. Фермы, скорее всего, и немного драмы с урожаем.'),
+  msg('user', 'Расскажи длинную историю про драконов.'),
+  msg('assistant', 'Жил-был дракон, и', { interrupted: true, fullText: 'Жил-был дракон, и он собирал чашки.' }),
+  msg('user', 'Прости, продолжай, но короче.'),
+  msg('assistant', 'Короче: дракон, чашки, счастливый конец.'),
+];
+
+/** What each snapshot character hears, in its own language. */
+const CASES = {
+  default: {
+    history: HISTORY,
+    input: 'haha did you just call the creator a gremlin?',
+    card: 'Kira: regular viewer since March, loves farming games, teases Neiri about her singing.',
+    memories: ['Kira said her cat is named Biscuit.', 'Last stream ended with a karaoke duel.'],
+    newest: 'Short version: dragon, teacups, happy ending.',
+  },
+  neiri: {
+    history: HISTORY_RU,
+    input: 'ахах ты что, назвала создателя гремлином?',
+    card: 'Кира: постоянная зрительница с марта, любит фермы, подшучивает над пением Нейри.',
+    memories: ['Кира говорила, что её кошку зовут Бисквит.', 'Прошлый стрим закончился караоке-дуэлью.'],
+    newest: 'Короче: дракон, чашки, счастливый конец.',
+  },
+} as const;
+
 function render(messages: ReturnType<typeof buildPrompt>['messages']): string {
   return messages.map((m) => `### ${m.role}\n${m.content}`).join('\n\n') + '\n';
 }
@@ -50,18 +80,19 @@ function matchSnapshot(name: string, text: string): void {
   assert.equal(text, readFileSync(file, 'utf8'), `prompt differs from ${path.relative(ROOT_DIR, file)} (UPDATE_SNAPSHOTS=1 to accept)`);
 }
 
-for (const name of ['default', 'neiri']) {
+for (const name of ['default', 'neiri'] as const) {
+  const k = CASES[name];
   for (const withContext of [false, true]) {
     test(`prompt snapshot: ${name} ${withContext ? 'with relationship card and memories' : 'without context'}, history under a 120-token budget`, () => {
       const { c: base, persona } = character(name);
       const c = { ...base, history_token_budget: 120 };
-      const input = { id: 'i', kind: 'chat' as const, text: 'haha did you just call the creator a gremlin?', user: { id: 'twitch:1', displayName: 'Kira', platform: 'twitch' as const }, receivedAt: 0 };
-      const context = withContext ? { relationshipCard: 'Kira: regular viewer since March, loves farming games, teases Neiri about her singing.', memories: ['Kira said her cat is named Biscuit.', 'Last stream ended with a karaoke duel.'] } : {};
-      const built = buildPrompt({ character: c, persona, userContent: renderInput(input, c).content, history: HISTORY, context, interruptMarker: '[interrupted]' });
+      const input = { id: 'i', kind: 'chat' as const, text: k.input, user: { id: 'twitch:1', displayName: name === 'neiri' ? 'Кира' : 'Kira', platform: 'twitch' as const }, receivedAt: 0 };
+      const context = withContext ? { relationshipCard: k.card, memories: [...k.memories] } : {};
+      const built = buildPrompt({ character: c, persona, userContent: renderInput(input, c).content, history: k.history, context, interruptMarker: '[interrupted]' });
       assert.ok(built.stats.historyTokens <= 120, 'history stays within the budget');
       assert.ok(built.stats.droppedMessages > 0, 'the oldest messages were dropped');
       const dialogue = built.messages.slice(1, -1);
-      assert.equal(dialogue.at(-1)?.content, 'Short version: dragon, teacups, happy ending.', 'the newest history is kept');
+      assert.equal(dialogue.at(-1)?.content, k.newest, 'the newest history is kept');
       matchSnapshot(`${name}${withContext ? '-context' : ''}`, render(built.messages));
     });
   }
@@ -87,10 +118,22 @@ test('an interrupted reply is rendered with exactly one marker, an empty one as 
   assert.deepEqual(built.messages.slice(1).map((m) => m.content), ['a', 'Heard part [interrupted]', 'b', '[interrupted]', 'c']);
 });
 
-test('event templates are filled from the input\'s fields', () => {
-  const { c } = character('neiri');
+test("event templates are filled from the input's fields, in the character's language", () => {
+  const { c } = character('default');
   const r = renderInput({ id: 'x', kind: 'donation', text: 'keep it up', user: { id: 'twitch:9', displayName: 'Mo', platform: 'twitch' }, receivedAt: 0, amount: 5, currency: 'USD' }, c);
   assert.equal(r.content, '[event] Mo just donated 5 USD. Their message: "keep it up". Thank them warmly and react to the message.');
   const p = renderInput({ id: 'y', kind: 'proactive', text: '', user: { id: 'system:agent', displayName: 'System', platform: 'system' }, receivedAt: 0 }, c);
   assert.equal(p.store, false, 'proactive prompts are never stored as user messages');
+  assert.ok(p.content.startsWith('[no one is talking] '));
+
+  const { c: ru } = character('neiri');
+  const d = renderInput({ id: 'x', kind: 'donation', text: 'так держать', user: { id: 'twitch:9', displayName: 'Мо', platform: 'twitch' }, receivedAt: 0, amount: 500, currency: 'RUB' }, ru);
+  assert.equal(d.content, '[event] Донат от Мо: 500 RUB. Сообщение: «так держать». Тепло поблагодари по нику и отреагируй на сообщение.');
+  const empty = renderInput({ id: 'x', kind: 'resub', text: '', user: { id: 'twitch:9', displayName: 'Мо', platform: 'twitch' }, receivedAt: 0, months: 7 }, ru);
+  assert.equal(empty.content, '[event] Продление подписки от Мо: уже 7 мес. Сообщение: (без сообщения). Отметь эту верность.');
+  const q = renderInput({ id: 'y', kind: 'proactive', text: '', user: { id: 'system:agent', displayName: 'System', platform: 'system' }, receivedAt: 0 }, ru);
+  assert.ok(q.content.startsWith('[все молчат] Давно никто ничего не говорил.'));
+  for (const kind of ['donation', 'cheer', 'sub', 'resub', 'gift', 'raid', 'first_chat', 'chat', 'chat_batch', 'proactive'] as const) {
+    assert.match(ru.event_templates[kind], /\p{Script=Cyrillic}/u, `${kind} template is Russian`);
+  }
 });

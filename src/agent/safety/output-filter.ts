@@ -33,9 +33,11 @@ export class OutputFilter {
     let softened = 0;
     let out = text;
     for (const [re, replacement] of SOFTENINGS) {
-      out = out.replace(re, (match) => {
+      out = out.replace(re, (match: string, ...args: unknown[]) => {
         softened++;
-        return matchCase(match, replacement);
+        // replace() passes the capture groups, then the offset and the whole string.
+        const groups = args.slice(0, -2) as Array<string | undefined>;
+        return matchCase(match, typeof replacement === 'string' ? replacement : replacement(match, groups));
       });
     }
     return { text: out, blocked: false, softened };
@@ -43,6 +45,7 @@ export class OutputFilter {
 }
 
 function matchCase(original: string, replacement: string): string {
+  if (original.length > 1 && original === original.toUpperCase() && original !== original.toLowerCase()) return replacement.toUpperCase();
   const first = original[0] ?? '';
   if (first !== first.toLowerCase() && first === first.toUpperCase()) return replacement[0]?.toUpperCase() + replacement.slice(1);
   return replacement;

@@ -1,3 +1,5 @@
+import { RU_SOFTENINGS, type Softening } from './profanity-ru.ts';
+
 /**
  * Slur stems that are never spoken, whatever spicy_mode says (matched on a normalized, de-leeted
  * copy of the text, at word starts). Kept short on purpose: extend it per platform rules.
@@ -18,7 +20,7 @@ export const SLUR_PATTERNS: readonly RegExp[] = [
 ];
 
 /** Profanity and its family-friendly replacement, used when spicy_mode is off. */
-export const SOFTENINGS: ReadonlyArray<readonly [RegExp, string]> = [
+export const SOFTENINGS: ReadonlyArray<readonly [RegExp, Softening]> = [
   [/\bmotherf\w*/giu, 'mother-trucker'],
   [/\bfuck(?:ing|in)\b/giu, 'freaking'],
   [/\bfuck(?:ed)?\b/giu, 'frick'],
@@ -33,8 +35,5 @@ export const SOFTENINGS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bbastards?\b/giu, 'rascal'],
   [/\bdick(?:head)?s?\b/giu, 'jerk'],
   [/\bpiss(?:ed)?\b/giu, 'ticked'],
-  [/(?<![\p{L}])(?:бля(?:ть|дь)?|сука)(?![\p{L}])/giu, 'блин'],
-  [/(?<![\p{L}])(?:на)?ху[йяеию]\p{L}*/giu, 'фиг'],
-  [/(?<![\p{L}])пизд\p{L}*/giu, 'капец'],
-  [/(?<![\p{L}])(?:ё|е|за|у|вы|по)?[её]б(?:ать|ал|ан|ну)\p{L}*/giu, 'ёлки'],
+  ...RU_SOFTENINGS,
 ];

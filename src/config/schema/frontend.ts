@@ -3,6 +3,8 @@ import { z } from 'zod';
 /** Settings for the browser pages (avatar, overlay, admin). */
 export const FrontendConfigSchema = z
   .object({
+    /** Language of the pages' own text (en, ru, zh); empty = the character's language. A viewer's ?lang= or menu choice wins. */
+    language: z.string().default(''),
     log_ingest: z
       .object({
         /** Accept browser log lines on POST /api/logs (written to the server log, component "frontend"). */

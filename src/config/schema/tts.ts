@@ -23,7 +23,7 @@ export const TtsConfigSchema = z
     chunk_ms: z.number().int().min(20).max(2000).default(200),
     edge: z
       .object({
-        /** MP3 decoder command: `auto` finds ffmpeg or mpg123; or a command line reading MP3 on stdin and writing s16le 24 kHz mono. */
+        /** MP3 decoder: `auto` decodes in process (mpg123 WASM, no system package); `ffmpeg`, `mpg123`, or a command line reading MP3 on stdin and writing s16le 24 kHz mono. */
         decoder: z.string().default('auto'),
       })
       .strict()

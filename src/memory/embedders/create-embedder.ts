@@ -4,7 +4,8 @@ import { HashedEmbedder } from './hashed-embedder.ts';
 import { LlamaEmbedder } from './llama-embedder.ts';
 import { OpenAiEmbedder } from './openai-embedder.ts';
 
-export function createEmbedder(cfg: MemoryConfig['embedder'], modelsDir: string, env: NodeJS.ProcessEnv = process.env): Embedder {
+/** Builds the embedder for a resolved config (`auto` is resolved first by chooseEmbedder). */
+export function createEmbedder(cfg: MemoryConfig['embedder'] & { type: 'hashed' | 'llama' | 'openai' }, modelsDir: string, env: NodeJS.ProcessEnv = process.env): Embedder {
   switch (cfg.type) {
     case 'hashed':
       return new HashedEmbedder(cfg.dimensions);

@@ -78,3 +78,18 @@ test('llama embedder without its GGUF file fails with MODEL_MISSING naming the p
   const e = new LlamaEmbedder('bge-small-en-v1.5-q8_0.gguf', '/nonexistent/models');
   await assert.rejects(e.init(), (err) => isEngineError(err) && err.code === 'MODEL_MISSING' && err.message.includes('/nonexistent/models/bge-small-en-v1.5-q8_0.gguf'));
 });
+
+test('llama embedder refuses a file that is not a GGUF before handing it to node-llama-cpp', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bad-gguf-'));
+  try {
+    writeFileSync(path.join(dir, 'html.gguf'), '<html>captive portal</html>');
+    writeFileSync(path.join(dir, 'v9.gguf'), Buffer.concat([Buffer.from('GGUF'), Buffer.from([9, 0, 0, 0]), Buffer.alloc(64)]));
+    await assert.rejects(new LlamaEmbedder('html.gguf', dir).init(), (err) => isEngineError(err) && /html\.gguf is not a usable GGUF file: it does not start with the GGUF magic/.test(err.message));
+    await assert.rejects(new LlamaEmbedder('v9.gguf', dir).init(), (err) => isEngineError(err) && /unsupported GGUF version 9/.test(err.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../../core/errors.ts';
+import { ggufHeaderProblem } from '../../models/gguf-header.ts';
 import { normalize, type Embedder } from './embedder.ts';
 
 interface EmbeddingContextLike {
@@ -33,6 +34,8 @@ export class LlamaEmbedder implements Embedder {
     if (!this.modelPath.endsWith('.gguf') || !existsSync(this.modelPath)) {
       throw new EngineError('MODEL_MISSING', `embedding model not found: ${this.modelPath} (put a GGUF embedding model there or use memory.embedder.type: hashed)`);
     }
+    const problem = ggufHeaderProblem(this.modelPath);
+    if (problem) throw new EngineError('MODEL_MISSING', `embedding model ${this.modelPath} is not a usable GGUF file: ${problem}`);
     const { getLlama } = await import('node-llama-cpp');
     const llama = await getLlama({ gpu: false });
     this.model = (await llama.loadModel({ modelPath: this.modelPath })) as unknown as ModelLike;

@@ -1,15 +1,19 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type * as MsEdge from 'msedge-tts';
 import { EngineError } from '../../core/errors.ts';
 import { abortError, raceAbort } from '../abort.ts';
 import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engine.ts';
 import { percent } from '../prosody.ts';
 import { findExecutable, splitCommand } from './executables.ts';
+import { Mp3StreamDecoder } from './mp3-stream-decoder.ts';
 import { PcmBytes } from './pcm-bytes.ts';
 
 type EdgeClientModule = typeof MsEdge;
 
 const SAMPLE_RATE = 24_000;
+/** About 0.7 s of Edge's 48 kbit/s MP3. */
+const MP3_PIECE_BYTES = 4096;
 
 /** Default Edge neural voices by language (primary subtag or full tag). */
 const EDGE_VOICES: Readonly<Record<string, string>> = {
@@ -29,10 +33,16 @@ const EDGE_VOICES: Readonly<Record<string, string>> = {
   pl: 'pl-PL-ZofiaNeural',
 };
 
-const DECODERS: ReadonlyArray<{ args: string[] }> = [
-  { args: ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'mp3', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', String(SAMPLE_RATE), 'pipe:1'] },
-  { args: ['mpg123', '-q', '-s', '-m', '-r', String(SAMPLE_RATE), '-'] },
-];
+/** Short names for external decoders; any other value of `decoder` is a command line. */
+const NAMED_DECODERS: Readonly<Record<string, string[]>> = {
+  ffmpeg: ['ffmpeg', '-hide_banner', '-loglevel', 'error', '-f', 'mp3', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', String(SAMPLE_RATE), 'pipe:1'],
+  mpg123: ['mpg123', '-q', '-s', '-m', '-r', String(SAMPLE_RATE), '-'],
+};
+
+/** Where msedge-tts connects. Overridable (like VTUBER_HF_ENDPOINT) so tests can use a local fake of the service. */
+export function edgeEndpoint(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.VTUBER_EDGE_TTS_URL;
+}
 
 export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
@@ -40,21 +50,34 @@ export function escapeXml(text: string): string {
 
 /**
  * Microsoft Edge's online neural voices through msedge-tts. The service only serves MP3 (other
- * formats are refused), so the stream is decoded to PCM16 by ffmpeg or mpg123 as it arrives.
+ * formats are refused), so the stream is decoded to PCM16 as it arrives: in process by mpg123
+ * compiled to WASM (default), or by an external ffmpeg/mpg123 when the config names one.
  * Offline it fails within milliseconds (ENOTFOUND); a network that drops packets is caught by the
  * chain's first-audio timeout.
  */
 export class EdgeEngine implements TtsEngine {
   readonly name = 'edge';
-  private decoder: string[] | undefined;
+  /** undefined until probe(); `in-process` or the external command line. */
+  private decoder: 'in-process' | string[] | undefined;
   private client: Promise<EdgeClientModule> | undefined;
 
-  /** `decoder`: `auto`, or a command line that reads MP3 on stdin and writes s16le 24 kHz mono to stdout. */
-  constructor(private readonly decoderSetting: string = 'auto') {}
+  /**
+   * `decoder`: `auto` (in-process WASM), `ffmpeg`, `mpg123`, or a command line that reads MP3 on
+   * stdin and writes s16le 24 kHz mono to stdout. `endpoint`: the service's websocket URL.
+   */
+  constructor(
+    private readonly decoderSetting: string = 'auto',
+    private readonly endpoint: string | undefined = edgeEndpoint(),
+  ) {}
 
   /** msedge-tts pulls in axios and friends: load it after start-up, not on every daemon import. */
   private loadClient(): Promise<EdgeClientModule> {
-    this.client ??= import('msedge-tts');
+    this.client ??= import('msedge-tts').then((mod) => {
+      // NOTE: msedge-tts reads its service URL from a static field and has no option for it;
+      // remove this when it takes one in its constructor.
+      if (this.endpoint) Reflect.set(mod.MsEdgeTTS, 'WSS_URL', this.endpoint);
+      return mod;
+    });
     return this.client;
   }
 
@@ -66,19 +89,19 @@ export class EdgeEngine implements TtsEngine {
   }
 
   private async findDecoder(): Promise<EngineAvailability> {
-    if (this.decoderSetting !== 'auto') {
-      const cmd = splitCommand(this.decoderSetting);
-      if (!findExecutable(cmd[0])) return { ok: false, detail: `MP3 decoder "${cmd[0]}" not found` };
-      this.decoder = cmd;
-      return { ok: true, detail: `decoder ${cmd[0]}` };
-    }
-    for (const d of DECODERS) {
-      if (findExecutable(d.args[0] as string)) {
-        this.decoder = d.args;
-        return { ok: true, detail: `decoder ${d.args[0]}` };
+    if (this.decoderSetting === 'auto') {
+      try {
+        (await Mp3StreamDecoder.create()).free();
+      } catch (err) {
+        return { ok: false, detail: `the in-process MP3 decoder did not load: ${err instanceof Error ? err.message : String(err)}` };
       }
+      this.decoder = 'in-process';
+      return { ok: true, detail: 'decoder in-process (mpg123 WASM)' };
     }
-    return { ok: false, detail: 'no MP3 decoder for the Edge voice: install ffmpeg or mpg123' };
+    const cmd: [string, ...string[]] = (NAMED_DECODERS[this.decoderSetting] as [string, ...string[]] | undefined) ?? splitCommand(this.decoderSetting);
+    if (!findExecutable(cmd[0])) return { ok: false, detail: `MP3 decoder "${cmd[0]}" not found (tts.edge.decoder: auto decodes in process)` };
+    this.decoder = cmd;
+    return { ok: true, detail: `decoder ${cmd[0]}` };
   }
 
   defaultVoice(language: string): string {
@@ -87,8 +110,8 @@ export class EdgeEngine implements TtsEngine {
   }
 
   async *synthesize(text: string, voice: string, prosody: Prosody, signal: AbortSignal): AsyncIterable<AudioChunk> {
-    const decoderArgs = this.decoder;
-    if (!decoderArgs) throw new EngineError('STAGE_UNAVAILABLE', 'edge engine used before probe()');
+    const decoder = this.decoder;
+    if (!decoder) throw new EngineError('STAGE_UNAVAILABLE', 'edge engine used before probe()');
     if (signal.aborted) throw abortError(signal);
     const { MsEdgeTTS, OUTPUT_FORMAT } = await this.loadClient();
     const tts = new MsEdgeTTS();
@@ -100,7 +123,6 @@ export class EdgeEngine implements TtsEngine {
       }
     };
     signal.addEventListener('abort', closeTts, { once: true });
-    let decoder: ReturnType<typeof spawn> | undefined;
     try {
       try {
         await raceAbort(tts.setMetadata(voice, OUTPUT_FORMAT.AUDIO_24KHZ_48KBITRATE_MONO_MP3), signal);
@@ -109,33 +131,68 @@ export class EdgeEngine implements TtsEngine {
         throw new EngineError('UPSTREAM_UNREACHABLE', `edge: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
       const { audioStream } = tts.toStream(escapeXml(text), { rate: percent(prosody.rate), pitch: percent(prosody.pitch), volume: percent(prosody.volume) });
-      const [cmd, ...args] = decoderArgs as [string, ...string[]];
-      const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'] });
-      decoder = child;
-      let upstreamError: Error | undefined;
-      let decoderError: Error | undefined;
-      child.on('error', (err) => (decoderError = err));
-      child.stdin.on('error', () => undefined);
-      audioStream.on('error', (err: Error) => {
-        upstreamError = err;
-        child.stdin.end();
-      });
-      audioStream.pipe(child.stdin);
-      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      const bytes = new PcmBytes();
-      for await (const buf of child.stdout as AsyncIterable<Buffer>) {
-        if (signal.aborted) break;
-        const pcm = bytes.push(buf);
-        if (pcm.length > 0) yield { pcm, sampleRate: SAMPLE_RATE };
-      }
-      const code = await exited;
-      if (signal.aborted) throw abortError(signal);
-      if (upstreamError) throw new EngineError('UPSTREAM_ERROR', `edge: ${upstreamError.message}`, { cause: upstreamError });
-      if (decoderError || code !== 0) throw new EngineError('TTS_FAILED', `edge: MP3 decoder failed (${decoderError?.message ?? `exit ${code}`})`);
+      if (decoder === 'in-process') yield* decodeInProcess(audioStream, signal);
+      else yield* decodeWithCommand(audioStream, decoder, signal);
     } finally {
       signal.removeEventListener('abort', closeTts);
       closeTts();
-      if (decoder && decoder.exitCode === null && decoder.signalCode === null) decoder.kill('SIGKILL');
     }
+  }
+}
+
+/** MP3 from the service, decoded chunk by chunk as it arrives. */
+async function* decodeInProcess(audioStream: Readable, signal: AbortSignal): AsyncIterable<AudioChunk> {
+  const mp3 = await Mp3StreamDecoder.create();
+  try {
+    try {
+      for await (const buf of audioStream as AsyncIterable<Buffer>) {
+        // A burst read at once is decoded in pieces, so audio keeps flowing in bounded chunks.
+        for (let off = 0; off < buf.length && !signal.aborted; off += MP3_PIECE_BYTES) {
+          const chunk = mp3.push(buf.subarray(off, off + MP3_PIECE_BYTES));
+          if (chunk) yield chunk;
+        }
+        if (signal.aborted) break;
+      }
+    } catch (err) {
+      if (signal.aborted) throw abortError(signal);
+      throw new EngineError('UPSTREAM_ERROR', `edge: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    if (signal.aborted) throw abortError(signal);
+    if (mp3.samples === 0) {
+      const why = mp3.errorMessages[0] ?? 'the service sent no audio';
+      throw new EngineError('TTS_FAILED', `edge: no audio decoded from the MP3 stream (${why})`);
+    }
+  } finally {
+    mp3.free();
+  }
+}
+
+/** MP3 piped through an external decoder (ffmpeg or mpg123) that writes s16le 24 kHz mono. */
+async function* decodeWithCommand(audioStream: Readable, command: string[], signal: AbortSignal): AsyncIterable<AudioChunk> {
+  const [cmd, ...args] = command as [string, ...string[]];
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  try {
+    let upstreamError: Error | undefined;
+    let decoderError: Error | undefined;
+    child.on('error', (err) => (decoderError = err));
+    child.stdin.on('error', () => undefined);
+    audioStream.on('error', (err: Error) => {
+      upstreamError = err;
+      child.stdin.end();
+    });
+    audioStream.pipe(child.stdin);
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const bytes = new PcmBytes();
+    for await (const buf of child.stdout as AsyncIterable<Buffer>) {
+      if (signal.aborted) break;
+      const pcm = bytes.push(buf);
+      if (pcm.length > 0) yield { pcm, sampleRate: SAMPLE_RATE };
+    }
+    const code = await exited;
+    if (signal.aborted) throw abortError(signal);
+    if (upstreamError) throw new EngineError('UPSTREAM_ERROR', `edge: ${upstreamError.message}`, { cause: upstreamError });
+    if (decoderError || code !== 0) throw new EngineError('TTS_FAILED', `edge: MP3 decoder failed (${decoderError?.message ?? `exit ${code}`})`);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }
