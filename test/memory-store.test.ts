@@ -38,7 +38,7 @@ after(async () => {
 const item = (id: string, text: string, extra: Partial<MemoryItem['metadata']> = {}): MemoryItem => ({
   id,
   text,
-  metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: 'twitch:1', user_name: 'Alice', source: 'test', created_at: Date.now(), updated_at: Date.now(), expires_at: 0, ...extra },
+  metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: 'twitch:1', user_name: 'Alice', source: 'test', character: 'default', created_at: Date.now(), updated_at: Date.now(), expires_at: 0, ...extra },
 });
 
 test('switching embedders refuses with a clear message, or re-embeds without mixing vectors', async () => {

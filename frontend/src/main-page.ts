@@ -36,8 +36,13 @@ const inputToken = params.get('token');
 const socket = new SocketClient(inputToken ? { url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(inputToken)}` } : {});
 const subtitles = new Subtitles($('subtitle'));
 const tracker = new PlaybackTracker(socket);
+/** Turns whose audio started playing here, in order (the debug handle shows them to tests). */
+const playedTurns: string[] = [];
 const player = new AudioPlayer({
-  chunkStarted: (c) => tracker.started(c.turnId, c.segment),
+  chunkStarted: (c) => {
+    if (!playedTurns.includes(c.turnId)) playedTurns.push(c.turnId);
+    tracker.started(c.turnId, c.segment);
+  },
   chunkEnded: (c) => tracker.chunkEnded(c.turnId, c.seq, player.isPlaying(c.turnId)),
 });
 let avatar: Live2dAvatar | undefined;
@@ -201,6 +206,8 @@ const debugHandle = {
   get character(): string {
     return characterName;
   },
+  audioPlaying: (): boolean => player.isPlaying(),
+  playedTurns: (): string[] => [...playedTurns],
   get connection(): string {
     return socket.state;
   },
