@@ -38,6 +38,8 @@ const subtitles = new Subtitles($('subtitle'));
 const tracker = new PlaybackTracker(socket);
 /** Turns whose audio started playing here, in order (the debug handle shows them to tests). */
 const playedTurns: string[] = [];
+/** Turns whose playing audio was cut off (audio-stop, or a character switch). */
+const stoppedTurns: string[] = [];
 const player = new AudioPlayer({
   chunkStarted: (c) => {
     if (!playedTurns.includes(c.turnId)) playedTurns.push(c.turnId);
@@ -64,7 +66,14 @@ function onMessage(m: ServerMessage): void {
       if (!m.canSendInput && !overlay) showToast(t('toast.input_refused'), 'warn');
       return;
     case 'character':
-      // A live switch: the running reply was stopped (audio-stop came first); draw the new model.
+      // A live switch: the old character's voice stops here too, even a reply the server already
+      // finished sending (it may still be queued for playback); then the new model is drawn.
+      for (const turnId of playedTurns) if (player.isPlaying(turnId)) stoppedTurns.push(turnId);
+      if (currentTurn) {
+        player.stop(currentTurn);
+        tracker.finish(currentTurn);
+      }
+      player.stop();
       $('character').textContent = m.displayName;
       document.documentElement.lang = m.language;
       void reloadAvatar();
@@ -94,6 +103,7 @@ function onMessage(m: ServerMessage): void {
       player.enqueue(m);
       return;
     case 'audio-stop':
+      if (player.isPlaying(m.turnId)) stoppedTurns.push(m.turnId);
       player.stop(m.turnId);
       tracker.finish(m.turnId);
       return;
@@ -208,6 +218,7 @@ const debugHandle = {
   },
   audioPlaying: (): boolean => player.isPlaying(),
   playedTurns: (): string[] => [...playedTurns],
+  stoppedTurns: (): string[] => [...stoppedTurns],
   get connection(): string {
     return socket.state;
   },
