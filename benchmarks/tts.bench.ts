@@ -11,6 +11,7 @@ import type { ReplySegment } from '../src/core/speech.ts';
 import { StatusRegistry } from '../src/core/status-registry.ts';
 import { Turn } from '../src/core/turn.ts';
 import { ClientHub } from '../src/server/ws/client-hub.ts';
+import { TurnOutput } from '../src/server/ws/turn-output.ts';
 import { EngineChain } from '../src/tts/engine-chain.ts';
 import { type AudioChunk, NEUTRAL_PROSODY, type TtsEngine } from '../src/tts/engine.ts';
 import { EdgeEngine } from '../src/tts/engines/edge-engine.ts';
@@ -155,7 +156,7 @@ export async function main(args: string[]): Promise<void> {
     const manager = new TtsTaskManager(chain, { concurrency: 2, antiRepeatWindowMs: 0, baseProsody: NEUTRAL_PROSODY, emotionProsody: {} }, log);
     const bus = new EventBus(log);
     const hub = new ClientHub(bus, new StatusRegistry(bus), log);
-    const output = new HubSpeechOutput(manager, hub, bus, log, 200);
+    const output = new HubSpeechOutput(manager, new TurnOutput(hub, bus, log), log, 200);
     const cold: number[] = [];
     const warm: number[] = [];
     const viaManager: number[] = [];

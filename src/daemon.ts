@@ -23,9 +23,12 @@ import { registerAdminRoutes } from './server/admin-routes.ts';
 import { createApp } from './server/app.ts';
 import { CharacterSwitcher } from './characters/character-switcher.ts';
 import { registerCharacterAdminRoutes } from './server/character-admin-routes.ts';
+import { registerModelAdminRoutes } from './server/model-admin-routes.ts';
+import { registerGameResultRoutes } from './server/game-result-routes.ts';
 import { registerCharacterRoutes } from './server/character-routes.ts';
 import { registerClientLogRoutes } from './server/client-log-routes.ts';
 import { ClientHub } from './server/ws/client-hub.ts';
+import { TurnOutput } from './server/ws/turn-output.ts';
 import { handleConnection } from './server/ws/connection.ts';
 import { BUILTIN_STAGES } from './stages.ts';
 
@@ -48,6 +51,7 @@ export interface Daemon {
   bus: EventBus;
   status: StatusRegistry;
   hub: ClientHub;
+  output: TurnOutput;
   input: InputQueue;
   turns: TurnTracker;
   tools: ToolRegistry;
@@ -71,6 +75,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const services = new ServiceRegistry();
   services.provide('promptContext', new PromptContextRegistry());
   const hub = new ClientHub(bus, status, log.child({ component: 'ws' }));
+  const output = new TurnOutput(hub, bus, log.child({ component: 'output' }));
   const requireAdmin = makeAdminGuard(settings.adminToken);
   // Mutated in place on a switch: hello messages and /admin/status read it.
   const character = { name: config.active_character, displayName: config.character.display_name, language: config.character.language };
@@ -112,6 +117,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
   registerAdminLogRoutes(app, { requireAdmin, dataDir: settings.dataDir });
   registerCharacterAdminRoutes(app, { requireAdmin, paths: catalogPaths, switcher: characters, log: log.child({ component: 'characters' }) });
+  registerModelAdminRoutes(app, { requireAdmin, modelsDir: settings.modelsDir, log: log.child({ component: 'models' }) });
+  registerGameResultRoutes(app, { requireAdmin, input, log: log.child({ component: 'game-result' }) });
   registerClientLogRoutes(app, { config: config.frontend.log_ingest, log });
   await registerCharacterRoutes(app, { config: () => characters.config, log: log.child({ component: 'live2d' }), version: VERSION, frontendDir, dataDir: settings.dataDir });
 
@@ -122,6 +129,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     settings,
     bus,
     input,
+    output,
     services,
     signal: base.signal,
     requireAdmin,
@@ -192,11 +200,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await host.stopAll();
       hub.closeAll();
       await app.close();
+      await output.dispose();
       await hub.dispose();
       dlog.info({ event: 'daemon.stopped' }, 'daemon stopped');
     })();
     return stopping;
   };
 
-  return { app, url, config, bus, status, hub, input, turns, tools, services, characters, stop };
+  return { app, url, config, bus, status, hub, output, input, turns, tools, services, characters, stop };
 }

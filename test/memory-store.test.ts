@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { ROOT_DIR } from '../src/config/env.ts';
 import { isEngineError } from '../src/core/errors.ts';
-import { ChromaStore } from '../src/memory/chroma-store.ts';
+import { ChromaStore, isHashedUpgrade } from '../src/memory/chroma-store.ts';
 import { ChromaSupervisor } from '../src/memory/chroma-supervisor.ts';
 import { Consolidator } from '../src/memory/consolidator.ts';
 import { HashedEmbedder } from '../src/memory/embedders/hashed-embedder.ts';
@@ -47,7 +47,7 @@ test('switching embedders refuses with a clear message, or re-embeds without mix
   await a.upsert([item('s1', 'my cat is called Biscuit'), item('s2', 'I live in Lyon and work nights')]);
   const other = new HashedEmbedder(256);
   const b = new ChromaStore('switch', other, log);
-  await assert.rejects(b.open(chroma.url, 'refuse'), (err) => isEngineError(err) && err.code === 'CONFIG_INVALID' && /hashed-ngram-v1:384/.test(err.message) && /hashed-ngram-v1:256/.test(err.message) && /on_change: reembed/.test(err.message));
+  await assert.rejects(b.open(chroma.url, 'refuse'), (err) => isEngineError(err) && err.code === 'CONFIG_INVALID' && /hashed-ngram-v2:384/.test(err.message) && /hashed-ngram-v2:256/.test(err.message) && /on_change: reembed/.test(err.message));
   await b.open(chroma.url, 'reembed');
   assert.equal(await b.count('long'), 2);
   const [v] = await other.embed(['what is my cat called']);
@@ -57,6 +57,24 @@ test('switching embedders refuses with a clear message, or re-embeds without mix
   const again = new ChromaStore('switch', other, log);
   await again.open(chroma.url, 'refuse');
   assert.equal(await again.count('long'), 2, 'the new embedder is now recorded');
+});
+
+test('memories of an older built-in hashed embedder are re-embedded even with on_change: refuse', async () => {
+  /** Stands for the v1 embedder a store was written with before the Russian stemming came. */
+  class HashedV1 extends HashedEmbedder {
+    override readonly id = 'hashed-ngram-v1:384';
+  }
+  const old = new ChromaStore('upgrade', new HashedV1(384), log);
+  await old.open(chroma.url, 'refuse');
+  await old.upsert([item('u1', 'Кира: у меня кошка Бисквит'), item('u2', 'I live in Lyon and work nights')]);
+  const current = new HashedEmbedder(384);
+  const store = new ChromaStore('upgrade', current, log);
+  await store.open(chroma.url, 'refuse');
+  assert.equal(await store.count('long'), 2);
+  const [v] = await current.embed(['как зовут мою кошку?']);
+  assert.equal((await store.query('long', v as number[], 1))[0]?.id, 'u1');
+  assert.equal(isHashedUpgrade('hashed-ngram-v2:384', 'hashed-ngram-v1:384'), false, 'never downgrades silently');
+  assert.equal(isHashedUpgrade('hashed-ngram-v1:256', 'hashed-ngram-v2:384'), false, 'a size change still asks');
 });
 
 test('LLM consolidation writes the facts the OpenAI-compatible server returns', async () => {

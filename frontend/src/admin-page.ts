@@ -7,6 +7,7 @@ import { CharactersPanel } from './admin/characters-panel.ts';
 import './admin/obs-panel.ts';
 import './admin/memory-panels.ts';
 import { LogsPanel } from './admin/logs-panel.ts';
+import { ModelsCard } from './admin/models-card.ts';
 import { renderStatusPanel } from './admin/status-panel.ts';
 import { TurnsPanel } from './admin/turns-panel.ts';
 import { fetchCharacter } from './avatar/model-entry.ts';
@@ -46,6 +47,7 @@ let lastStatus: AdminStatus | undefined;
 const logs = new LogsPanel($('logs'), () => token);
 const turns = new TurnsPanel($('turns'));
 const characters = new CharactersPanel($('characters'), () => token);
+const modelsCard = new ModelsCard($('get-model'), () => token);
 
 const failureText: Record<AdminRequestError['failure'], MessageKey> = {
   unauthorized: 'admin.bad_token',
@@ -63,6 +65,7 @@ function showLogin(error?: AdminRequestError): void {
   if (pollTimer !== undefined) window.clearInterval(pollTimer);
   socket?.close();
   socket = undefined;
+  modelsCard.stop();
 }
 
 async function refreshStatus(): Promise<void> {
@@ -123,6 +126,7 @@ async function signIn(candidate: string): Promise<void> {
     });
   }, 5000);
   connectSocket();
+  void modelsCard.start().catch((err: unknown) => log.warn('admin.models_unavailable', { error: String(err) }));
   void logs.refresh().catch(() => undefined);
   void showModel();
   void characters.refresh().catch((err: unknown) => log.warn('admin.characters_failed', { name: err instanceof Error ? err.name : typeof err }));
@@ -147,6 +151,7 @@ $('say').addEventListener('submit', (ev) => {
 $('lang').addEventListener('change', () => {
   setLanguage($<HTMLSelectElement>('lang').value as Language, true);
   translatePage();
+  modelsCard.render();
   if (lastStatus) {
     renderStatusPanel($('status'), lastStatus);
     renderFeaturePanels($('features'), lastStatus, token);

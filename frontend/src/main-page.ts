@@ -50,6 +50,7 @@ const player = new AudioPlayer({
 let avatar: Live2dAvatar | undefined;
 let currentTurn: string | undefined;
 let audioHintShown = false;
+let lastStatusEntries: Parameters<typeof renderStatusChips>[1] = [];
 
 const lang = $<HTMLSelectElement>('lang');
 lang.value = detectLanguage();
@@ -57,6 +58,7 @@ lang.addEventListener('change', () => {
   setLanguage(lang.value as Language, true);
   translatePage();
   $('version').textContent = t('version', { v: BUILD_VERSION });
+  renderStatusChips($('stages'), lastStatusEntries);
 });
 
 function onMessage(m: ServerMessage): void {
@@ -79,7 +81,8 @@ function onMessage(m: ServerMessage): void {
       void reloadAvatar();
       return;
     case 'status':
-      renderStatusChips($('stages'), [...Object.values(m.stages), ...Object.values(m.plugins)]);
+      lastStatusEntries = [...Object.values(m.stages), ...Object.values(m.plugins)];
+      renderStatusChips($('stages'), lastStatusEntries);
       return;
     case 'turn-start':
       currentTurn = m.turnId;

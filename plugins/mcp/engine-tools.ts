@@ -4,7 +4,7 @@ import type { Config } from '../../src/config/schema/index.ts';
 import type { InputQueue } from '../../src/core/input-queue.ts';
 import type { ServiceRegistry } from '../../src/core/services.ts';
 import type { StatusRegistry } from '../../src/core/status-registry.ts';
-import type { ServerMessage } from '../../src/server/ws/protocol.ts';
+import type { TurnOutput } from '../../src/server/ws/turn-output.ts';
 import type { TranscriptLog } from './transcript-log.ts';
 
 declare module '../../src/core/bus-events.ts' {
@@ -29,7 +29,8 @@ export interface EngineToolDeps {
   services: ServiceRegistry;
   /** The status registry view (stages and plugins). */
   status: () => ReturnType<StatusRegistry['snapshot']>;
-  broadcast(message: ServerMessage): void;
+  /** The turn-output port: `set_emotion` shows an expression outside any reply. */
+  output: Pick<TurnOutput, 'emotion'>;
   transcript: TranscriptLog;
   maxSayChars: number;
 }
@@ -60,7 +61,7 @@ export function engineTools(deps: EngineToolDeps): EngineTool[] {
       schema: z.object({ name: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a lower-case emotion name').describe('emotion name') }).strict(),
       handler: async (a) => {
         const name = String(a.name);
-        deps.broadcast({ type: 'emotion', turnId: 'mcp', name });
+        deps.output.emotion(name);
         deps.bus.emit('emotion.set', { name, source: 'mcp' });
         return `emotion set to ${name}`;
       },

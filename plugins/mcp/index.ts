@@ -42,7 +42,7 @@ export default definePlugin({
     const unknown = cfg.enabled_servers.filter((n) => !(n in all));
 
     // ---- client side
-    const bridge = new McpToolBridge({ config: cfg, log: ctx.log, registerTool: (t) => ctx.registerTool(t), broadcast: (m) => ctx.broadcast(m) });
+    const bridge = new McpToolBridge({ config: cfg, log: ctx.log, registerTool: (t) => ctx.registerTool(t), output: ctx.output });
     const links = new Map<string, ServerLink>();
     const snapshots = new Map<string, LinkSnapshot>();
     const publish = (): void => {
@@ -114,7 +114,7 @@ export default definePlugin({
               input: ctx.input,
               services: ctx.services,
               status: () => ctx.statusSnapshot(),
-              broadcast: (m) => ctx.broadcast(m),
+              output: ctx.output,
               transcript,
               maxSayChars: cfg.server.max_say_chars,
             }),

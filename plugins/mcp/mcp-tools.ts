@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Disposer } from '../../src/core/disposable.ts';
 import { EngineError, toEngineError } from '../../src/core/errors.ts';
 import type { JsonSchema, ToolDefinition } from '../../src/core/tool-registry.ts';
-import type { ServerMessage } from '../../src/server/ws/protocol.ts';
+import type { TurnOutput } from '../../src/server/ws/turn-output.ts';
 import type { McpConfig } from './config.ts';
 import type { ServerLink } from './server-link.ts';
 import { agentToolName } from './tool-naming.ts';
@@ -14,7 +14,8 @@ export interface McpToolsDeps {
   config: McpConfig;
   log: Logger;
   registerTool(tool: ToolDefinition): Disposer;
-  broadcast(message: ServerMessage): void;
+  /** Where `tool-call-status` messages go (the turn-output port). */
+  output: Pick<TurnOutput, 'toolStatus'>;
 }
 
 /**
@@ -61,7 +62,7 @@ export class McpToolBridge {
         const callId = randomUUID();
         const report = (s: 'running' | 'completed' | 'error', content?: string): void => {
           if (!cfg.tool_status_messages) return;
-          this.deps.broadcast({ type: 'tool-call-status', ...(ctx.turnId ? { turnId: ctx.turnId } : {}), callId, name, status: s, ...(content !== undefined ? { content: truncate(content, 200) } : {}) });
+          this.deps.output.toolStatus({ ...(ctx.turnId ? { turnId: ctx.turnId } : {}), callId, name, status: s, ...(content !== undefined ? { content: truncate(content, 200) } : {}) });
         };
         report('running');
         const t0 = performance.now();

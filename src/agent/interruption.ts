@@ -51,8 +51,10 @@ export class InterruptionController {
     let n = 0;
     for (const turn of this.runner.active) {
       if (turn.aborted) continue;
+      // Control before data: clients drop the queued audio first (once; the speech output's own
+      // stop on abort is then a no-op), then the turn's work is cancelled.
+      this.ctx.output.stop(turn.id, reason);
       turn.abort('interrupted');
-      this.ctx.hub.broadcast({ type: 'audio-stop', turnId: turn.id, reason });
       this.log.info({ event: 'agent.interrupted', turn_id: turn.id, reason }, 'turn interrupted');
       n++;
     }

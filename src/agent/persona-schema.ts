@@ -19,6 +19,9 @@ export const EventTemplatesSchema = z
     resub: Template.default('{user} resubscribed for {months} months. Their message: "{text}". Celebrate their loyalty.'),
     gift: Template.default('{user} gifted {count} subs to the community. Thank them generously.'),
     raid: Template.default('{user} is raiding with {viewers} viewers. Welcome the raiders and say hi to {user}.'),
+    /** {about}: the game, the detail and the comment that came with the result, whichever were given. */
+    win: Template.default('The streamer just won a game ({about}). Celebrate with them in one or two sentences.'),
+    loss: Template.default('The streamer just lost a game ({about}). Cheer them up lightly, no mockery, in one or two sentences.'),
     first_chat: Template.default('{user} is chatting for the first time: "{text}". Welcome them and answer.'),
     chat: Template.default('{user} in chat: {text}'),
     chat_batch: Template.default('Chat is going wild. Recent messages:\n{text}\nReact to the overall mood; pick one or two messages to answer.'),

@@ -7,6 +7,7 @@ import type { PromptContext } from '../core/prompt-context.ts';
 import type { ReplySegment } from '../core/speech.ts';
 import type { Turn } from '../core/turn.ts';
 import type { StageContext } from '../plugin-host/define-stage.ts';
+import type { OutputTag } from '../server/ws/turn-output.ts';
 import type { ConversationLog } from './history/conversation-log.ts';
 import type { StoredMessage } from './history/history-store.ts';
 import type { ChatMessage, LlmProvider, SamplingSettings } from './llm/llm-types.ts';
@@ -208,7 +209,7 @@ export class TurnRunner {
       turnId: turn.id,
       userId: turn.input.user.id,
       log: this.d.log,
-      onToolStatus: (st) => this.d.ctx.hub.broadcast({ type: 'tool-call-status', turnId: turn.id, ...st }),
+      onToolStatus: (st) => this.d.ctx.output.toolStatus({ turnId: turn.id, ...st }),
     });
     for (;;) {
       const next = await loop.next();
@@ -248,11 +249,12 @@ export class TurnRunner {
 
   /** Tags after the last words: shown right away (they have no text to wait for). */
   private sendTrailing(turnId: string, tags: ResolvedTag[]): void {
+    const shown: OutputTag[] = [];
     for (const t of tags) {
-      if (t.kind === 'emotion') this.d.ctx.hub.broadcast({ type: 'emotion', turnId, name: t.name, ...(t.intensity !== undefined ? { intensity: t.intensity } : {}) });
-      else if (t.kind === 'motion') this.d.ctx.hub.broadcast({ type: 'motion', turnId, name: t.name });
+      if (t.kind === 'emotion' || t.kind === 'motion') shown.push(t);
       else this.d.ctx.bus.emit('agent.stage_cue', { turnId, name: t.name });
     }
+    if (shown.length > 0) this.d.ctx.output.tags(turnId, shown);
   }
 
   /** The LLM failed: say a short apology and tell clients why. */
@@ -260,8 +262,8 @@ export class TurnRunner {
     const e = toEngineError(err, 'LLM_FAILED');
     s.failed = true;
     this.d.log.warn({ event: 'agent.llm_failed', turn_id: s.turn.id, code: e.code, err: e.message }, 'LLM failed; speaking an apology');
-    this.d.ctx.hub.broadcast({ type: 'error', code: e.code, message: e.message, retryable: e.retryable, turnId: s.turn.id });
-    if (e.code === 'LLM_FAILED') this.d.ctx.hub.broadcast({ type: 'setup-hint', topic: 'llm', fixes: llmSetupFixes(this.d.character.language, this.d.character.llm), turnId: s.turn.id });
+    this.d.ctx.output.error(e, s.turn.id);
+    if (e.code === 'LLM_FAILED') this.d.ctx.output.setupHint({ topic: 'llm', fixes: llmSetupFixes(this.d.character.language, this.d.character.llm), turnId: s.turn.id });
     if (s.shaper.blocked) return;
     const apology = this.newShaper();
     const segs = [...apology.push(this.d.agent.apology), ...apology.finish().segments];
@@ -286,7 +288,8 @@ export class TurnRunner {
         const result = await speech.speak(turn, segments);
         s.delivered.splice(result.segmentsSent);
       } else {
-        for await (const seg of segments) this.sendText(turn, seg);
+        // No speech stage: the reply goes to clients as text, emotion and motion messages.
+        for await (const seg of segments) this.d.ctx.output.segment(turn.id, seg);
       }
     } finally {
       s.speaking = false;
@@ -302,15 +305,6 @@ export class TurnRunner {
       const { stageCues: _cues, ...segment } = seg;
       yield segment;
     }
-  }
-
-  /** No speech stage: the reply goes to clients as text, emotion and motion messages. */
-  private sendText(turn: Turn, seg: ReplySegment): void {
-    const hub = this.d.ctx.hub;
-    if (seg.emotion) hub.broadcast({ type: 'emotion', turnId: turn.id, name: seg.emotion.name, ...(seg.emotion.intensity !== undefined ? { intensity: seg.emotion.intensity } : {}) });
-    for (const m of seg.motions ?? []) hub.broadcast({ type: 'motion', turnId: turn.id, name: m });
-    hub.broadcast({ type: 'reply-text', turnId: turn.id, text: seg.text, segment: seg.index });
-    this.d.ctx.bus.emit('reply.segment', { turnId: turn.id, index: seg.index, text: seg.text, ...(seg.emotion ? { emotion: seg.emotion.name } : {}), ...(seg.motions ? { motions: seg.motions } : {}) });
   }
 
   private storeReply(s: TurnState): void {

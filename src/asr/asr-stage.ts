@@ -6,6 +6,7 @@ import { asrConfigForLanguage } from './asr-language.ts';
 import type { AsrService } from './asr-events.ts';
 import { registerAsrRoute } from './asr-route.ts';
 import { registerBuiltinAsrEngines } from './builtin-engines.ts';
+import { pullHint } from './model-files.ts';
 import { DecodeQueue } from './decode-queue.ts';
 import { getAsrEngineFactory, listAsrEngines } from './engine-registry.ts';
 import { VoiceTranscriber } from './voice-transcriber.ts';
@@ -44,7 +45,8 @@ export const asrStage = defineStage({
     } catch (err) {
       if (!isEngineError(err) || err.code !== 'MODEL_MISSING') throw err;
       ctx.log.warn({ event: 'asr.model_missing', engine: cfg.engine, ...err.details }, err.message);
-      ctx.setStatus('unavailable', { detail: err.message, info: { engine: cfg.engine } });
+      const pull = typeof err.details?.pull === 'string' ? { pull_command: pullHint(err.details.pull) } : {};
+      ctx.setStatus('unavailable', { detail: err.message, info: { engine: cfg.engine, ...pull } });
       return;
     }
     ctx.onDispose(() => engine.dispose());

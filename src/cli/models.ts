@@ -2,8 +2,9 @@
 // Options: --registry <file> (default src/models/registry.json). Models go to VTUBER_MODELS_DIR.
 import { loadRuntimeSettings } from '../config/env.ts';
 import { isInstalled, pullModel, PullError, verifyModel } from '../models/model-install.ts';
-import { DEFAULT_REGISTRY, entrySources, findModel, loadRegistry, verifyMethod } from '../models/model-registry.ts';
-import { entrySize, mb, pullProfile } from '../models/profile-pull.ts';
+import { DEFAULT_REGISTRY, entrySources, findModel, loadRegistry, verifyMethod, type ModelEntry } from '../models/model-registry.ts';
+import { configLinesOf, entrySize, mb, pullProfile } from '../models/profile-pull.ts';
+import { applyConfigLines, describePlan } from '../models/config-apply.ts';
 import { DownloadError } from '../models/download.ts';
 
 const USAGE = `usage: npm run models -- <command>
@@ -11,6 +12,8 @@ const USAGE = `usage: npm run models -- <command>
   pull <name> [--force]        download, verify (sha256 from the host's metadata or pinned) and unpack
                                into VTUBER_MODELS_DIR; resumes; records the hash in models.lock.json
   pull --profile <en|ru>       LLM, memory embedder, ASR and voice for a first show in that language
+  pull ... --apply             also write the config lines they need into conf.yaml where safe
+                               (absent, empty or default values; conf.yaml.backup first, comments kept)
   verify [name]                re-check installed models against their checksums
 options: --registry <file>     another registry file (default src/models/registry.json)
 `;
@@ -25,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const positional = argv.filter((a, i) => !a.startsWith('--') && !valueAt.has(i));
   const [command, name] = positional;
   for (const f of flags) {
-    if (!['--force', '--help'].includes(f)) {
+    if (!['--force', '--help', '--apply'].includes(f)) {
       process.stderr.write(`unknown option ${f}\n${USAGE}`);
       return 2;
     }
@@ -51,9 +54,22 @@ async function main(argv: string[]): Promise<number> {
     for (const [id, p] of Object.entries(registry.profiles)) process.stdout.write(`profile ${id}: ${p.models.join(', ')}\n`);
     return 0;
   }
+  const reportConfig = (entries: readonly ModelEntry[]): void => {
+    const lines = configLinesOf(entries);
+    if (lines.length === 0) return;
+    const apply = flags.has('--apply');
+    const result = applyConfigLines(settings.configPath, settings.charactersDir, lines, apply);
+    if (result.noConfig) {
+      process.stdout.write(`config lines that use them (${result.noConfig}; set them there after):\n${lines.map((l) => `  ${l.key}: ${JSON.stringify(l.value)}`).join('\n')}\n`);
+      return;
+    }
+    process.stdout.write(`config lines that use them (${settings.configPath}):\n${describePlan(result.plan, apply)}\n`);
+    if (apply && result.backupPath) process.stdout.write(`wrote ${result.written} line(s); the previous file is ${result.backupPath}. Restart the daemon to use them.\n`);
+    else if (!apply && result.plan.some((l) => l.state === 'set')) process.stdout.write(`run the same command with --apply to write the "to set" lines (a backup is kept).\n`);
+  };
   if (command === 'pull' && profile !== undefined) {
     try {
-      await pullProfile(registry, profile, { modelsDir, force: flags.has('--force'), out: process.stderr });
+      reportConfig(await pullProfile(registry, profile, { modelsDir, force: flags.has('--force'), out: process.stderr }));
       return 0;
     } catch (err) {
       process.stderr.write(`\nerror: ${(err as Error).message}\n`);
@@ -68,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
     }
     try {
       await pullModel(entry, { modelsDir, force: flags.has('--force'), out: process.stderr });
+      reportConfig([entry]);
       return 0;
     } catch (err) {
       if (err instanceof PullError || err instanceof DownloadError) {

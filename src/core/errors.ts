@@ -28,6 +28,7 @@ export const ERROR_CATALOGUE = {
   STAGE_UNAVAILABLE: { retryable: true, http: 503, summary: 'stage is unavailable' },
   MODEL_MISSING: { retryable: false, http: 503, summary: 'model files are missing' },
   QUEUE_FULL: { retryable: true, http: 503, summary: 'input queue is full' },
+  BUSY: { retryable: true, http: 409, summary: 'another operation of this kind is running' },
   ABORTED: { retryable: false, http: 499, summary: 'operation aborted' },
   TIMEOUT: { retryable: true, http: 504, summary: 'operation timed out' },
   UPSTREAM_UNREACHABLE: { retryable: true, http: 502, summary: 'upstream service unreachable' },

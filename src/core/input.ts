@@ -13,6 +13,8 @@ const UserSchema = z.object({ id: z.string(), displayName: z.string(), platform:
 const Count = z.number().int().nonnegative();
 /** A viewer's own words attached to an event (cleaned by moderation). */
 const Message = z.string().optional();
+/** A game result's fields: which game, and a short detail (score, place, boss name…). */
+const GameResultFields = z.object({ game: z.string().max(100).optional(), detail: z.string().max(300).optional() }).strict();
 
 /**
  * Every input kind, in one table: its queue priority (lower runs first; the streamer's voice and
@@ -42,6 +44,9 @@ export const INPUT_KINDS = {
   resub: { priority: 2, fields: z.object({ months: Count, streakMonths: Count.optional(), tier: z.string().optional(), prime: z.boolean().optional(), message: Message }).strict() },
   gift: { priority: 2, fields: z.object({ count: Count, tier: z.string().optional(), anonymous: z.boolean().optional(), recipients: z.array(z.string()).optional() }).strict() },
   raid: { priority: 2, fields: z.object({ viewers: Count }).strict() },
+  /** A game result the streamer or a plugin reports; `text` is an optional comment. */
+  win: { priority: 1, fields: GameResultFields },
+  loss: { priority: 1, fields: GameResultFields },
   first_chat: { priority: 3, fields: z.object({ login: z.string().optional(), command: z.string().optional() }).strict() },
   chat: { priority: 3, fields: z.object({ login: z.string().optional(), command: z.string().optional() }).strict() },
   chat_batch: {

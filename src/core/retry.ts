@@ -1,3 +1,5 @@
+import { abortError } from './abort.ts';
+
 /** One backoff policy for every reconnect and retry loop (Twitch, OBS, MCP, Chroma, ...). */
 export interface BackoffOptions {
   initialMs: number;
@@ -22,7 +24,7 @@ export function backoffDelay(attempt: number, opts: BackoffOptions = DEFAULT_BAC
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(abortReason(signal));
+      reject(abortError(signal));
       return;
     }
     const timer = setTimeout(() => {
@@ -31,36 +33,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abortReason(signal));
+      reject(abortError(signal as AbortSignal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function abortReason(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error(typeof reason === 'string' ? reason : 'aborted');
-  err.name = 'AbortError';
-  return err;
-}
-
-/** Runs `fn` until it succeeds, the error is not retryable, attempts run out, or the signal aborts. */
-export async function retry<T>(
-  fn: (attempt: number) => Promise<T>,
-  opts: BackoffOptions & { attempts: number; signal?: AbortSignal; isRetryable?: (err: unknown) => boolean },
-): Promise<T> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < opts.attempts; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      lastError = err;
-      if (opts.signal?.aborted || (opts.isRetryable && !opts.isRetryable(err)) || attempt === opts.attempts - 1) break;
-      await sleep(backoffDelay(attempt, opts), opts.signal);
-    }
-  }
-  throw lastError;
 }
 
 /** Races a promise against a timeout; the timer never outlives the promise. */

@@ -70,7 +70,9 @@ export class ChromaStore {
       await col.modify({ metadata: want });
       return col;
     }
-    if (onChange === 'refuse') {
+    // A new version of the built-in hashed embedder is a local, lossless upgrade (same texts, new
+    // vectors in milliseconds), not a change of model the user must approve.
+    if (onChange === 'refuse' && !isHashedUpgrade(String(have), this.embedder.id)) {
       throw new EngineError(
         'CONFIG_INVALID',
         `collection ${name} holds ${count} memories embedded by "${String(have)}", but memory.embedder is now "${this.embedder.id}". ` +
@@ -192,4 +194,12 @@ export class ChromaStore {
       await this.col(scope).delete({ where: { scope } as Metadata as Where });
     }
   }
+}
+
+/** `hashed-ngram-v1:384` → `hashed-ngram-v2:384`: the same built-in embedder, a newer version, same size. */
+export function isHashedUpgrade(from: string, to: string): boolean {
+  const re = /^hashed-ngram-v(\d+):(\d+)$/;
+  const a = re.exec(from);
+  const b = re.exec(to);
+  return Boolean(a && b && a[2] === b[2] && Number(a[1]) < Number(b[1]));
 }

@@ -86,6 +86,8 @@ export const memoryStage = defineStage({
           character: memory.character,
           chroma: { mode: cfg.chroma.mode, url: supervisor.url, pid: supervisor.pid ?? null, healthy: supervisor.isHealthy, restarts: supervisor.restarts },
           embedder: embedderInfo,
+          // The status chip's tooltip shows it: how to make memory semantic.
+          ...(choice.kind === 'lexical' && choice.pull ? { pull_command: choice.pull } : {}),
           collections: counts ?? null,
           outbox_pending: db.pendingItems(),
           upsert_ms: store.upserts.summary(),

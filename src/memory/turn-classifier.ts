@@ -107,7 +107,7 @@ export function classifyUserText(text: string, displayName: string): Classified 
   return { kind, importance, tags: keywords(clean), text: `${displayName}: ${clean}` };
 }
 
-/** An event (donation, sub, cheer, raid) worth remembering about the viewer. */
+/** An event (donation, sub, cheer, raid, a game result) worth remembering about the viewer. */
 export function classifyEvent(input: InputItem): Classified | undefined {
   const displayName = input.user.displayName;
   const text = input.text.trim();
@@ -124,6 +124,11 @@ export function classifyEvent(input: InputItem): Classified | undefined {
       return { kind: 'user', importance: 0.65, tags: ['support', 'sub'], text: `${displayName} subscribed` + msg };
     case 'raid':
       return { kind: 'user', importance: 0.7, tags: ['support', 'raid'], text: `${displayName} raided with ${input.viewers} viewers` + msg };
+    case 'win':
+    case 'loss': {
+      const about = [input.game, input.detail].map((v) => v?.trim()).filter(Boolean).join(', ');
+      return { kind: 'user', importance: 0.5, tags: ['game', input.kind], text: `${displayName} ${input.kind === 'win' ? 'won' : 'lost'} a game${about ? ` (${about.slice(0, 200)})` : ''}` + msg };
+    }
     default:
       return undefined;
   }

@@ -7,7 +7,7 @@ import { downloadResumable } from './download.ts';
 import { entrySources, type ModelEntry } from './model-registry.ts';
 import { recordLock, readLock } from './models-lock.ts';
 import { resolveExpected } from './source-metadata.ts';
-import { progressBar } from './progress-bar.ts';
+import { progressBar, progressFigures } from './progress-bar.ts';
 
 const run = promisify(execFile);
 export const MANIFEST = '.vtuber-model.json';
@@ -22,7 +22,16 @@ export class PullError extends Error {
   }
 }
 
+/** What a pull reports while it runs (the admin panel streams these). */
+export type PullEvent =
+  | { type: 'file-start'; model: string; file: string; index: number; count: number }
+  | { type: 'progress'; model: string; file: string; received: number; total: number | undefined; rateBps: number; etaS: number | undefined }
+  | { type: 'file-done'; model: string; file: string; bytes: number; sha256: string; verifiedBy: string }
+  | { type: 'model-done'; model: string; dir: string; alreadyInstalled: boolean };
+
 export interface PullOptions {
+  /** Structured progress, next to the text written to `out`. */
+  onEvent?: (e: PullEvent) => void;
   modelsDir: string;
   /** Re-download even when installed. */
   force?: boolean;
@@ -64,6 +73,7 @@ export async function pullModel(entry: ModelEntry, opts: PullOptions): Promise<{
   const dir = path.join(opts.modelsDir, entry.name);
   if (!opts.force && isInstalled(entry, opts.modelsDir)) {
     opts.out.write(`${entry.name} is already installed in ${dir}\n`);
+    opts.onEvent?.({ type: 'model-done', model: entry.name, dir, alreadyInstalled: true });
     return { dir, files: listFiles(dir) };
   }
   const sources = entrySources(entry);
@@ -78,9 +88,14 @@ export async function pullModel(entry: ModelEntry, opts: PullOptions): Promise<{
       const fileLabel = src.path ?? path.basename(new URL(src.url).pathname);
       const part = path.join(downloads, `${entry.name}--${fileLabel.replace(/[/\\]/g, '_')}.part`);
       const bar = progressBar(`${entry.name}${sources.length > 1 ? ` (${i + 1}/${sources.length})` : ''}`, opts.out);
+      opts.onEvent?.({ type: 'file-start', model: entry.name, file: fileLabel, index: i, count: sources.length });
       const want = await resolveExpected(src, opts.idleTimeoutMs ?? 30_000);
+      const started = Date.now();
       const got = await downloadResumable(want.downloadUrl, part, {
-        onProgress: (p) => bar.update(p),
+        onProgress: (p) => {
+          bar.update(p);
+          if (opts.onEvent) opts.onEvent({ type: 'progress', model: entry.name, file: fileLabel, received: p.received, total: p.total ?? want.size, ...progressFigures(p, started) });
+        },
         ...(want.size !== undefined ? { expectedSize: want.size } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
@@ -95,6 +110,7 @@ export async function pullModel(entry: ModelEntry, opts: PullOptions): Promise<{
         throw new PullError(`${entry.name}: checksum mismatch for ${fileLabel} (${src.url}): expected sha256 ${want.sha256} (${want.method}), got ${got.sha256}. The download was deleted.`, 'checksum');
       }
       manifestSources.push({ url: src.url, sha256: got.sha256, size: got.bytes, verified_by: want.method, source: want.source });
+      opts.onEvent?.({ type: 'file-done', model: entry.name, file: fileLabel, bytes: got.bytes, sha256: got.sha256, verifiedBy: want.method });
       if (src.path === undefined) {
         await unpackTarBz2(part, staging);
         rmSync(part, { force: true });
@@ -115,6 +131,7 @@ export async function pullModel(entry: ModelEntry, opts: PullOptions): Promise<{
     renameSync(root, dir);
     recordLock(opts.modelsDir, entry.name, { installed_at: manifest.installed_at, sources: manifestSources, files: manifest.files });
     opts.out.write(`${entry.name}: installed ${files.length} files in ${dir}\n`);
+    opts.onEvent?.({ type: 'model-done', model: entry.name, dir, alreadyInstalled: false });
     return { dir, files };
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -19,6 +19,8 @@ const RemoteFile = z
     sha256_source: z.string().optional(),
     /** Exact size in bytes, when known from the publisher. */
     size: z.number().int().positive().optional(),
+    /** Where the exact size was confirmed, when it is not from the publisher's own page. */
+    size_source: z.string().optional(),
     /** Rough size (bytes) for `list` and profile totals when the exact one is only known at download time. */
     approx_size: z.number().int().positive().optional(),
   })
@@ -74,6 +76,11 @@ export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type ModelRegistry = z.infer<typeof ModelRegistrySchema>;
 
 export const DEFAULT_REGISTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'registry.json');
+
+/** The registry the daemon's admin routes use: VTUBER_MODELS_REGISTRY (tests point it at fake hosts' entries) or the bundled one. */
+export function registryFile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.VTUBER_MODELS_REGISTRY ?? DEFAULT_REGISTRY;
+}
 
 /** Reads and validates a registry file (default: src/models/registry.json). */
 export function loadRegistry(file: string = DEFAULT_REGISTRY): ModelRegistry {

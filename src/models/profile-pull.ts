@@ -1,5 +1,6 @@
 import { statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { ConfigLine } from './config-apply.ts';
 import { pullModel, type PullOptions } from './model-install.ts';
 import { entrySources, findModel, type ModelEntry, type ModelRegistry } from './model-registry.ts';
 
@@ -26,8 +27,13 @@ export function entrySize(entry: ModelEntry): { bytes: number; exact: boolean } 
   return { bytes, exact };
 }
 
-/** Pulls every model of a profile in order, then prints where each went, disk used and the config to set. */
-export async function pullProfile(registry: ModelRegistry, id: string, opts: PullOptions): Promise<void> {
+/** The conf.yaml lines that make the daemon use these models. */
+export function configLinesOf(entries: readonly ModelEntry[]): ConfigLine[] {
+  return entries.flatMap((e) => Object.entries(e.config ?? {}).map(([key, value]) => ({ key, value })));
+}
+
+/** Pulls every model of a profile in order, then prints where each went and the disk used. */
+export async function pullProfile(registry: ModelRegistry, id: string, opts: PullOptions): Promise<ModelEntry[]> {
   const profile = registry.profiles[id];
   if (!profile) throw new Error(`unknown profile ${id}; known: ${Object.keys(registry.profiles).join(', ')}`);
   const entries = profile.models.map((n) => findModel(registry, n) as ModelEntry);
@@ -43,6 +49,5 @@ export async function pullProfile(registry: ModelRegistry, id: string, opts: Pul
     opts.out.write(`  ${entry.kind.padEnd(9)} ${entry.name.padEnd(62)} ${mb(size).padStart(8)}  ${dir}\n`);
   }
   opts.out.write(`disk used: ${mb(used)}\n`);
-  const lines = done.flatMap(({ entry }) => Object.entries(entry.config ?? {}).map(([k, v]) => `  ${k}: ${String(v)}`));
-  if (lines.length > 0) opts.out.write(`settings that use them (conf.yaml):\n${lines.join('\n')}\n`);
+  return entries;
 }

@@ -67,6 +67,9 @@ export async function resolveExpected(src: RemoteFile, timeoutMs = 30_000, env: 
     const size = Number(res.headers.get('x-linked-size'));
     const location = res.headers.get('location');
     if (!/^[0-9a-f]{64}$/.test(etag)) throw new DownloadError(`HEAD ${url} answered HTTP ${res.status} without an X-Linked-Etag sha256 (cannot verify ${file})`, 'http');
+    if (src.sha256 && etag !== src.sha256) {
+      throw new DownloadError(`${file} changed upstream: ${url} reports sha256 ${etag} (X-Linked-Etag) but the registry pins ${src.sha256}; nothing was downloaded`, 'http');
+    }
     return {
       downloadUrl: location ? new URL(location, url).toString() : url,
       sha256: src.sha256 ?? etag,

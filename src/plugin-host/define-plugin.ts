@@ -11,6 +11,7 @@ import type { ServiceRegistry } from '../core/services.ts';
 import type { ComponentState, StatusRegistry } from '../core/status-registry.ts';
 import type { ToolDefinition } from '../core/tool-registry.ts';
 import type { ServerMessage } from '../server/ws/protocol.ts';
+import type { TurnOutput } from '../server/ws/turn-output.ts';
 
 /** What a plugin gets. Everything registered through it is undone, newest first, on stop or failure. */
 export interface PluginContext<C> {
@@ -24,6 +25,8 @@ export interface PluginContext<C> {
   readonly settings: Readonly<RuntimeSettings>;
   readonly bus: EventBus;
   readonly input: InputQueue;
+  /** The one port for what the character shows and says: reply text, emotion, motion, audio, audio-stop. */
+  readonly output: TurnOutput;
   readonly services: ServiceRegistry;
   /** Aborted when the plugin is stopped or fails; pass it to long-running work. */
   readonly signal: AbortSignal;
@@ -40,7 +43,7 @@ export interface PluginContext<C> {
   readonly requireAdmin: preHandlerHookHandler;
   /** Adds a tool for the agent; removed automatically on stop. */
   registerTool(tool: ToolDefinition): Disposer;
-  /** Sends a message to every websocket client. */
+  /** Sends a message to every websocket client. The character's own output goes through `output`. */
   broadcast(message: ServerMessage): void;
   /** Every stage's and plugin's status, as /admin/status shows it (read-only copy). */
   statusSnapshot(): ReturnType<StatusRegistry['snapshot']>;

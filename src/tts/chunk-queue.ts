@@ -1,4 +1,4 @@
-import { abortError } from './abort.ts';
+import { abortError } from '../core/abort.ts';
 
 /**
  * A single-consumer queue between a producer that pushes and a consumer that awaits. It ends

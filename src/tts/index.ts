@@ -136,7 +136,7 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
       };
       ctx.on('turn.started', prepare);
       ctx.on('turn.ended', prepare);
-      const output = new HubSpeechOutput(voice.manager, ctx.hub, ctx.bus, ctx.log, tts.chunk_ms);
+      const output = new HubSpeechOutput(voice.manager, ctx.output, ctx.log, tts.chunk_ms);
       ctx.onDispose(ctx.services.provide('speech', output));
       ctx.routes((app) => registerTtsRoutes(app, { chain: () => (voice as Voice).chain, base: () => (voice as Voice).prosody, requireAdmin: ctx.requireAdmin, signal: ctx.signal }));
 

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import { performance } from 'node:perf_hooks';
 import { computeEnvelope, ENVELOPE_MS, pcmDurationMs } from '../audio/envelope.ts';
-import type { EventBus } from '../core/bus.ts';
 import type { ReplySegment, SpeakResult, SpeechOutput } from '../core/speech.ts';
 import type { Turn } from '../core/turn.ts';
-import type { ClientHub } from '../server/ws/client-hub.ts';
+import type { TurnOutput } from '../server/ws/turn-output.ts';
 import type { AudioChunk } from './engine.ts';
 import { encodeAudioMessage } from './audio-message.ts';
 import { PcmRechunker } from './pcm-rechunker.ts';
@@ -14,14 +13,13 @@ const SILENCE_RATE = 24_000;
 
 /**
  * The 'speech' service: runs a turn's segments through the task manager and streams the audio
- * to every client as `audio` messages, each segment's `reply-text` / `emotion` / `motion` going
- * out right before its first chunk. Once the turn aborts, nothing more of it is sent.
+ * through the turn-output port as `audio` messages, each segment's `reply-text` / `emotion` /
+ * `motion` going out right before its first chunk. Once the turn aborts, nothing more of it is sent.
  */
 export class HubSpeechOutput implements SpeechOutput {
   constructor(
     private manager: TtsTaskManager,
-    private readonly hub: ClientHub,
-    private readonly bus: EventBus,
+    private readonly output: TurnOutput,
     private readonly log: Logger,
     private readonly chunkMs: number,
   ) {}
@@ -44,9 +42,8 @@ export class HubSpeechOutput implements SpeechOutput {
       const durationMs = pcmDurationMs(pcm.length, sampleRate);
       const envelope = computeEnvelope(pcm, sampleRate, ENVELOPE_MS);
       const fields = { type: 'audio', turnId, seq: seq++, segment: segment.index, format: 'pcm16', sampleRate, durationMs, envelope, envelopeMs: ENVELOPE_MS } as const;
-      this.hub.broadcastSerialized('audio', encodeAudioMessage(fields, pcm));
+      if (!this.output.audio(turnId, fields, encodeAudioMessage(fields, pcm))) return;
       result.audioMs += durationMs;
-      this.bus.emit('reply.audio', { turnId, seq: fields.seq, segment: segment.index, durationMs });
       if (seq === 1) turn.mark('first_audio_sent');
     };
 
@@ -54,19 +51,7 @@ export class HubSpeechOutput implements SpeechOutput {
       segmentStart: (segment, info) => {
         if (signal.aborted) return;
         rechunker = new PcmRechunker(this.chunkMs);
-        if (info.outcome !== 'repeat') this.hub.broadcast({ type: 'reply-text', turnId, text: segment.text, segment: segment.index });
-        if (segment.emotion) {
-          const intensity = segment.emotion.intensity;
-          this.hub.broadcast({ type: 'emotion', turnId, name: segment.emotion.name, ...(intensity !== undefined ? { intensity: Math.min(1, Math.max(0, intensity)) } : {}) });
-        }
-        for (const name of segment.motions ?? []) this.hub.broadcast({ type: 'motion', turnId, name });
-        this.bus.emit('reply.segment', {
-          turnId,
-          index: segment.index,
-          text: segment.text,
-          ...(segment.emotion ? { emotion: segment.emotion.name } : {}),
-          ...(segment.motions?.length ? { motions: [...segment.motions] } : {}),
-        });
+        this.output.segment(turnId, segment, { showText: info.outcome !== 'repeat' });
       },
       chunk: (segment, chunk: AudioChunk) => {
         if (signal.aborted) return;
@@ -77,7 +62,7 @@ export class HubSpeechOutput implements SpeechOutput {
       segmentFailed: (segment, error, silenceMs) => {
         if (signal.aborted) return;
         for (const piece of rechunker.flush()) send(segment, piece.pcm, piece.sampleRate);
-        this.hub.broadcast({ type: 'error', code: error.code, message: `segment ${segment.index} could not be spoken: ${error.message}`.slice(0, 500), retryable: error.retryable, turnId });
+        this.output.error({ code: error.code, message: `segment ${segment.index} could not be spoken: ${error.message}`, retryable: error.retryable }, turnId);
         const total = Math.round((lastRate * silenceMs) / 1000);
         const per = Math.max(1, Math.round((lastRate * this.chunkMs) / 1000));
         for (let off = 0; off < total; off += per) send(segment, new Int16Array(Math.min(per, total - off)), lastRate);
@@ -91,9 +76,10 @@ export class HubSpeechOutput implements SpeechOutput {
     };
 
     const started = performance.now();
-    // Control before data: clients drop this turn's queued audio the moment it is interrupted.
+    // Control before data: clients drop this turn's queued audio the moment it is aborted. When the
+    // agent interrupted it, the port already sent the stop (with the reason) and this one is a no-op.
     const onAbort = (): void => {
-      if (seq > 0) this.hub.broadcast({ type: 'audio-stop', turnId, reason: 'interrupted' });
+      if (seq > 0) this.output.stop(turnId, 'interrupted');
     };
     signal.addEventListener('abort', onAbort, { once: true });
     try {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { ReplySegment } from '../core/speech.ts';
 import { EngineError, toEngineError } from '../core/errors.ts';
-import { abortError, raceAbort } from './abort.ts';
+import { abortError, raceAbort } from '../core/abort.ts';
 import { ChunkQueue } from './chunk-queue.ts';
 import type { AudioChunk, Prosody } from './engine.ts';
 import type { ChainChunk, EngineChain } from './engine-chain.ts';

@@ -40,8 +40,10 @@ test('a text input becomes a reply: segments, emotions and motions reach clients
   assert.deepEqual(texts, ['Hi there,', 'streamer!', 'How was your day?', 'Nice.']);
   assert.deepEqual(msgs.filter((m) => m.type === 'emotion').map((m) => m.name), ['happy']);
   assert.deepEqual(msgs.filter((m) => m.type === 'motion').map((m) => m.name), ['wave']);
+  // One order on every path (the turn-output port): a segment's reply-text, then its emotion and motion.
   const emotionAt = msgs.findIndex((m) => m.type === 'emotion');
-  assert.ok(emotionAt < msgs.findIndex((m) => m.type === 'reply-text'), 'the emotion comes before the segment it precedes');
+  const textsAt = msgs.flatMap((m, i) => (m.type === 'reply-text' ? [i] : []));
+  assert.ok((textsAt[0] as number) < emotionAt && emotionAt < (textsAt[1] as number), 'the emotion goes out with the segment it precedes, right after its text');
   const end = msgs.find((m) => m.type === 'turn-end') as Received;
   assert.equal(end.state, 'completed');
 });

@@ -1,14 +1,7 @@
-// A local fake of the two hosts, written from their public docs:
-// - Hugging Face: `HEAD /<repo>/resolve/<rev>/<file>` answers 302 to a CDN URL with X-Linked-Etag (LFS
-//   sha256, quoted), X-Linked-Size and X-Repo-Commit (huggingface_hub file_download, get_hf_file_metadata).
-// - GitHub REST "Get a release by tag name": `GET /repos/{owner}/{repo}/releases/tags/{tag}` returns
-//   assets[] with name, size, digest ("sha256:<hex>") and browser_download_url.
-// - The CDN honours `Range: bytes=N-` with 206 + Content-Range (RFC 9110 §14).
+// Runs against test/fakes/fake-model-hosts.ts: Hugging Face resolve (302 + X-Linked-Etag/Size),
+// the GitHub release API (asset digest) and a Range-capable CDN, written from their public docs.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -18,8 +11,8 @@ import { pullModel, PullError, verifyModel } from '../../src/models/model-instal
 import { ModelRegistrySchema, type ModelEntry } from '../../src/models/model-registry.ts';
 import { readLock } from '../../src/models/models-lock.ts';
 import { pullProfile } from '../../src/models/profile-pull.ts';
+import { sha, startFakeModelHosts, type FakeModelHosts } from '../fakes/fake-model-hosts.ts';
 
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 class Sink extends Writable {
   text = '';
   override _write(chunk: Buffer, _e: BufferEncoding, cb: () => void): void {
@@ -28,58 +21,22 @@ class Sink extends Writable {
   }
 }
 
-const gguf = randomBytes(120_000);
-const voice = randomBytes(30_000);
-/** What the CDN serves (may be tampered) vs what the metadata claims. */
-const cdn: Record<string, Buffer> = { 'small.gguf': gguf, 'voice.bin': voice, 'tampered.gguf': Buffer.from(gguf), 'short.gguf': gguf };
-const tampered = cdn['tampered.gguf'] as Buffer;
-tampered.writeUInt8(tampered.readUInt8(500) ^ 0xff, 500);
-const claims: Record<string, { sha: string; size: number }> = {
-  'small.gguf': { sha: sha(gguf), size: gguf.length },
-  'tampered.gguf': { sha: sha(gguf), size: gguf.length },
-  'short.gguf': { sha: sha(gguf), size: gguf.length + 7 },
-};
+let hosts: FakeModelHosts;
+let gguf: Buffer;
+let cdn: Record<string, Buffer>;
+let ranges: string[];
 let base = '';
-let server: http.Server;
 let dir: string;
-const ranges: string[] = [];
 
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-verified-'));
-  server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    const hf = /^\/hf\/[^/]+\/[^/]+\/resolve\/main\/(.+)$/.exec(url);
-    if (hf) {
-      const c = claims[hf[1] as string];
-      if (!c) return void res.writeHead(404).end();
-      return void res.writeHead(302, { location: `${base}/cdn/${hf[1]}`, 'x-linked-etag': `"${c.sha}"`, 'x-linked-size': String(c.size), 'x-repo-commit': 'abc123' }).end();
-    }
-    if (url === '/api/repos/k2-fsa/sherpa-onnx/releases/tags/tts-models') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ tag_name: 'tts-models', assets: [{ name: 'voice.bin', size: voice.length, digest: `sha256:${sha(voice)}`, browser_download_url: `${base}/cdn/voice.bin` }] }));
-    }
-    if (url.startsWith('/hang/')) return; // accepts the connection, never answers
-    const file = /^\/cdn\/(.+)$/.exec(url)?.[1];
-    const body = file ? cdn[file] : undefined;
-    if (!body) return void res.writeHead(404).end();
-    const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    if (m) {
-      ranges.push(req.headers.range as string);
-      const from = Number(m[1]);
-      res.writeHead(206, { 'content-length': body.length - from, 'content-range': `bytes ${from}-${body.length - 1}/${body.length}` });
-      return void res.end(body.subarray(from));
-    }
-    res.writeHead(200, { 'content-length': body.length });
-    res.end(body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env.VTUBER_HF_ENDPOINT = `${base}/hf`;
-  process.env.VTUBER_GITHUB_API = `${base}/api`;
+  hosts = await startFakeModelHosts();
+  ({ gguf, cdn, ranges, base } = hosts);
+  process.env.VTUBER_HF_ENDPOINT = hosts.hfEndpoint;
+  process.env.VTUBER_GITHUB_API = hosts.githubApi;
 });
 after(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await hosts.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -90,7 +47,7 @@ const ghEntry: ModelEntry = { name: 'voice-x', kind: 'tts', description: 't', fi
 test('a Hugging Face file is checked against X-Linked-Etag/X-Linked-Size and locked; resume uses Range', async () => {
   const modelsDir = path.join(dir, 'hf');
   const part = path.join(modelsDir, '.downloads', 'llm-x--small.gguf.part');
-  await import('node:fs').then((fs) => fs.mkdirSync(path.dirname(part), { recursive: true }));
+  mkdirSync(path.dirname(part), { recursive: true });
   writeFileSync(part, gguf.subarray(0, 40_000)); // an earlier, interrupted run
   await pullModel(hfEntry('small.gguf'), { modelsDir, out: new Sink() });
   assert.ok(ranges.includes('bytes=40000-'), 'resumed with a Range request');
@@ -120,6 +77,14 @@ test('a size that differs from X-Linked-Size fails and names both sizes', async 
   const modelsDir = path.join(dir, 'short');
   await assert.rejects(pullModel(hfEntry('short.gguf'), { modelsDir, out: new Sink() }), (e: unknown) => e instanceof Error && new RegExp(`expected ${gguf.length + 7} bytes|interrupted after ${gguf.length} of ${gguf.length + 7}`).test(e.message));
   assert.ok(!existsSync(path.join(modelsDir, 'llm-x')));
+});
+
+test('a pinned sha256 that the host no longer reports stops before any byte is downloaded', async () => {
+  const modelsDir = path.join(dir, 'pinned');
+  const entry = hfEntry('small.gguf');
+  const pinned = { ...entry, files: [{ ...(entry.files?.[0] as NonNullable<ModelEntry['files']>[number]), sha256: 'a'.repeat(64) }] } as ModelEntry;
+  await assert.rejects(pullModel(pinned, { modelsDir, out: new Sink() }), (e: unknown) => e instanceof DownloadError && /small\.gguf changed upstream: .* reports sha256 [0-9a-f]{64} \(X-Linked-Etag\) but the registry pins a{64}; nothing was downloaded/.test(e.message));
+  assert.ok(!existsSync(path.join(modelsDir, '.downloads', 'llm-x--small.gguf.part')));
 });
 
 test('a GitHub release asset is checked against the release API digest', async () => {

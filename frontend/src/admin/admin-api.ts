@@ -30,10 +30,10 @@ export function saveToken(token: string | undefined): void {
   }
 }
 
-export async function adminFetch(path: string, token: string): Promise<Response> {
+export async function adminFetch(path: string, token: string, init: RequestInit = {}): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+    res = await fetch(path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } });
   } catch {
     throw new AdminRequestError('unreachable', 0);
   }

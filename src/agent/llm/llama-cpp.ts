@@ -6,6 +6,7 @@ import type { ChatHistoryItem, ChatModelFunctions, ChatModelResponse, GbnfJsonSc
 import { EngineError, isAbortError } from '../../core/errors.ts';
 import type { ChatMessage, LlmChunk, LlmProvider, LlmRequest, LlmToolSpec } from './llm-types.ts';
 import { ThinkFilter } from './think-filter.ts';
+import { raceAbort } from '../../core/abort.ts';
 
 /**
  * node-llama-cpp in process, for a GGUF file. The model and one context sequence are loaded once and
@@ -96,7 +97,7 @@ export class LlamaCppProvider implements LlmProvider {
     this.queue = new Promise<void>((resolve) => (release = resolve));
     let running: Promise<unknown> | undefined;
     try {
-      await abortable(previous, signal, this.id);
+      await raceAbort(previous, signal);
       yield* this.generate(loaded, request, (g) => (running = g));
     } finally {
       // After an abort, native generation stops at the next token; the next request waits for that.
@@ -250,16 +251,4 @@ function toFunctions(tools: LlmToolSpec[]): ChatModelFunctions {
   // NOTE: our JsonSchema is a plain JSON Schema object; node-llama-cpp accepts the GBNF-compatible subset.
   for (const t of tools) out[t.name] = { description: t.description, params: t.parameters as unknown as GbnfJsonSchema };
   return out;
-}
-
-function abortable(promise: Promise<void>, signal: AbortSignal, id: string): Promise<void> {
-  if (signal.aborted) return Promise.reject(new EngineError('ABORTED', `${id}: aborted`));
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(new EngineError('ABORTED', `${id}: aborted`));
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
 }

@@ -1,6 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { EngineError, toEngineError, type ErrorCode } from '../../core/errors.ts';
+import { CommittedFailure, Failover, type FailoverResult, type MemberHealth } from '../../core/failover.ts';
 import type { LlmChunk, LlmProvider, LlmRequest } from './llm-types.ts';
 
 /**
@@ -8,8 +8,9 @@ import type { LlmChunk, LlmProvider, LlmRequest } from './llm-types.ts';
  * silent past its first-token timeout BEFORE its first token is left for the next one. Once a
  * provider has produced text or a tool call, its errors propagate (the agent turns them into a
  * spoken apology): a reply is never stitched from two models. Reasoning chunks do not commit, since
- * nothing of them is spoken. A provider that fails `failuresBeforeCooldown` times in a row is skipped
- * for `cooldownMs`; when every provider is cooling down, they are all tried anyway.
+ * nothing of them is spoken. Health and cooldowns follow the one failover policy (src/core/failover.ts):
+ * `failuresBeforeCooldown` failures in a row start a cooldown of `cooldownMs`, doubling while the
+ * provider keeps failing; when every provider is cooling down, they are all tried anyway.
  */
 export interface ChainEntry {
   provider: LlmProvider;
@@ -54,79 +55,79 @@ export interface ChainSnapshot {
   providers: ProviderHealth[];
 }
 
-interface Slot extends ChainEntry {
-  health: ProviderHealth;
+/** The failover state of a provider, as /admin/status shows it. */
+function toHealth(h: MemberHealth, latency: Map<string, number>): ProviderHealth {
+  const { cooldowns: _c, ...rest } = h;
+  const ms = latency.get(h.id);
+  return { ...rest, ...(ms !== undefined ? { lastLatencyMs: ms } : {}) };
 }
 
 export class ProviderChain implements LlmProvider {
   readonly id = 'chain';
   supportsTools: boolean;
-  private readonly slots: Slot[];
+  private readonly failover: Failover<ChainEntry>;
   private readonly unavailable: ProviderHealth[];
-  private readonly failuresBeforeCooldown: number;
-  private readonly cooldownMs: number;
-  private readonly now: () => number;
+  private readonly latency = new Map<string, number>();
   private active: string | undefined;
 
   constructor(
     entries: ChainEntry[],
     private readonly opts: ProviderChainOptions = {},
   ) {
-    this.slots = entries.map((e) => ({ ...e, health: { id: e.provider.id, state: 'unknown', consecutiveFailures: 0, successes: 0, failures: 0 } }));
+    this.failover = new Failover(
+      entries.map((e) => ({ id: e.provider.id, member: e })),
+      { failuresBeforeCooldown: opts.failuresBeforeCooldown ?? 2, cooldownMs: opts.cooldownMs ?? 30_000, ...(opts.now ? { now: opts.now } : {}) },
+      {
+        onChange: () => opts.onChange?.(this.snapshot()),
+        onFailure: (id, error, { committed, cooldownMs }) => {
+          if (committed) opts.log?.warn({ event: 'llm.stream_failed', provider: id, code: error.code }, 'LLM stream failed after the first token');
+          else opts.log?.warn({ event: 'llm.fallback', provider: id, code: error.code, err: error.message }, 'LLM provider failed before the first token, trying the next');
+          if (cooldownMs !== undefined) opts.log?.warn({ event: 'llm.cooldown', provider: id, ms: cooldownMs, code: error.code }, 'LLM provider keeps failing, skipping it for a while');
+        },
+      },
+    );
     this.unavailable = (opts.unavailable ?? []).map((u) => ({ id: u.id, state: 'unavailable', consecutiveFailures: 0, successes: 0, failures: 0, detail: u.reason }));
     this.supportsTools = entries.some((e) => e.provider.supportsTools);
-    this.failuresBeforeCooldown = Math.max(1, opts.failuresBeforeCooldown ?? 2);
-    this.cooldownMs = opts.cooldownMs ?? 30_000;
-    this.now = opts.now ?? Date.now;
   }
 
   get size(): number {
-    return this.slots.length;
+    return this.failover.size;
   }
 
   snapshot(): ChainSnapshot {
-    const now = this.now();
-    const providers = this.slots.map((s) => {
-      const h = { ...s.health };
-      if (h.state === 'cooling_down' && (h.cooldownUntil ?? 0) <= now) h.state = 'failing';
-      if (h.lastError) h.lastError = { ...h.lastError };
-      return h;
-    });
+    const providers = this.failover.snapshot().map((h) => toHealth(h, this.latency));
     return { ...(this.active ? { active: this.active } : {}), providers: [...providers, ...this.unavailable.map((u) => ({ ...u }))] };
   }
 
   async *stream(request: LlmRequest): AsyncGenerator<LlmChunk> {
-    const attempts: Array<{ id: string; code: ErrorCode; message: string }> = [];
-    for (const slot of this.order()) {
-      if (request.signal.aborted) throw new EngineError('ABORTED', 'LLM request aborted');
-      const result = yield* this.attempt(slot, request);
-      if (result.ok) return;
-      attempts.push({ id: slot.provider.id, code: result.error.code, message: result.error.message });
+    try {
+      const first = yield* this.tryEach(this.failover.candidates(), request);
+      if (first.ok) return;
+      const found = await this.discoverMore();
+      const second = found.length > 0 ? yield* this.tryEach(found, request) : { ok: false as const, attempts: [] };
+      if (second.ok) return;
+      const attempts = [...first.attempts, ...second.attempts].map((a) => ({ id: a.id, code: a.error.code, message: a.error.message }));
+      if (attempts.length === 0) throw new EngineError('LLM_FAILED', 'no LLM provider is configured and available', { details: { unavailable: this.unavailable.map((u) => u.id) } });
+      const summary = attempts.map((a) => `${a.id}: ${a.code}`).join(', ');
+      throw new EngineError('LLM_FAILED', `every LLM provider failed (${summary})`, { details: { attempts } });
+    } catch (err) {
+      if (request.signal.aborted) throw new EngineError('ABORTED', 'LLM request aborted', { cause: err });
+      if (err instanceof CommittedFailure) throw err.error;
+      throw err;
     }
-    for (const slot of await this.discoverMore()) {
-      if (request.signal.aborted) throw new EngineError('ABORTED', 'LLM request aborted');
-      const result = yield* this.attempt(slot, request);
-      if (result.ok) return;
-      attempts.push({ id: slot.provider.id, code: result.error.code, message: result.error.message });
-    }
-    if (attempts.length === 0) throw new EngineError('LLM_FAILED', 'no LLM provider is configured and available', { details: { unavailable: this.unavailable.map((u) => u.id) } });
-    const summary = attempts.map((a) => `${a.id}: ${a.code}`).join(', ');
-    throw new EngineError('LLM_FAILED', `every LLM provider failed (${summary})`, { details: { attempts } });
   }
 
-  /** Adds providers whose ids are new; returns the added slots. */
-  add(entries: ChainEntry[]): Slot[] {
-    const known = new Set(this.slots.map((s) => s.provider.id));
-    const added = entries.filter((e) => !known.has(e.provider.id)).map((e) => ({ ...e, health: { id: e.provider.id, state: 'unknown' as const, consecutiveFailures: 0, successes: 0, failures: 0 } }));
+  /** Adds providers whose ids are new; returns the added entries. */
+  add(entries: ChainEntry[]): Array<{ id: string; member: ChainEntry }> {
+    const added = this.failover.add(entries.map((e) => ({ id: e.provider.id, member: e })));
     if (added.length === 0) return [];
-    this.slots.push(...added);
-    if (added.some((s) => s.provider.supportsTools)) this.supportsTools = true;
+    if (added.some((a) => a.member.provider.supportsTools)) this.supportsTools = true;
     this.opts.onChange?.(this.snapshot());
     return added;
   }
 
   /** Runs the discovery hook (if any) and adds what it found. */
-  async discoverMore(): Promise<Slot[]> {
+  async discoverMore(): Promise<Array<{ id: string; member: ChainEntry }>> {
     if (!this.opts.discover) return [];
     try {
       return this.add(await this.opts.discover());
@@ -136,104 +137,47 @@ export class ProviderChain implements LlmProvider {
     }
   }
 
-  /** Runs one provider. Returns `{ ok: false }` to fall back; throws when the failure must propagate. */
-  private async *attempt(slot: Slot, request: LlmRequest): AsyncGenerator<LlmChunk, { ok: true } | { ok: false; error: EngineError }> {
-    const { provider } = slot;
-    const ctrl = new AbortController();
-    const onAbort = (): void => ctrl.abort(request.signal.reason);
-    request.signal.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer =
-      slot.firstTokenTimeoutMs !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            ctrl.abort();
-          }, slot.firstTokenTimeoutMs)
-        : undefined;
-    const started = performance.now();
-    let committed = false;
-    slot.health.lastUsedAt = this.now();
-    const sub: LlmRequest = { ...request, signal: ctrl.signal, ...(provider.supportsTools ? {} : { tools: [] }) };
-    try {
-      for await (const chunk of provider.stream(sub)) {
-        if (!committed && chunk.type !== 'reasoning') {
-          committed = true;
-          clearTimeout(timer);
-          slot.health.lastLatencyMs = Math.round(performance.now() - started);
-        }
-        yield chunk;
-      }
-      this.succeeded(slot);
-      return { ok: true };
-    } catch (err) {
-      if (request.signal.aborted) throw new EngineError('ABORTED', 'LLM request aborted', { cause: err, details: { provider: provider.id } });
-      const error = timedOut
-        ? new EngineError('TIMEOUT', `${provider.id}: no first token within ${slot.firstTokenTimeoutMs} ms`, { cause: err, details: { provider: provider.id, phase: 'first-token' } })
-        : toEngineError(err, 'UPSTREAM_ERROR');
-      this.failed(slot, error);
-      if (committed) {
-        this.opts.log?.warn({ event: 'llm.stream_failed', provider: provider.id, code: error.code }, 'LLM stream failed after the first token');
-        throw error;
-      }
-      this.opts.log?.warn({ event: 'llm.fallback', provider: provider.id, code: error.code, err: error.message }, 'LLM provider failed before the first token, trying the next');
-      return { ok: false, error };
-    } finally {
-      clearTimeout(timer);
-      request.signal.removeEventListener('abort', onAbort);
+  /**
+   * Tries providers in order. Before a provider's first text or tool call (reasoning does not
+   * count) a failure or its first-token timeout falls back to the next; after it, errors propagate.
+   */
+  private async *tryEach(members: ReadonlyArray<{ id: string; member: ChainEntry }>, request: LlmRequest): AsyncGenerator<LlmChunk, FailoverResult> {
+    const result = yield* this.failover.run(members, (entry, signal) => entry.provider.stream({ ...request, signal, ...(entry.provider.supportsTools ? {} : { tools: [] }) }), {
+      signal: request.signal,
+      firstTimeoutMs: (entry) => entry.firstTokenTimeoutMs,
+      commits: (chunk) => chunk.type !== 'reasoning',
+      onCommit: (id, ms) => this.latency.set(id, Math.round(ms)),
+      timeoutError: (id, _phase, ms) => new EngineError('TIMEOUT', `${id}: no first token within ${ms} ms`, { details: { provider: id, phase: 'first-token' } }),
+      errorCode: 'UPSTREAM_ERROR',
+    });
+    if (result.ok && this.active !== result.id) {
+      this.active = result.id;
+      this.opts.onChange?.(this.snapshot());
     }
-  }
-
-  /** Providers to try, in configured order; cooling ones are skipped unless all are cooling. */
-  private order(): Slot[] {
-    const now = this.now();
-    const ready = this.slots.filter((s) => s.health.cooldownUntil === undefined || s.health.cooldownUntil <= now);
-    return ready.length > 0 ? ready : [...this.slots];
-  }
-
-  private succeeded(slot: Slot): void {
-    const h = slot.health;
-    h.successes++;
-    h.consecutiveFailures = 0;
-    delete h.cooldownUntil;
-    const changed = h.state !== 'ok' || this.active !== h.id;
-    h.state = 'ok';
-    this.active = h.id;
-    if (changed) this.opts.onChange?.(this.snapshot());
-  }
-
-  private failed(slot: Slot, error: EngineError): void {
-    const h = slot.health;
-    h.failures++;
-    h.consecutiveFailures++;
-    h.lastError = { code: error.code, message: error.message.slice(0, 300), at: this.now() };
-    if (h.consecutiveFailures >= this.failuresBeforeCooldown) {
-      h.state = 'cooling_down';
-      h.cooldownUntil = this.now() + this.cooldownMs;
-      this.opts.log?.warn({ event: 'llm.cooldown', provider: h.id, ms: this.cooldownMs, failures: h.consecutiveFailures }, 'LLM provider keeps failing, skipping it for a while');
-    } else h.state = 'failing';
-    this.opts.onChange?.(this.snapshot());
+    return result;
   }
 
   /** Loads local models ahead of the first turn; failures only mark the provider. */
   async warmup(): Promise<void> {
     await Promise.all(
-      this.slots.map(async (slot) => {
-        if (!slot.provider.warmup) return;
+      this.failover.all().map(async ({ id, member }) => {
+        if (!member.provider.warmup) return;
         try {
-          await slot.provider.warmup();
+          await member.provider.warmup();
         } catch (err) {
-          this.failed(slot, toEngineError(err, 'STAGE_UNAVAILABLE'));
+          this.failover.failed(id, toEngineError(err, 'STAGE_UNAVAILABLE'));
         }
       }),
     );
   }
 
   async dispose(): Promise<void> {
-    for (const slot of [...this.slots].reverse()) {
+    for (const id of [...this.failover.ids].reverse()) {
+      const entry = this.failover.member(id);
       try {
-        await slot.provider.dispose?.();
+        await entry?.provider.dispose?.();
       } catch (err) {
-        this.opts.log?.warn({ event: 'llm.dispose_failed', provider: slot.provider.id, err: String(err) }, 'LLM provider failed to dispose');
+        this.opts.log?.warn({ event: 'llm.dispose_failed', provider: id, err: String(err) }, 'LLM provider failed to dispose');
       }
     }
   }

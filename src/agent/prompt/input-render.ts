@@ -44,6 +44,11 @@ export function renderInput(input: InputItem, character: CharacterConfig): Rende
     case 'gift':
     case 'raid':
       return { content: `[event] ${fill(t[input.kind])}`, store: true };
+    case 'win':
+    case 'loss': {
+      const about = [input.game, input.detail, input.text].map((v) => v?.trim()).filter(Boolean).join(' — ') || strings.noDetails;
+      return { content: `[event] ${fillTemplate(t[input.kind], { ...values, about }, strings.noMessage)}`, store: true };
+    }
     case 'proactive':
       return { content: `${strings.silenceMarker} ${fill(t.proactive)}`, store: false };
     case 'system':

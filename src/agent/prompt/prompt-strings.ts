@@ -29,6 +29,8 @@ export interface PromptStrings {
   silenceMarker: string;
   /** Stands in for an empty quoted message in an event template. */
   noMessage: string;
+  /** `{about}` of a game result that came with no game, detail or comment. */
+  noDetails: string;
 }
 
 const displayNames = new Map<string, string>();
@@ -50,7 +52,7 @@ const EN: PromptStrings = {
   intro: (name, self) => `You are ${name}. ${self}`,
   persona: '# Persona',
   situation: '# Situation',
-  audienceStream: (user) => `You are live on stream. ${user} (the streamer) talks to you directly. Messages from chat are marked with the viewer's name; events (subs, donations, raids) are marked [event].`,
+  audienceStream: (user) => `You are live on stream. ${user} (the streamer) talks to you directly. Messages from chat are marked with the viewer's name; events (subs, donations, raids, game results) are marked [event].`,
   audiencePrivate: (user) => `This is a private, one-to-one conversation with ${user}.`,
   speakHeading: '# How you speak',
   spokenAloud: '- Everything you write is spoken aloud. Reply in 1 to 3 short sentences; never a wall of text.',
@@ -71,6 +73,7 @@ const EN: PromptStrings = {
   memories: '# Things you remember (may be useful, may not)',
   silenceMarker: '[no one is talking]',
   noMessage: '(no message)',
+  noDetails: 'no details',
 };
 
 const RU: PromptStrings = {
@@ -98,6 +101,7 @@ const RU: PromptStrings = {
   memories: '# Что ты помнишь (может пригодиться, а может и нет)',
   silenceMarker: '[все молчат]',
   noMessage: '(без сообщения)',
+  noDetails: 'без подробностей',
 };
 
 const TABLES: Readonly<Record<string, PromptStrings>> = { en: EN, ru: RU };

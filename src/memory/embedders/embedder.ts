@@ -3,7 +3,7 @@
  * with each collection, so vectors from two embedders are never mixed in one index.
  */
 export interface Embedder {
-  /** e.g. `hashed-ngram-v1:384`, `llama:bge-small-en-v1.5-q8_0.gguf`, `openai:nomic-embed-text@http://…` */
+  /** e.g. `hashed-ngram-v2:384`, `llama:bge-small-en-v1.5-q8_0.gguf`, `openai:nomic-embed-text@http://…` */
   readonly id: string;
   /** Vector size, known after `init()`. */
   readonly dimensions: number;

@@ -20,7 +20,16 @@ test('hashed embedder: deterministic unit vectors that match shared words, not m
   assert.ok(dot(a, b) > dot(a, d) + 0.2, 'unrelated text scores lower');
   // Lexical, not semantic: "kitten" shares no word with "cat", so only "called Biscuit" matches.
   assert.ok(dot(a, c) < dot(a, a) - 0.1);
-  assert.equal(e.id, 'hashed-ngram-v1:384');
+  assert.equal(e.id, 'hashed-ngram-v2:384');
+});
+
+test('hashed embedder: Russian word forms meet through the Snowball stemmer; Russian stopwords weigh little', async () => {
+  const e = new HashedEmbedder(384);
+  const [fact, question, other, stop] = await e.embed(['Кира: у меня кошка Бисквит', 'а ты помнишь, как зовут мою кошку?', 'Боб: какой сегодня классный стрим', 'а ты как']);
+  assert.ok(fact && question && other && stop);
+  assert.ok(dot(fact, question) >= 0.2, `кошка / кошку meet above the recall threshold: ${dot(fact, question)}`);
+  assert.ok(dot(fact, question) > dot(other, question) + 0.15, 'an unrelated line scores lower');
+  assert.ok(dot(stop, question) < dot(fact, question), 'shared stopwords alone count less than a shared word');
 });
 
 async function fakeEmbeddingServer(dims: number, opts: { wrongCount?: boolean } = {}): Promise<{ url: string; requests: Array<Record<string, unknown>>; close: () => Promise<void> }> {

@@ -1,3 +1,4 @@
+import { stemmer as russianStem } from '@orama/stemmers/russian';
 import { normalize, type Embedder } from './embedder.ts';
 
 const WORD_RE = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
@@ -6,13 +7,15 @@ const WORD_RE = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
  * The built-in offline embedder: feature hashing of words, word bigrams and character 3/4-grams
  * into a fixed-size signed vector. It is lexical, not semantic: "cat" matches "cats" and
  * "Biscuit" matches "biscuit", but "kitten" does not match "cat". It needs no download and
- * embeds a sentence in microseconds, which is why it is the default.
+ * embeds a sentence in microseconds, which is why it is the default. Cyrillic words go through the
+ * Snowball Russian stemmer, so "кошка", "кошку" and "кошкой" meet as they would in English.
  */
 export class HashedEmbedder implements Embedder {
   readonly id: string;
 
   constructor(readonly dimensions: number = 384) {
-    this.id = `hashed-ngram-v1:${dimensions}`;
+    // v2: Russian words are stemmed and Russian stopwords weighted down (stored memories re-embed).
+    this.id = `hashed-ngram-v2:${dimensions}`;
   }
 
   async init(): Promise<void> {
@@ -49,8 +52,14 @@ export class HashedEmbedder implements Embedder {
   }
 }
 
-/** A tiny suffix stripper so plurals and -ing forms meet (still lexical). */
+const CYRILLIC = /\p{Script=Cyrillic}/u;
+
+/** A tiny suffix stripper so plurals and -ing forms meet (still lexical); Russian words get Snowball. */
 function stem(raw: string): string {
+  if (CYRILLIC.test(raw)) {
+    const w = raw.replace(/ё/g, 'е');
+    return STOPWORDS.has(w) ? w : russianStem(w);
+  }
   const word = raw.endsWith("'s") ? raw.slice(0, -2) : raw;
   if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
   if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3);
@@ -68,5 +77,6 @@ function fnv1a(s: string): number {
 }
 
 export const STOPWORDS: ReadonlySet<string> = new Set(
-  'a an the and or but if of to in on at by for with from as is are was were be been am i me my mine you your we our us he she it its they them their this that these those what which who whom how why when where do does did have has had not no so too very can could will would should just also there here about into over then than'.split(' '),
+  ('а и но или не ни что чтобы как я ты он она оно мы вы они мой моя мою мое мои твой твоя твою твое меня мне мной тебя тебе тобой его ее их у в во на с со к ко по за из от до о об про для это этот эта эти то та те же ли бы вот ну да нет уже еще так тоже очень там тут где когда кто ' +
+  'a an the and or but if of to in on at by for with from as is are was were be been am i me my mine you your we our us he she it its they them their this that these those what which who whom how why when where do does did have has had not no so too very can could will would should just also there here about into over then than').split(' '),
 );

@@ -77,7 +77,8 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('turn-start'), turnId: TurnId, source: z.string(), userId: z.string().optional() }),
   z.object({ type: z.literal('transcript'), text: z.string(), final: z.boolean(), clientUid: z.string().optional() }),
   z.object({ type: z.literal('reply-text'), turnId: TurnId, text: z.string(), segment: z.number().int().optional() }),
-  z.object({ type: z.literal('emotion'), turnId: TurnId, name: z.string(), intensity: z.number().min(0).max(1).optional() }),
+  /** Without `turnId`: an expression set outside any reply (e.g. by an MCP client). */
+  z.object({ type: z.literal('emotion'), turnId: TurnId.optional(), name: z.string(), intensity: z.number().min(0).max(1).optional() }),
   z.object({ type: z.literal('motion'), turnId: TurnId, name: z.string() }),
   z.object({
     type: z.literal('audio'),

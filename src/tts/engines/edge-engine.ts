@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type * as MsEdge from 'msedge-tts';
 import { EngineError } from '../../core/errors.ts';
-import { abortError, raceAbort } from '../abort.ts';
+import { abortError, raceAbort } from '../../core/abort.ts';
 import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engine.ts';
 import { percent } from '../prosody.ts';
 import { findExecutable, splitCommand } from './executables.ts';

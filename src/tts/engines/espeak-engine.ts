@@ -3,7 +3,7 @@ import { EngineError } from '../../core/errors.ts';
 import type { RemoteProcess } from '../../spawner/remote-process.ts';
 import { SpawnerClient } from '../../spawner/spawner-client.ts';
 import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engine.ts';
-import { abortError } from '../abort.ts';
+import { abortError } from '../../core/abort.ts';
 import { findExecutable } from './executables.ts';
 
 const BASE_WPM = 175;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { EngineError } from '../../core/errors.ts';
-import { abortError } from '../abort.ts';
+import { abortError } from '../../core/abort.ts';
 import { ChunkQueue } from '../chunk-queue.ts';
 import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engine.ts';
 import { missingModelFiles, pickTtsModel, type TtsModelSpec } from '../tts-models.ts';
