@@ -91,6 +91,13 @@ describe('switching characters from the admin page while a reply plays (Chromium
     const playedBefore = await avatar.evaluate(() => (window as unknown as { vtuber: PageHandle }).vtuber.playedTurns());
     assert.equal(playedBefore.length, 1, 'the reply is playing on the page');
 
+    // Every text the subtitle line shows from here on (a short greeting may be cleared before we look).
+    await avatar.evaluate(() => {
+      const w = window as unknown as { subs: string[] };
+      w.subs = [];
+      const el = document.getElementById('subtitle') as HTMLElement;
+      new MutationObserver(() => w.subs.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
+    });
     await admin.selectOption('#char-select', 'lena');
     await admin.selectOption('#char-queue', 'keep');
     await admin.click('#char-switch-button');
@@ -105,7 +112,7 @@ describe('switching characters from the admin page while a reply plays (Chromium
     const greetingTurn = played.at(-1) as string;
     const stopped = await avatar.evaluate(() => (window as unknown as { vtuber: PageHandle }).vtuber.stoppedTurns());
     assert.deepEqual(stopped, playedBefore, 'the reply that was playing was cut off on the page');
-    await avatar.waitForFunction(() => /Привет/.test(document.getElementById('subtitle')?.textContent ?? ''), null, { timeout: 10_000 });
+    await avatar.waitForFunction(() => (window as unknown as { subs: string[] }).subs.some((t) => /Привет/.test(t)), null, { timeout: 10_000 });
     const tts = d.daemon.status.get('stage', 'tts');
     assert.deepEqual((tts?.info as { voices?: Record<string, string> } | undefined)?.voices, { espeak: 'ru' }, 'the greeting was synthesized with the Russian espeak-ng voice');
     assert.ok(greetingTurn !== playedBefore[0]);
