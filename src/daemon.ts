@@ -17,11 +17,13 @@ import { ComponentHost, type ComponentBase } from './plugin-host/component-host.
 import type { PluginContext } from './plugin-host/define-plugin.ts';
 import type { StageContext, StageDefinition } from './plugin-host/define-stage.ts';
 import { loadPlugins } from './plugin-host/plugin-loader.ts';
-import { makeAdminGuard } from './server/admin-auth.ts';
+import { ADMIN_AUTH_FAILURES_PER_MINUTE, makeAdminGuard } from './server/admin-auth.ts';
+import { AuthFailureLimiter } from './server/tokens.ts';
 import { registerAdminLogRoutes } from './server/admin-log-routes.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { createApp } from './server/app.ts';
 import { CharacterSwitcher } from './characters/character-switcher.ts';
+import { logTurnPerf } from './logging/turn-perf-log.ts';
 import { registerCharacterAdminRoutes } from './server/character-admin-routes.ts';
 import { registerModelAdminRoutes } from './server/model-admin-routes.ts';
 import { registerGameResultRoutes } from './server/game-result-routes.ts';
@@ -38,6 +40,8 @@ export interface DaemonOptions {
   settings: Readonly<RuntimeSettings>;
   loaded: LoadedConfig;
   log: Logger;
+  /** The access log sink (one line per HTTP request); default: `log` with component `access`. */
+  accessLog?: Logger;
   /** Built-in stages to start (default: all). Tests pass a subset. */
   stages?: readonly StageDefinition[];
   /** Extra directories searched for plugins before `plugins/` (tests use fixtures). */
@@ -71,6 +75,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const status = new StatusRegistry(bus);
   const input = new InputQueue(bus);
   const turns = new TurnTracker(bus);
+  const stopPerfLog = logTurnPerf(bus, log);
+  const qlog = log.child({ component: 'queue' });
+  // Emitted inside the input's trace, so the line carries its request_id or client_uid and ws_seq.
+  const stopQueueLog = bus.on('input.queued', (item) => qlog.debug({ event: 'input.queued', input_id: item.id, kind: item.kind, queued: input.size }, 'input queued'));
   const tools = new ToolRegistry();
   const services = new ServiceRegistry();
   services.provide('promptContext', new PromptContextRegistry());
@@ -92,9 +100,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const plugins = await loadPlugins(config.plugins.enabled, config.plugins, pluginDirs, opts.loaded.configPath);
 
   const frontendDir = path.join(settings.rootDir, 'frontend', 'dist');
-  const app = await createApp({ log, server: config.server, frontendDir });
+  const app = await createApp({ log, accessLog: opts.accessLog ?? log.child({ component: 'access' }), server: config.server, frontendDir });
   const host = new ComponentHost(app, status, log);
   const requireToken = config.server.input_auth === 'always' || !isLoopbackHost(settings.host);
+  const wsAuthFailures = new AuthFailureLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000);
 
   app.get('/ws', { websocket: true }, (socket, req) => {
     const query = req.query as Record<string, unknown>;
@@ -107,6 +116,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       ws: config.server.ws,
       inputToken: settings.inputToken,
       requireToken,
+      authFailures: wsAuthFailures,
       version: VERSION,
       character,
       adminToken: settings.adminToken,
@@ -202,6 +212,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await app.close();
       await output.dispose();
       await hub.dispose();
+      stopPerfLog();
+      stopQueueLog();
       dlog.info({ event: 'daemon.stopped' }, 'daemon stopped');
     })();
     return stopping;

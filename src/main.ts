@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     maxSizeMb: config.logging.file.max_size_mb,
     retentionDays: config.logging.file.retention_days,
     console: config.logging.console_pretty ? 'pretty' : 'json',
+    debugFile: settings.debug,
   });
   const log = logging.log.child({ component: 'daemon' });
   if (created) log.info({ event: 'config.created', path: settings.configPath }, 'created conf.yaml from the template');
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
 
   let daemon;
   try {
-    daemon = await startDaemon({ settings, loaded, log: logging.log });
+    daemon = await startDaemon({ settings, loaded, log: logging.log, accessLog: logging.access });
   } catch (err) {
     if (err instanceof ConfigError) {
       printConfigError(err);

@@ -38,7 +38,7 @@ test('X-Request-ID is echoed when given and generated when not, and appears in t
   assert.match(gen.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
   const line = td.logs().find((l) => l.event === 'http.request' && l.request_id === 'req-abc-123');
   assert.ok(line, 'request line carries request_id');
-  assert.equal(line.component, 'http');
+  assert.equal(line.component, 'access', 'request lines go to the access log sink');
 });
 
 test('unknown routes get a coded JSON 404', async () => {

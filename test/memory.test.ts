@@ -106,6 +106,22 @@ test('bad imports are refused with the item index and nothing is written', async
   assert.equal(afterCount, before, 'nothing half-written');
 });
 
+test('a second import from the same address while one is running gets 429 with Retry-After', async () => {
+  const items = Array.from({ length: 5000 }, (_, i) => ({ id: `filler-${i}`, text: `filler note ${i} without a topic`, metadata: { user_id: 'twitch:9009', user_name: 'Filler' } }));
+  const first = api('POST', '/admin/memory/import', JSON.stringify({ items }));
+  await until(() => memory().db.pendingItems() > 0, 10_000, 'the first import is being written');
+  const res = await fetch(`${td.url}/admin/memory/import`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ text: 'one more' }] }) });
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get('retry-after'), '1');
+  assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'RATE_LIMITED');
+  const done = await first;
+  assert.ok(done.status === 200 || done.status === 202, JSON.stringify(done.json));
+  assert.equal(done.json.imported, 5000);
+  assert.ok(await memory().settle(60_000));
+  assert.equal((await api('DELETE', '/admin/memory/user/twitch%3A9009')).status, 200);
+  assert.ok(await memory().settle(30_000));
+});
+
 test('the seed survives a daemon restart and is found by search', async () => {
   await td.stop();
   td = await start();

@@ -67,7 +67,7 @@ export const ObsConfigSchema = z
       .strict()
       .prefault({}),
     allow: ObsAllowSchema.prefault({}),
-    /** REST requests per second (and burst) across all callers; more get 429. */
+    /** REST requests per second (and burst) for the admin token holder; more get 429. Callers without the token get 401, and 429 after 20 failures a minute per address. */
     rate_limit: z
       .object({
         per_second: z.number().positive().default(5),

@@ -33,8 +33,10 @@ export interface ObsRoutesOptions {
 }
 
 /**
- * `/api/obs/*`: every route needs the admin bearer token, is rate-limited before the token is
- * even checked (429), and acts only on allow-listed targets (403).
+ * `/api/obs/*`: every route needs the admin bearer token (401; failed attempts are limited per
+ * address by the admin guard), then the token holder's request rate is limited (429), and only
+ * allow-listed targets are acted on (403). The rate bucket is checked after the token, so callers
+ * without it never use up the streamer's budget.
  */
 export function obsRoutes(opts: ObsRoutesOptions): (app: FastifyInstance) => void {
   const bucket = new TokenBucket(opts.rate.per_second, opts.rate.burst);
@@ -50,7 +52,7 @@ export function obsRoutes(opts: ObsRoutesOptions): (app: FastifyInstance) => voi
     return { ok: true };
   };
   return (app) => {
-    const preHandler = [rateLimit, opts.requireAdmin];
+    const preHandler = [opts.requireAdmin, rateLimit];
     app.get('/status', { preHandler }, async () => ({ ...opts.obs.status(), allow: opts.obs.allow }));
     app.get('/scenes', { preHandler }, async () => {
       const { current, scenes } = await opts.obs.listScenes();

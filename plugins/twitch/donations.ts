@@ -103,6 +103,7 @@ export function registerDonationRoute(app: FastifyInstance, opts: DonationRouteO
         text: `${name} donated ${amount}.${message ? ` They said: ${message}` : ''}`,
         user,
         source: 'donation',
+        requestId: req.id,
         amount: donation.amount,
         currency: donation.currency.toUpperCase(),
         message,

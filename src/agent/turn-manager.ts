@@ -5,6 +5,7 @@ import type { InputItem } from '../core/input.ts';
 import type { InputQueue } from '../core/input-queue.ts';
 import { maybeBatchChat } from './chat-batcher.ts';
 import type { RunningTurn, TurnRunner } from './turn-runner.ts';
+import { traceOf, withTrace } from '../logging/trace-context.ts';
 
 /**
  * The agent's main loop: takes the next input by priority (chat floods become one batch), starts
@@ -88,7 +89,8 @@ export class TurnManager {
       if (input.kind === 'chat_batch') this.log.info({ event: 'agent.chat_batched', count: input.count }, 'chat flood batched into one input');
       let running: RunningTurn;
       try {
-        running = this.runner.start(input);
+        // Everything the turn logs (agent, memory, TTS) carries the id the input came in with.
+        running = withTrace(traceOf(input), () => this.runner.start(input));
       } catch (err) {
         this.log.error({ event: 'agent.turn_start_failed', err }, 'could not start a turn');
         continue;

@@ -24,6 +24,11 @@ export const AsrConfigSchema = z
     upload_max_seconds: z.number().min(1).max(600).default(60),
     /** POST /asr requests one client address may have in flight; more get 429 with Retry-After. */
     upload_concurrency_per_ip: z.number().int().min(1).max(16).default(1),
+    /**
+     * Decode, resample and transcribe POST /asr uploads in a worker thread with its own copy of the
+     * recognizer (built-in engines), so a long upload never blocks the daemon; costs one more model in memory.
+     */
+    upload_worker: z.boolean().default(true),
     remote: z
       .object({
         /** OpenAI-compatible base URL (OpenAI, Groq, a self-hosted whisper server). */

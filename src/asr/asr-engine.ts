@@ -37,6 +37,11 @@ export interface AsrEngineContext {
   modelsDir: string;
   log: Logger;
   env: NodeJS.ProcessEnv;
+  /**
+   * The caller is a dedicated worker thread: decode on it instead of on libuv's shared thread pool,
+   * so the work runs at that thread's (lowered) priority.
+   */
+  decodeOnCallingThread?: boolean;
 }
 
 export interface AsrEngineFactory {

@@ -1,12 +1,9 @@
+import { primaryLanguage } from '../config/language.ts';
 import { loadRegistry, type ModelRegistry } from '../models/model-registry.ts';
 import type { AsrConfig } from './asr-config.ts';
 
 /** Engines that take a language hint (`asr.language`): whisper models and OpenAI-compatible servers. */
 const HINTED_ENGINES = new Set(['whisper', 'remote']);
-
-export function primaryLanguage(tag: string): string {
-  return tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
-}
 
 /**
  * The registry's model for `engine` in `language`, if it lists one (e.g. zipformer-streaming + ru →

@@ -7,9 +7,12 @@ import { EngineError } from '../core/errors.ts';
 import { PerIpLimiter } from '../server/per-ip-limiter.ts';
 import { tokensEqual } from '../server/tokens.ts';
 import type { AsrService } from './asr-events.ts';
+import type { AsrUploadWorker } from './upload-worker-client.ts';
 
 export interface AsrRouteOptions {
   service: () => AsrService | undefined;
+  /** When present, uploads are decoded, resampled and transcribed in this worker thread. */
+  uploadWorker?: () => AsrUploadWorker | undefined;
   maxBytes: number;
   /** Longest audio accepted, in seconds (checked from the header, before decoding). */
   maxSeconds: number;
@@ -28,8 +31,9 @@ export const ASR_MAX_RATE = 48_000;
 /**
  * `POST /asr`: a WAV file (body `audio/wav`, or multipart field `file`) → `{ text }`.
  * Strict: RIFF/WAVE, PCM16 or float32, 1–2 channels, 8–48 kHz, at most `maxBytes` and `maxSeconds`.
- * The limits are checked from the header before any decoding; resampling yields to the event loop
- * every second of audio, and each client address has at most `concurrencyPerIp` requests in flight.
+ * The limits are checked from the header before any decoding. Decoding, resampling and recognition
+ * run in the upload worker thread when there is one (else resampling yields to the event loop every
+ * second of audio), and each client address has at most `concurrencyPerIp` requests in flight.
  * Everything is parsed in memory, so nothing is written to disk.
  */
 export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptions): Promise<void> {
@@ -51,13 +55,18 @@ export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptio
       if (header.durationMs > opts.maxSeconds * 1000) {
         throw new EngineError('PAYLOAD_TOO_LARGE', `the audio is ${(header.durationMs / 1000).toFixed(1)} s long; POST /asr accepts at most ${opts.maxSeconds} s (asr.upload_max_seconds)`);
       }
-      const wav = decodeWav(bytes);
-      if (wav.frames === 0) throw new EngineError('BAD_AUDIO', 'the WAV file holds no samples');
-      const samples = await resampleYielding(mixToMono(wav.channelData), wav.sampleRate, 16_000);
       const controller = new AbortController();
       req.raw.once('close', () => {
         if (!req.raw.complete) controller.abort();
       });
+      const worker = opts.uploadWorker?.();
+      if (worker) {
+        const t = await worker.transcribe(bytes, controller.signal);
+        return { text: t.text, ...(t.language ? { language: t.language } : {}), duration_ms: Math.round(t.durationMs), engine: service.engine.name, decode_ms: Math.round(t.decodeMs) };
+      }
+      const wav = decodeWav(bytes);
+      if (wav.frames === 0) throw new EngineError('BAD_AUDIO', 'the WAV file holds no samples');
+      const samples = await resampleYielding(mixToMono(wav.channelData), wav.sampleRate, 16_000);
       const started = performance.now();
       const result = await service.transcribe(samples, controller.signal);
       return {

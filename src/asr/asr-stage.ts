@@ -5,11 +5,15 @@ import type { AsrEngine } from './asr-engine.ts';
 import { asrConfigForLanguage } from './asr-language.ts';
 import type { AsrService } from './asr-events.ts';
 import { registerAsrRoute } from './asr-route.ts';
-import { registerBuiltinAsrEngines } from './builtin-engines.ts';
+import { isBuiltinAsrEngine, registerBuiltinAsrEngines } from './builtin-engines.ts';
 import { pullHint } from './model-files.ts';
 import { DecodeQueue } from './decode-queue.ts';
 import { getAsrEngineFactory, listAsrEngines } from './engine-registry.ts';
+import { AsrUploadWorker } from './upload-worker-client.ts';
 import { VoiceTranscriber } from './voice-transcriber.ts';
+
+/** Uploads queued or running in the upload worker; more get QUEUE_FULL (the per-address limit comes first). */
+const UPLOADS_IN_WORKER_MAX = 8;
 
 /**
  * Stage `asr`: creates the configured recognizer once, transcribes VAD utterances (partials and
@@ -22,8 +26,9 @@ export const asrStage = defineStage({
     registerBuiltinAsrEngines();
     const { config: cfg, fromLanguage } = asrConfigForLanguage(ctx.config.asr, ctx.config.character.language);
     let service: AsrService | undefined;
+    let uploads: AsrUploadWorker | undefined;
     ctx.routes((app) =>
-      registerAsrRoute(app, { service: () => service, maxBytes: cfg.upload_max_bytes, maxSeconds: cfg.upload_max_seconds, concurrencyPerIp: cfg.upload_concurrency_per_ip, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
+      registerAsrRoute(app, { service: () => service, uploadWorker: () => uploads, maxBytes: cfg.upload_max_bytes, maxSeconds: cfg.upload_max_seconds, concurrencyPerIp: cfg.upload_concurrency_per_ip, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
     );
     if (cfg.engine === 'none') {
       ctx.setStatus('disabled', { detail: 'asr.engine is none: voice is not transcribed' });
@@ -53,6 +58,14 @@ export const asrStage = defineStage({
     const queue = new DecodeQueue(8);
     service = { engine, transcribe: (samples, signal) => queue.run(() => engine.transcribe(samples, signal)) };
     ctx.onDispose(ctx.services.provide('asr', service));
+    if (cfg.upload_worker && isBuiltinAsrEngine(cfg.engine)) {
+      const worker = new AsrUploadWorker({ engine: cfg.engine, config: cfg, modelsDir: ctx.settings.modelsDir }, UPLOADS_IN_WORKER_MAX, ctx.log);
+      uploads = worker;
+      ctx.onDispose(() => {
+        uploads = undefined;
+        return worker.dispose();
+      });
+    }
     ctx.onDispose(() => {
       service = undefined;
     });

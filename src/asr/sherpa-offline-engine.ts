@@ -69,6 +69,7 @@ class SherpaOfflineEngine implements AsrEngine {
     readonly name: string,
     readonly model: string,
     private readonly recognizer: SherpaOfflineRecognizer,
+    private readonly decodeOnCallingThread: boolean,
   ) {}
 
   async transcribe(samples: Float32Array, signal?: AbortSignal): Promise<AsrResult> {
@@ -78,7 +79,12 @@ class SherpaOfflineEngine implements AsrEngine {
     stream.acceptWaveform({ samples, sampleRate: RATE });
     let result;
     try {
-      result = await this.recognizer.decodeAsync(stream);
+      if (this.decodeOnCallingThread) {
+        this.recognizer.decode(stream);
+        result = this.recognizer.getResult(stream);
+      } else {
+        result = await this.recognizer.decodeAsync(stream);
+      }
     } catch (err) {
       throw new EngineError('ASR_FAILED', `${this.name} decode failed: ${(err as Error).message}`, { cause: err });
     }
@@ -91,7 +97,7 @@ class SherpaOfflineEngine implements AsrEngine {
   }
 }
 
-async function createOffline(family: OfflineFamily, config: AsrConfig, modelsDir: string): Promise<AsrEngine> {
+async function createOffline(family: OfflineFamily, config: AsrConfig, modelsDir: string, decodeOnCallingThread: boolean): Promise<AsrEngine> {
   const model = config.model || family.defaultModel;
   const files = findModelFiles(modelDir(model, modelsDir), family.roles, config.prefer_int8, model);
   const recognizerConfig: SherpaConfig = {
@@ -101,7 +107,7 @@ async function createOffline(family: OfflineFamily, config: AsrConfig, modelsDir
   };
   try {
     const recognizer = await sherpa().OfflineRecognizer.createAsync(recognizerConfig);
-    return new SherpaOfflineEngine(family.name, model, recognizer);
+    return new SherpaOfflineEngine(family.name, model, recognizer, decodeOnCallingThread);
   } catch (err) {
     throw new EngineError('MODEL_MISSING', `${family.name} model ${model} failed to load: ${(err as Error).message}`, { cause: err });
   }
@@ -113,6 +119,6 @@ export function offlineEngineFactories(): AsrEngineFactory[] {
     name: family.name,
     description: family.description,
     defaultModel: family.defaultModel,
-    create: ({ config, modelsDir }) => createOffline(family, config, modelsDir),
+    create: ({ config, modelsDir, decodeOnCallingThread }) => createOffline(family, config, modelsDir, decodeOnCallingThread === true),
   }));
 }

@@ -6,9 +6,10 @@ import { ScenarioFileSchema, runPersonaEval, type ReplyReport } from '../agent/e
 import { createProviderChain, samplingFromConfig } from '../agent/llm/create-provider-chain.ts';
 import { loadConfigFor } from '../bootstrap.ts';
 import { loadRuntimeSettings } from '../config/env.ts';
+import { primaryLanguage } from '../config/language.ts';
 import { createLogger } from '../logging/logger.ts';
 
-const USAGE = 'usage: npm run eval -- persona [--scenarios prompts/scenarios.yaml] [--only <name>] [--json <file>]\n';
+const USAGE = 'usage: npm run eval -- persona [--scenarios prompts/scenarios.yaml] [--only <name>] [--language <xx> | --all] [--json <file>]\n';
 
 /** `npm run eval -- persona`: runs the persona scenarios against the configured LLM and reports. */
 async function main(args: string[]): Promise<number> {
@@ -28,6 +29,14 @@ async function main(args: string[]): Promise<number> {
   const file = ScenarioFileSchema.parse(parse(readFileSync(scenarioPath, 'utf8')));
   const only = opt('--only');
   if (only) file.scenarios = file.scenarios.filter((s) => s.name === only);
+  // The scenarios in the character's language (or --language), unless --all.
+  const language = primaryLanguage(opt('--language') ?? character.language);
+  if (!args.includes('--all')) file.scenarios = file.scenarios.filter((s) => primaryLanguage(s.language) === language);
+  if (file.scenarios.length === 0) {
+    process.stderr.write(`no scenarios in ${scenarioPath} for language "${language}"${only ? ` named "${only}"` : ''}; use --all or --language\n`);
+    await close();
+    return 2;
+  }
   const chain = createProviderChain(character.llm, { modelsDir: settings.modelsDir }, log);
   const persona = loadPersonaPrompt(settings.rootDir, character.persona_prompt, { log });
   const controller = new AbortController();

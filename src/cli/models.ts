@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'list') {
     process.stdout.write(`models dir: ${modelsDir}\n`);
     for (const m of registry.models) {
-      const sums = [...new Set(entrySources(m).map((s) => verifyMethod(s)))].join(', ');
+      const sums = [...new Set(entrySources(m).map((s) => `${verifyMethod(s)}${s.sha256 && verifyMethod(s) !== 'pinned sha256' ? ' + pinned sha256' : ''}`))].join(', ');
       const state = isInstalled(m, modelsDir) ? 'installed' : 'not installed';
       const size = entrySize(m);
       process.stdout.write(

@@ -21,6 +21,8 @@ export interface RuntimeSettings {
   /** Overrides `plugins.enabled` from conf.yaml when set (comma list; empty string = none). */
   plugins: string[] | undefined;
   logLevel: string | undefined;
+  /** `APP_DEBUG=1`: debug lines also go to DATA_DIR/logs/debug*.log, kept 7 days. */
+  debug: boolean;
   /** The project root (where package.json, characters/, prompts/ and frontend/ live). */
   rootDir: string;
 }
@@ -36,6 +38,7 @@ const EnvSchema = z.object({
   VTUBER_INPUT_TOKEN: z.string().optional(),
   VTUBER_PLUGINS: z.string().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
+  APP_DEBUG: z.enum(['', '0', '1', 'true', 'false']).optional(),
 });
 
 /** The nearest folder above `from` with a package.json: the project, from src/ or from dist/src/. */
@@ -78,6 +81,7 @@ export function loadRuntimeSettings(env: NodeJS.ProcessEnv = process.env, cwd: s
             .map((s) => s.trim())
             .filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    debug: e.APP_DEBUG === '1' || e.APP_DEBUG === 'true',
     rootDir: ROOT_DIR,
   });
 }

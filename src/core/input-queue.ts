@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { EventBus } from './bus.ts';
 import { EngineError } from './errors.ts';
 import { INPUT_PRIORITY, type InputItem } from './input.ts';
+import { traceOf, withTrace } from '../logging/trace-context.ts';
 
 export interface InputQueueOptions {
   /** Most items held at once. */
@@ -45,7 +46,7 @@ export class InputQueue {
     const item = { ...input, id: input.id ?? randomUUID(), receivedAt: input.receivedAt ?? performance.now() } as InputItem;
     const waiter = this.waiters.shift();
     if (waiter) {
-      this.bus.emit('input.queued', item);
+      withTrace(traceOf(item), () => this.bus.emit('input.queued', item));
       waiter.signal?.removeEventListener('abort', waiter.onAbort ?? noop);
       waiter.resolve(item);
       return item;
@@ -58,7 +59,7 @@ export class InputQueue {
     let at = this.items.length;
     while (at > 0 && INPUT_PRIORITY[(this.items[at - 1] as InputItem).kind] > priority) at--;
     this.items.splice(at, 0, item);
-    this.bus.emit('input.queued', item);
+    withTrace(traceOf(item), () => this.bus.emit('input.queued', item));
     return item;
   }
 

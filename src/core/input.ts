@@ -92,6 +92,8 @@ export interface InputBase {
   clientUid?: string;
   /** The HTTP request or other trace id it came with, if any. */
   requestId?: string;
+  /** The number of the websocket message that carried it (with `clientUid`), if any. */
+  wsSeq?: number;
   /** Which plugin or route pushed it (e.g. `twitch`, `donation`, `mcp`). */
   source?: string;
   /** The platform's own id for the message or event (e.g. the IRCv3 `id` tag), so a moderator's delete can find it. */
@@ -125,7 +127,7 @@ export function parseInputFields<K extends InputKind>(kind: K, fields: unknown):
 
 /** The kind-specific fields of an input, e.g. to fill a prompt template. */
 export function inputFields(item: InputItem): Readonly<Record<string, unknown>> {
-  const { id: _id, kind: _kind, text: _text, user: _user, receivedAt: _r, clientUid: _c, requestId: _q, source: _s, sourceMessageId: _m, timings: _t, ...fields } = item;
+  const { id: _id, kind: _kind, text: _text, user: _user, receivedAt: _r, clientUid: _c, requestId: _q, wsSeq: _w, source: _s, sourceMessageId: _m, timings: _t, ...fields } = item;
   return fields;
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, preHandlerHookHandler } from 'fasti
 import { stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import { EngineError } from '../core/errors.ts';
+import { PerIpLimiter } from '../server/per-ip-limiter.ts';
 import type { Consolidator } from './consolidator.ts';
 import { ImportError, parseDocument, validateImport } from './memory-import.ts';
 import { ImportItemSchema, itemFromImport, itemToExport, MEMORY_KINDS, type MemoryItem } from './memory-item.ts';
@@ -38,6 +39,9 @@ function sendImportError(reply: FastifyReply, err: ImportError): FastifyReply {
   return reply.code(err.status).send({ error: { code: err.code, message: err.message, index: first?.index ?? null, field: first?.field ?? null, issues: err.issues } });
 }
 
+/** Memory imports one client address may have in flight; more get 429 with Retry-After. */
+export const IMPORTS_PER_IP = 1;
+
 /** `/admin/memory/*`: search, import/export, edit, consolidate, prune, core blocks. */
 export function registerMemoryRoutes(app: FastifyInstance, deps: MemoryRouteDeps): void {
   const { memory, consolidator } = deps;
@@ -46,6 +50,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: MemoryRouteDeps
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser(['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'], { parseAs: 'string', bodyLimit: limits.max_bytes }, (_req, body, done) => done(null, body));
   const pre = { preHandler: deps.requireAdmin };
+  const imports = new PerIpLimiter(IMPORTS_PER_IP, 'POST /admin/memory/import');
   const jsonBody = (body: unknown): unknown => {
     if (typeof body !== 'string') return body;
     try {
@@ -74,9 +79,17 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: MemoryRouteDeps
   });
 
   app.post('/admin/memory/import', pre, async (req, reply) => {
+    const release = imports.acquire(req, reply);
+    try {
+      return await importBody(req.body, req.headers['content-type'] ?? '', reply);
+    } finally {
+      release();
+    }
+  });
+  const importBody = async (body: unknown, contentType: string, reply: FastifyReply): Promise<FastifyReply> => {
     let items: MemoryItem[];
     try {
-      const doc = typeof req.body === 'string' ? parseDocument(req.body, req.headers['content-type'] ?? '') : req.body;
+      const doc = typeof body === 'string' ? parseDocument(body, contentType) : body;
       items = validateImport(doc, { maxItems: limits.max_items, maxTextChars: limits.max_text_chars }, Date.now(), memory.sessionTtlMs);
     } catch (err) {
       if (err instanceof ImportError) return sendImportError(reply, err);
@@ -86,7 +99,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: MemoryRouteDeps
     memory.db.audit('admin', 'memory.import', `${items.length} items`, { ids: items.slice(0, 50).map((i) => i.id) });
     const settled = await memory.settle(30_000);
     return reply.code(settled ? 200 : 202).send({ imported: items.length, pending: memory.db.pendingItems(), stored: settled });
-  });
+  };
 
   app.put<{ Params: { id: string } }>('/admin/memory/:id', pre, async (req, reply) => {
     const previous = await memory.getById(req.params.id);

@@ -159,7 +159,7 @@ export const memoryStage = defineStage({
         if (items.length === 0) return;
         try {
           memory.write(items);
-          log.debug({ event: 'memory.turn_written', turnId: done.turnId, count: items.length, kinds: items.map((i) => i.metadata.kind) }, 'turn memories queued');
+          log.debug({ event: 'memory.turn_written', turn_id: done.turnId, count: items.length, kinds: items.map((i) => i.metadata.kind) }, 'turn memories queued');
         } catch (err) {
           log.warn({ event: 'memory.write_refused', err }, 'turn memories dropped');
         }

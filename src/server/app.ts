@@ -10,6 +10,8 @@ import { EngineError } from '../core/errors.ts';
 
 export interface AppOptions {
   log: Logger;
+  /** Where the one-line-per-request access log goes (its own sink). */
+  accessLog: Logger;
   server: ServerConfig;
   /** Built frontend directory (`frontend/dist`); served at `/` when it exists. */
   frontendDir: string;
@@ -45,10 +47,22 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });
-  // One line per request, with our field names (fastify's own request lines are off).
+  // One access-log line per request, keys as docs/logging.md lists them (fastify's own request lines are off).
   app.addHook('onResponse', async (req, reply) => {
     const level = reply.statusCode >= 500 ? 'error' : req.url === '/healthz' ? 'debug' : 'info';
-    req.log[level]({ event: 'http.request', method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'http request');
+    opts.accessLog[level](
+      {
+        event: 'http.request',
+        request_id: req.id,
+        method: req.method,
+        route: req.routeOptions.url ?? req.url.split('?')[0],
+        status: reply.statusCode,
+        latency_ms: Math.round(reply.elapsedTime * 100) / 100,
+        payload_size: Number(req.headers['content-length'] ?? 0) || 0,
+        response_size: Number(reply.getHeader('content-length') ?? 0) || 0,
+      },
+      'http request',
+    );
   });
 
   app.setErrorHandler((err, req, reply) => {

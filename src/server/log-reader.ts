@@ -40,13 +40,14 @@ function readTail(file: string, maxBytes: number): { text: string; cut: boolean 
 }
 
 /**
- * The newest server log lines (JSON lines in DATA_DIR/logs/vtuber*.log) that match a filter.
- * Files are read newest first and the total bytes read are bounded, so a huge log never stalls the daemon.
+ * The newest server log lines (JSON lines in DATA_DIR/logs/vtuber*.log and the access log
+ * access*.log) that match a filter, oldest first. Files are read newest first and the total bytes
+ * read are bounded, so a huge log never stalls the daemon.
  */
 export function readLogs(dir: string, query: LogQuery, maxBytes = 8 * 1024 * 1024): LogReadResult {
   if (!existsSync(dir)) return { lines: [], scanned: 0, truncated: false };
   const files = readdirSync(dir)
-    .filter((f) => f.startsWith('vtuber') && f.endsWith('.log'))
+    .filter((f) => (f.startsWith('vtuber') || f.startsWith('access')) && f.endsWith('.log'))
     .map((f) => path.join(dir, f))
     .filter((f) => {
       try {
@@ -63,7 +64,6 @@ export function readLogs(dir: string, query: LogQuery, maxBytes = 8 * 1024 * 102
   let scanned = 0;
   let truncated = false;
   for (const file of files) {
-    if (picked.length >= query.limit) break;
     if (budget <= 0) {
       truncated = true;
       break;
@@ -72,7 +72,9 @@ export function readLogs(dir: string, query: LogQuery, maxBytes = 8 * 1024 * 102
     budget -= Buffer.byteLength(text);
     if (cut) truncated = true;
     const fileLines = text.split('\n');
-    for (let i = fileLines.length - 1; i >= 0 && picked.length < query.limit; i--) {
+    // Up to `limit` from each file: the main and access logs are written side by side.
+    let fromFile = 0;
+    for (let i = fileLines.length - 1; i >= 0 && fromFile < query.limit; i--) {
       const raw = fileLines[i];
       if (!raw) continue;
       scanned++;
@@ -90,7 +92,10 @@ export function readLogs(dir: string, query: LogQuery, maxBytes = 8 * 1024 * 102
       if (query.requestId && rec.request_id !== query.requestId) continue;
       if (query.event && !(typeof rec.event === 'string' && rec.event.includes(query.event))) continue;
       picked.push(rec);
+      fromFile++;
     }
   }
-  return { lines: picked.reverse(), scanned, truncated };
+  const ts = (r: Record<string, unknown>): string => (typeof r.ts === 'string' ? r.ts : '');
+  const newest = picked.sort((a, b) => (ts(a) < ts(b) ? 1 : ts(a) > ts(b) ? -1 : 0)).slice(0, query.limit);
+  return { lines: newest.reverse(), scanned, truncated };
 }

@@ -109,7 +109,10 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
         const preferred = voice.entries[0]?.engine.name;
         const engines = chain.snapshot();
         const coolingPreferred = preferred !== undefined && engines[preferred]?.state === 'cooldown';
-        const info = { character: ctx.currentConfig().active_character, engine: chain.live ?? null, order: chain.engineNames, voices: Object.fromEntries(voice.entries.map((e) => [e.engine.name, e.voice])), engines, unavailable, cache: chain.cacheStats };
+        const current = ctx.currentConfig();
+        // The voice each engine speaks with (explicit, or its default for character.language).
+        const voices = Object.fromEntries(voice.entries.map((e) => [e.engine.name, e.voice]));
+        const info = { character: current.active_character, engine: chain.live ?? null, order: chain.engineNames, voices, language: current.character.language, engines, unavailable, cache: chain.cacheStats };
         if (coolingPreferred) ctx.setStatus('degraded', { detail: `${preferred} keeps failing; speaking with ${chain.live ?? 'the next engine'}`, info });
         else ctx.setStatus('live', { detail: `speaking with ${chain.live ?? preferred}`, info });
       };

@@ -2,6 +2,7 @@ import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import { z } from 'zod';
 import { encodeWavPcm16 } from '../audio/wav.ts';
 import { EngineError, toEngineError } from '../core/errors.ts';
+import { PerIpLimiter } from '../server/per-ip-limiter.ts';
 import type { EngineChain } from './engine-chain.ts';
 import type { Prosody } from './engine.ts';
 
@@ -18,8 +19,12 @@ const TtsRequestSchema = z
   })
   .strict();
 
+/** Previews one client address may have in flight; more get 429 with Retry-After. */
+export const TTS_PREVIEWS_PER_IP = 2;
+
 /** `POST /api/tts {text, engine?, voice?}` → audio/wav, for voice previews in the admin UI. */
 export function registerTtsRoutes(app: FastifyInstance, deps: { chain: () => EngineChain; base: () => Prosody; requireAdmin: preHandlerHookHandler; signal: AbortSignal }): void {
+  const limiter = new PerIpLimiter(TTS_PREVIEWS_PER_IP, 'POST /api/tts');
   app.post('/api/tts', { preHandler: deps.requireAdmin }, async (req, reply) => {
     const parsed = TtsRequestSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -34,6 +39,7 @@ export function registerTtsRoutes(app: FastifyInstance, deps: { chain: () => Eng
     if (body.engine && !chain.engineNames.includes(body.engine)) {
       return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `engine "${body.engine}" is not available; available: ${chain.engineNames.join(', ')}` } });
     }
+    const release = limiter.acquire(req, reply);
     const controller = new AbortController();
     const onClose = (): void => {
       if (!reply.sent) controller.abort(new EngineError('ABORTED', 'client went away'));
@@ -55,6 +61,7 @@ export function registerTtsRoutes(app: FastifyInstance, deps: { chain: () => Eng
       const e = toEngineError(err, 'TTS_FAILED');
       return reply.code(e.httpStatus).send({ error: { code: e.code, message: e.message } });
     } finally {
+      release();
       req.raw.off('close', onClose);
       deps.signal.removeEventListener('abort', stop);
     }

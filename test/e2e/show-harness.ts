@@ -140,9 +140,9 @@ export class Show {
     return new Show(td, fake, client, asr, opts, replies);
   }
 
-  /** Streams a fixture WAV at real-time pace (then silence) as the page's microphone would, and waits for the reply turn. */
+  /** Streams a fixture WAV (a name in FIXTURES, or an absolute path) at real-time pace (then silence) as the page's microphone would, and waits for the reply turn. */
   async voiceTurn(fixture: string, transcript: string, timeoutMs = 20_000): Promise<VoiceTurnResult> {
-    const audio = readWavMono(path.join(FIXTURES, fixture), 16_000);
+    const audio = readWavMono(path.isAbsolute(fixture) ? fixture : path.join(FIXTURES, fixture), 16_000);
     const endMs = speechEndMs(audio);
     const silence = new Float32Array(Math.round(16_000 * 1.2));
     const padded: MonoAudio = { samples: new Float32Array(audio.samples.length + silence.length), sampleRate: 16_000 };

@@ -65,7 +65,7 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
   const logging = await createLogger({ level: opts.logLevel ?? 'debug', fileDir: path.join(settings.dataDir, 'logs'), console: 'none', extraStream: sink });
   let daemon: Daemon;
   try {
-    daemon = await startDaemon({ settings, loaded, log: logging.log, stages: opts.stages ?? [], ...(opts.pluginDirs ? { pluginDirs: opts.pluginDirs } : {}) });
+    daemon = await startDaemon({ settings, loaded, log: logging.log, accessLog: logging.access, stages: opts.stages ?? [], ...(opts.pluginDirs ? { pluginDirs: opts.pluginDirs } : {}) });
   } catch (err) {
     await logging.close();
     rmSync(dir, { recursive: true, force: true });

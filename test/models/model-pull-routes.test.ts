@@ -135,3 +135,40 @@ test('a tampered download ends failed with the file and both checksums named; ba
   const bad = await pull({ profile: 'en', model: 'x' });
   assert.equal(bad.status, 400);
 });
+
+test('Cancel stops the download and keeps the part file; the next pull resumes it with a Range request', async () => {
+  rmSync(path.join(modelsDir, 'llm-a'), { recursive: true, force: true });
+  const part = path.join(modelsDir, '.downloads', 'llm-a--small.gguf.part');
+  const stream = await readSse(`${td.url}/admin/models/pull/events`, auth);
+  try {
+    await stream.next();
+    assert.equal((await pull({ model: 'llm-a' })).status, 202);
+    for (;;) {
+      const e = await stream.next();
+      if (e.event === 'progress' && (e.data as { file: Row }).file.state === 'downloading') break;
+    }
+    const del = await fetch(`${td.url}/admin/models/pull`, { method: 'DELETE', headers: auth });
+    assert.deepEqual(await del.json(), { cancelled: true });
+    let end: SseEvent | undefined;
+    while (!end) {
+      const e = await stream.next();
+      if (e.event === 'end') end = e;
+    }
+    assert.equal((end.data as { state: string }).state, 'cancelled');
+    assert.ok(existsSync(part), 'the part file stays for a resume');
+    const kept = readFileSync(part).length;
+    assert.ok(kept > 0 && kept < 400_000, `kept ${kept} bytes`);
+    assert.equal((await pull({ model: 'llm-a' })).status, 202);
+    for (;;) {
+      const e = await stream.next();
+      if (e.event === 'end') {
+        assert.equal((e.data as { state: string }).state, 'done');
+        break;
+      }
+    }
+    assert.ok(hosts.ranges.includes(`bytes=${kept}-`), `resumed from ${kept}: ${hosts.ranges.join(', ')}`);
+    assert.deepEqual(readFileSync(path.join(modelsDir, 'llm-a', 'small.gguf')), hosts.gguf);
+  } finally {
+    stream.close();
+  }
+});

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { ADMIN_AUTH_FAILURES_PER_MINUTE } from '../../src/server/admin-auth.ts';
 import { AuthFailureLimiter, tokensEqual } from '../../src/server/tokens.ts';
 import { startTestDaemon } from '../helpers/test-daemon.ts';
+import { TestClient } from '../helpers/ws-client.ts';
 
 test('failed admin logins are limited per address; the right token is never locked out', async () => {
   const td = await startTestDaemon({ env: { VTUBER_ADMIN_TOKEN: 'right-token-123' } });
@@ -40,4 +41,35 @@ test('token comparison: equal, different, different length, empty', () => {
   assert.equal(tokensEqual('abc', 'abcd'), false);
   assert.equal(tokensEqual('', 'abc'), false);
   assert.equal(tokensEqual('ключ', 'ключ'), true);
+});
+
+test('wrong websocket input tokens are limited per address; the right token is never locked out', async () => {
+  const td = await startTestDaemon({ config: { server: { input_auth: 'always' } }, env: { VTUBER_INPUT_TOKEN: 'input-token-456' } });
+  const wsUrl = td.url.replace(/^http/, 'ws') + '/ws';
+  const guesser = await TestClient.connect(wsUrl);
+  const holder = await TestClient.connect(wsUrl);
+  try {
+    const codes: string[] = [];
+    for (let i = 0; i < ADMIN_AUTH_FAILURES_PER_MINUTE + 3; i++) {
+      const from = guesser.messages.length;
+      guesser.send({ type: 'auth', token: `guess-${i}` });
+      const m = await guesser.waitFor((x) => x.type === 'error', 5000, from);
+      codes.push(String(m.code));
+    }
+    assert.deepEqual(codes.slice(0, ADMIN_AUTH_FAILURES_PER_MINUTE), Array(ADMIN_AUTH_FAILURES_PER_MINUTE).fill('UNAUTHORIZED'));
+    assert.deepEqual(codes.slice(ADMIN_AUTH_FAILURES_PER_MINUTE), Array(3).fill('RATE_LIMITED'));
+    const fresh = await TestClient.connect(wsUrl);
+    const from = fresh.messages.length;
+    fresh.send({ type: 'auth', token: 'wrong-again' });
+    assert.equal((await fresh.waitFor((x) => x.type === 'error', 5000, from)).code, 'RATE_LIMITED', 'a new connection from the same address is still limited');
+    await fresh.close();
+    holder.send({ type: 'auth', token: 'input-token-456' });
+    await holder.waitFor((x) => x.type === 'ack' && x.ref === 'auth');
+    guesser.send({ type: 'auth', token: 'input-token-456' });
+    await guesser.waitFor((x) => x.type === 'ack' && x.ref === 'auth');
+  } finally {
+    await guesser.close();
+    await holder.close();
+    await td.stop();
+  }
 });

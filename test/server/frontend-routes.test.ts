@@ -80,8 +80,9 @@ test('GET /admin/logs needs the token, filters by level, component and request_i
     assert.ok(byId.lines.length >= 1);
     assert.ok(byId.lines.every((l) => l.request_id === 'req-other-2'));
 
-    const http = (await (await fetch(`${d.url}/admin/logs?component=http&level=info`, { headers: auth })).json()) as { lines: Array<Record<string, unknown>> };
-    assert.ok(http.lines.length >= 1 && http.lines.every((l) => l.component === 'http' && l.level !== 'debug'), 'healthz lines are debug and filtered out');
+    // Request lines live in the access log sink (component access); /admin/logs reads it too.
+    const http = (await (await fetch(`${d.url}/admin/logs?component=access&level=info`, { headers: auth })).json()) as { lines: Array<Record<string, unknown>> };
+    assert.ok(http.lines.length >= 1 && http.lines.every((l) => l.component === 'access' && l.level !== 'debug'), 'healthz lines are debug and filtered out');
     assert.ok(!http.lines.some((l) => l.request_id === 'req-find-me-1'));
 
     const limited = (await (await fetch(`${d.url}/admin/logs?limit=1&level=trace`, { headers: auth })).json()) as { lines: unknown[] };

@@ -137,3 +137,24 @@ test('requests beyond the rate limit get 429', async () => {
     await small.stop();
   }
 });
+
+test('callers without the token do not use up the token holder\'s rate limit', async () => {
+  const small = await startObsDaemon(fake, { rate_limit: { per_second: 0.1, burst: 3 } });
+  try {
+    const anonymous: number[] = [];
+    for (let i = 0; i < 30; i++) anonymous.push((await api(small, 'GET', '/status', undefined, null)).status);
+    assert.ok(anonymous.every((c) => c === 401 || c === 429), `anonymous codes ${anonymous.join(',')}`);
+    assert.ok(anonymous.includes(429), 'failed attempts are limited per address');
+    const wrong: number[] = [];
+    for (let i = 0; i < 5; i++) wrong.push((await api(small, 'GET', '/status', undefined, 'wrong-token')).status);
+    assert.ok(wrong.every((c) => c === 401 || c === 429), `wrong-token codes ${wrong.join(',')}`);
+    const res = await api(small, 'GET', '/status');
+    assert.equal(res.status, 200, 'the right token still gets in');
+    const codes = [res.status];
+    for (let i = 0; i < 4; i++) codes.push((await api(small, 'GET', '/status')).status);
+    assert.deepEqual(codes.slice(0, 3), [200, 200, 200], `token holder codes ${codes.join(',')}`);
+    assert.ok(codes.slice(3).includes(429), 'the token holder is still rate-limited');
+  } finally {
+    await small.stop();
+  }
+});

@@ -107,3 +107,14 @@ test('a malformed body gets 400', async () => {
   const extra = JSON.stringify({ name: 'X', amount: 1, currency: 'USD', admin: true });
   assert.equal((await post(extra, signed(extra))).status, 400);
 });
+
+test('a donation keeps the request id it came with: the input and its queue log line carry it', async () => {
+  const before = h.inputs.length;
+  const body = JSON.stringify({ id: 'don-trace', name: 'Tracer', amount: 3, currency: 'usd' });
+  const res = await post(body, { ...signed(body), 'x-request-id': 'donation-req-42' });
+  assert.equal(res.status, 202);
+  assert.equal(h.inputs.slice(before)[0]?.requestId, 'donation-req-42');
+  const queued = h.td.logs().find((l) => l.event === 'input.queued' && l.request_id === 'donation-req-42');
+  assert.ok(queued, 'the queue line carries request_id');
+  assert.equal(queued.kind, 'donation');
+});

@@ -15,6 +15,8 @@ const StepSchema = z
   .object({
     kind: z.enum(INPUT_KIND_NAMES as [InputKind, ...InputKind[]]).default('voice'),
     user: z.string().optional(),
+    /** A stable viewer id, so a nickname change stays the same viewer (default: the nickname). */
+    user_id: z.string().optional(),
     text: z.string().default(''),
     /** The kind's own fields (e.g. `amount` and `currency` for a donation), checked against its schema. */
     fields: z.record(z.string(), z.unknown()).default({}),
@@ -32,6 +34,8 @@ export const ScenarioFileSchema = z
         z
           .object({
             name: z.string().min(1),
+            /** Language of the scenario (BCP 47); `npm run eval -- persona` runs those of the character's language. */
+            language: z.string().min(2).default('en'),
             steps: z
               .array(StepSchema)
               .min(1),
@@ -67,7 +71,7 @@ export async function runPersonaEval(file: ScenarioFile, character: CharacterCon
     const history: StoredMessage[] = [];
     const replies: string[] = [];
     for (const [i, step] of scenario.steps.entries()) {
-      const user = step.user ? { id: `eval:${step.user}`, displayName: step.user, platform: 'twitch' as const } : { id: 'local:streamer', displayName: character.names.user, platform: 'local' as const };
+      const user = step.user ? { id: `eval:${step.user_id ?? step.user}`, displayName: step.user, platform: 'twitch' as const } : { id: 'local:streamer', displayName: character.names.user, platform: 'local' as const };
       const input = { ...parseInputFields(step.kind, step.fields), id: `${scenario.name}-${i}`, kind: step.kind, text: step.text, user, receivedAt: 0 } as InputItem;
       const rendered = renderInput(input, character);
       const prompt = buildPrompt({ character, persona, userContent: rendered.content, history, context: {}, interruptMarker: '[interrupted]' });
@@ -92,7 +96,8 @@ export async function runPersonaEval(file: ScenarioFile, character: CharacterCon
       if (shaper.blocked) violations.push('blocked by the output filter');
       if (/(^|\n)\s*([-*•]|\d+\.)\s|#{1,6}\s|\*\*|```/.test(raw)) violations.push('markdown');
       if (/\p{Extended_Pictographic}/u.test(raw)) violations.push('emoji');
-      if (/\b(as an ai language model|i cannot assist)\b/i.test(raw)) violations.push('assistant boilerplate');
+      if (/\b(as an ai language model|i cannot assist)\b/i.test(raw) || /(как (?:языковая модель|ии-ассистент|искусственный интеллект, я не)|я не могу (?:помочь|с этим помочь))/iu.test(raw)) violations.push('assistant boilerplate');
+      if (/<\/?think>|\b(?:step \d|first, i will)\b|(?:сначала я подумаю|шаг \d)/iu.test(raw)) violations.push('reasoning aloud');
       const repetition = Math.max(0, ...replies.map((r) => overlap(r, reply)));
       if (repetition > 0.5) violations.push(`repeats an earlier reply (${Math.round(repetition * 100)}%)`);
       reports.push({ scenario: scenario.name, step: i, kind: step.kind, reply, chars: reply.length, sentences: segs.length, tags: tags.length, invalidTags, repetition, violations, ms });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -106,6 +106,13 @@ test('tools are offered without breaking generation, and tool turns map to funct
 test('a missing model file is reported as MODEL_MISSING', async () => {
   const missing = new LlamaCppProvider({ id: 'llama:none', modelPath: path.join(dir, 'nope.gguf'), threads: 1, contextSize: 256, gpu: false });
   await assert.rejects(collect(missing.stream(request([{ role: 'user', content: 'hi' }]))), (err: unknown) => err instanceof EngineError && err.code === 'MODEL_MISSING');
+});
+
+test('a file that is not a GGUF (an HTML error page saved as .gguf) is MODEL_MISSING at once, not a hung load', async () => {
+  const html = path.join(dir, 'error-page.gguf');
+  writeFileSync(html, '<!doctype html><title>502 Bad Gateway</title>');
+  const bad = new LlamaCppProvider({ id: 'llama:html', modelPath: html, threads: 1, contextSize: 256, gpu: false });
+  await assert.rejects(collect(bad.stream(request([{ role: 'user', content: 'hi' }]))), (err: unknown) => err instanceof EngineError && err.code === 'MODEL_MISSING' && /error-page\.gguf is not a usable GGUF file \(it does not start with the GGUF magic\)/.test(err.message));
 });
 
 /** The first .gguf under VTUBER_MODELS_DIR (two levels deep), if any. */

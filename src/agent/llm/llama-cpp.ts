@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { ChatHistoryItem, ChatModelFunctions, ChatModelResponse, GbnfJsonSchema, Llama, LlamaChat, LlamaContext, LlamaModel } from 'node-llama-cpp';
 import { EngineError, isAbortError } from '../../core/errors.ts';
+import { ggufHeaderProblem } from '../../models/gguf-header.ts';
 import type { ChatMessage, LlmChunk, LlmProvider, LlmRequest, LlmToolSpec } from './llm-types.ts';
 import { ThinkFilter } from './think-filter.ts';
 import { raceAbort } from '../../core/abort.ts';
@@ -70,6 +71,9 @@ export class LlamaCppProvider implements LlmProvider {
       if (!existsSync(this.opts.modelPath)) {
         throw new EngineError('MODEL_MISSING', `${this.id}: model file not found: ${path.basename(this.opts.modelPath)}`, { details: { path: this.opts.modelPath } });
       }
+      // node-llama-cpp's loader can wait forever on a file that is not a GGUF (an HTML error page, a cut download).
+      const problem = ggufHeaderProblem(this.opts.modelPath);
+      if (problem) throw new EngineError('MODEL_MISSING', `${this.id}: ${path.basename(this.opts.modelPath)} is not a usable GGUF file (${problem}); download it again (npm run models -- verify names it; pull it with --force)`, { details: { path: this.opts.modelPath } });
       const started = performance.now();
       const llama = await runtime(this.opts.gpu);
       const { LlamaChat } = await import('node-llama-cpp');

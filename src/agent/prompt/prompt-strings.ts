@@ -1,3 +1,5 @@
+import { primaryLanguage } from '../../config/language.ts';
+
 /**
  * The fixed text of the system prompt and of input markers, per language. The character's
  * `language` picks the table (primary subtag); languages without a table use English with a
@@ -85,7 +87,7 @@ const RU: PromptStrings = {
   speakHeading: '# Как ты говоришь',
   spokenAloud: '- Всё, что ты пишешь, звучит вслух. Отвечай одной–тремя короткими фразами; никаких простыней текста.',
   noMarkup: '- Без списков, разметки, эмодзи, действий в звёздочках и ссылок.',
-  speakLanguage: (tag) => (tag.toLowerCase().split('-')[0] === 'ru' ? '- Говори по-русски.' : `- Говори на языке: ${languageName(tag, 'ru')}.`),
+  speakLanguage: (tag) => (primaryLanguage(tag) === 'ru' ? '- Говори по-русски.' : `- Говори на языке: ${languageName(tag, 'ru')}.`),
   inCharacter: '- Оставайся в образе. Сначала эмоция, потом то, что стоит услышать; начинай ответы по-разному.',
   noRepeat: '- Если тебя спрашивают о том же снова, ответь ещё раз, но другими словами.',
   tagsHeading: '# Эмоции и движения',
@@ -108,5 +110,5 @@ const TABLES: Readonly<Record<string, PromptStrings>> = { en: EN, ru: RU };
 
 /** The prompt text for a BCP 47 language tag (primary subtag), English when there is no table. */
 export function promptStrings(languageTag: string): PromptStrings {
-  return TABLES[languageTag.toLowerCase().split('-')[0] ?? ''] ?? EN;
+  return TABLES[primaryLanguage(languageTag)] ?? EN;
 }

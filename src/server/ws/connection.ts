@@ -11,7 +11,7 @@ import type { SwitchRequest, SwitchResult } from '../../characters/character-swi
 import { ConfigError } from '../../config/config-error.ts';
 import { ADMIN_MESSAGE_TYPES, INPUT_MESSAGE_TYPES, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { TokenBucket } from './rate-limit.ts';
-import { tokensEqual } from '../tokens.ts';
+import { tokensEqual, type AuthFailureLimiter } from '../tokens.ts';
 
 export interface ConnectionDeps {
   bus: EventBus;
@@ -22,6 +22,8 @@ export interface ConnectionDeps {
   /** Token needed to send input when `requireToken` is true. */
   inputToken: string | undefined;
   requireToken: boolean;
+  /** Wrong input tokens per client address (shared by all connections); the right token always passes. */
+  authFailures: AuthFailureLimiter;
   version: string;
   character: { name: string; displayName: string };
   /** `auth` with this token makes the connection an admin client (character switches). */
@@ -39,7 +41,9 @@ export interface ConnectionDeps {
 export function handleConnection(socket: WebSocket, remote: string, urlToken: string | undefined, deps: ConnectionDeps): void {
   const uid = randomUUID();
   const log = deps.log.child({ client_uid: uid });
-  let canSendInput = !deps.requireToken || (urlToken !== undefined && deps.inputToken !== undefined && tokensEqual(urlToken, deps.inputToken));
+  const tokenOk = (token: string): boolean => deps.inputToken !== undefined && tokensEqual(token, deps.inputToken);
+  let canSendInput = !deps.requireToken || (urlToken !== undefined && tokenOk(urlToken));
+  if (deps.requireToken && urlToken !== undefined && !canSendInput) deps.authFailures.fail(remote);
   let isAdmin = false;
   let audioRate: number | undefined;
   let seq = 0;
@@ -84,15 +88,24 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
     switch (msg.type) {
       case 'auth': {
         isAdmin = deps.adminToken !== undefined && tokensEqual(msg.token, deps.adminToken);
-        canSendInput = isAdmin || (deps.inputToken !== undefined && tokensEqual(msg.token, deps.inputToken));
+        canSendInput = isAdmin || tokenOk(msg.token);
         deps.hub.add({ uid, remote, canSendInput, connectedAt: Date.now() }, socket);
-        if (canSendInput) reply({ type: 'ack', ref: 'auth' });
-        else fail('UNAUTHORIZED', 'wrong token');
+        if (canSendInput) {
+          reply({ type: 'ack', ref: 'auth' });
+          return;
+        }
+        const wait = deps.authFailures.blockedFor(remote);
+        if (wait !== undefined) {
+          fail('RATE_LIMITED', `too many wrong tokens from this address; retry after ${wait} s`, true);
+          return;
+        }
+        deps.authFailures.fail(remote);
+        fail('UNAUTHORIZED', 'wrong token');
         return;
       }
       case 'text-input': {
         try {
-          const item = deps.input.push({ kind: 'text', text: msg.text, user: STREAMER, clientUid: uid });
+          const item = deps.input.push({ kind: 'text', text: msg.text, user: STREAMER, clientUid: uid, wsSeq: seq });
           reply({ type: 'ack', ref: msg.type, inputId: item.id });
         } catch (err) {
           if (isEngineError(err)) fail(err.code, err.message, err.retryable);
