@@ -203,7 +203,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stopping ??= (async () => {
       dlog.info({ event: 'daemon.stopping', reason }, 'daemon stopping');
       accepting = false;
-      bus.emit('daemon.stopping', {});
       input.close();
       const aborted = turns.abortAll('shutdown');
       if (aborted > 0) dlog.info({ event: 'daemon.turns_aborted', count: aborted }, 'aborted running turns');

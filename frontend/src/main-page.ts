@@ -83,6 +83,7 @@ function onMessage(m: ServerMessage): void {
     case 'status':
       lastStatusEntries = [...Object.values(m.stages), ...Object.values(m.plugins)];
       renderStatusChips($('stages'), lastStatusEntries);
+      applyBuiltinAvatar(m.plugins['vtube-studio']?.info?.builtinAvatar !== 'hidden');
       return;
     case 'turn-start':
       currentTurn = m.turnId;
@@ -150,6 +151,20 @@ window.addEventListener('pointerdown', () => void player.unlock(), { once: false
 
 let characterName = '';
 
+/**
+ * Another program draws the character (the VTube Studio plugin's `hide_builtin_avatar`): the canvas is
+ * hidden and its render loop stopped; audio, subtitles and input stay.
+ */
+let builtinAvatarShown = true;
+function applyBuiltinAvatar(show: boolean): void {
+  if (show === builtinAvatarShown) return;
+  builtinAvatarShown = show;
+  document.body.dataset.builtinAvatar = show ? 'on' : 'off';
+  if (show) avatar?.app.ticker.start();
+  else avatar?.app.ticker.stop();
+  log.info('avatar.builtin', { shown: show });
+}
+
 async function loadAvatar(): Promise<void> {
   const info = await fetchCharacter();
   $('character').textContent = info.displayName;
@@ -160,6 +175,7 @@ async function loadAvatar(): Promise<void> {
   document.body.dataset.avatar = 'ready';
   document.body.dataset.character = info.name;
   document.body.dataset.model = info.live2d.name;
+  if (!builtinAvatarShown) avatar.app.ticker.stop();
 }
 
 let reloading: Promise<void> = Promise.resolve();

@@ -1,18 +1,10 @@
 import { z } from 'zod';
-import type { EventBus } from '../../src/core/bus.ts';
 import type { Config } from '../../src/config/schema/index.ts';
 import type { InputQueue } from '../../src/core/input-queue.ts';
 import type { ServiceRegistry } from '../../src/core/services.ts';
 import type { StatusRegistry } from '../../src/core/status-registry.ts';
 import type { TurnOutput } from '../../src/server/ws/turn-output.ts';
 import type { TranscriptLog } from './transcript-log.ts';
-
-declare module '../../src/core/bus-events.ts' {
-  interface BusEvents {
-    /** Someone outside a reply (an MCP client, the admin) set the character's expression. */
-    'emotion.set': { name: string; source: string };
-  }
-}
 
 /** A tool the engine offers to MCP clients: a zod input schema and a handler returning text. */
 export interface EngineTool {
@@ -24,7 +16,6 @@ export interface EngineTool {
 
 export interface EngineToolDeps {
   appConfig: Readonly<Config>;
-  bus: EventBus;
   input: InputQueue;
   services: ServiceRegistry;
   /** The status registry view (stages and plugins). */
@@ -61,8 +52,7 @@ export function engineTools(deps: EngineToolDeps): EngineTool[] {
       schema: z.object({ name: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'a lower-case emotion name').describe('emotion name') }).strict(),
       handler: async (a) => {
         const name = String(a.name);
-        deps.output.emotion(name);
-        deps.bus.emit('emotion.set', { name, source: 'mcp' });
+        deps.output.emotion(name, 'mcp');
         return `emotion set to ${name}`;
       },
     },

@@ -110,7 +110,6 @@ export default definePlugin({
           tools: () =>
             engineTools({
               appConfig: ctx.appConfig,
-              bus: ctx.bus,
               input: ctx.input,
               services: ctx.services,
               status: () => ctx.statusSnapshot(),

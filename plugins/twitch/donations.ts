@@ -6,8 +6,8 @@ import { EngineError, isEngineError } from '../../src/core/errors.ts';
 import type { InputUser } from '../../src/core/input.ts';
 import type { InputQueue } from '../../src/core/input-queue.ts';
 import { bump, type TwitchCounters } from './counters.ts';
-import type { ChatModerator } from './moderation.ts';
-import { RecentIds } from './recent-ids.ts';
+import type { ChatModerator } from '../../src/chat/chat-moderator.ts';
+import { RecentIds } from '../../src/chat/recent-ids.ts';
 
 export const SIGNATURE_HEADER = 'x-signature';
 export const TIMESTAMP_HEADER = 'x-signature-timestamp';

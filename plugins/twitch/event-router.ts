@@ -1,17 +1,19 @@
 import type { Logger } from 'pino';
 import type { InputUser } from '../../src/core/input.ts';
 import type { InputQueue, NewInput } from '../../src/core/input-queue.ts';
-import { ChatFlow } from './chat-flow.ts';
+import { ChatFlow } from '../../src/chat/chat-flow.ts';
 import type { TwitchConfig } from './config.ts';
 import { bump, pushCounted, type TwitchCounters } from './counters.ts';
 import { GiftGrouper, type GiftGroup } from './gift-grouper.ts';
-import type { ChatModerator } from './moderation.ts';
-import { RecentIds } from './recent-ids.ts';
+import type { ChatModerator } from '../../src/chat/chat-moderator.ts';
+import { RecentIds } from '../../src/chat/recent-ids.ts';
 import type { TwitchEvent, TwitchUser } from './twitch-events.ts';
 
 export function inputUser(user: TwitchUser): InputUser {
   return { id: `twitch:${user.id}`, displayName: user.displayName || user.login, platform: 'twitch' };
 }
+
+const TWITCH_CHAT = Object.freeze({ source: 'twitch', room: Object.freeze({ id: 'twitch:chat', displayName: 'Twitch chat', platform: 'twitch' as const }) });
 
 const ANONYMOUS: InputUser = Object.freeze({ id: 'twitch:anonymous', displayName: 'An anonymous gifter', platform: 'twitch' });
 
@@ -41,7 +43,7 @@ export class EventRouter {
     private readonly counters: TwitchCounters,
     private readonly log: Logger,
   ) {
-    this.chat = new ChatFlow(cfg.moderation, input, counters, log);
+    this.chat = new ChatFlow(TWITCH_CHAT, cfg.moderation, input, counters, log);
     this.gifts = new GiftGrouper(cfg.gift_window_ms, (group) => this.pushGift(group));
   }
 

@@ -5,7 +5,7 @@ import { TwitchConfigSchema, type BackoffConfig } from './config.ts';
 import { newCounters } from './counters.ts';
 import { registerDonationRoute } from './donations.ts';
 import { EventRouter } from './event-router.ts';
-import { ChatModerator } from './moderation.ts';
+import { ChatModerator } from '../../src/chat/chat-moderator.ts';
 import { TwitchConnection, type ConnectionState } from './twitch-connection.ts';
 
 /** What GET /api/twitch/status reports as `state`. */

@@ -5,8 +5,6 @@ declare module '../core/bus-events.ts' {
   interface BusEvents {
     /** A `[stage: name]` cue from the reply, when the segment it precedes starts (OBS and plugins act on it). */
     'agent.stage_cue': { turnId: string; name: string };
-    /** A turn was cut off (barge-in, client interrupt, preemption by new voice input). */
-    'agent.interrupted': { turnId: string; reason: string; heardText: string };
   }
 }
 

@@ -14,6 +14,8 @@ const Template = z.string().max(2000);
 export const EventTemplatesSchema = z
   .object({
     donation: Template.default('{user} just donated {amount} {currency}. Their message: "{text}". Thank them warmly and react to the message.'),
+    super_chat: Template.default('{user} sent a Super Chat of {amount} {currency}. Their message: "{text}". Thank them warmly and react to the message.'),
+    membership: Template.default('{user} just became a channel member ({level}). Welcome them to the membership warmly.'),
     cheer: Template.default('{user} cheered {bits} bits. Their message: "{text}". Thank them with energy.'),
     sub: Template.default('{user} just subscribed. Welcome them warmly in one or two sentences.'),
     resub: Template.default('{user} resubscribed for {months} months. Their message: "{text}". Celebrate their loyalty.'),

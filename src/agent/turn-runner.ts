@@ -327,7 +327,6 @@ export class TurnRunner {
       // Cut off before any text was generated: one marker, no words.
       s.assistant = this.d.history.append({ role: 'assistant', source: 'reply', userId: null, userName: null, text: '', fullText: null, interrupted: true, emotions: [], timings: turn.timings(), usage: null, turnId: turn.id });
     }
-    if (interrupted) this.d.ctx.bus.emit('agent.interrupted', { turnId: turn.id, reason: 'interrupted', heardText: heard });
     this.d.ctx.bus.emit('agent.reply_done', { turnId: turn.id, input: turn.input, replyText: full, heardText: heard, interrupted, emotions: [...s.shaper.emotions] });
   }
 }

@@ -32,12 +32,17 @@ export interface BusEvents {
   'audio.end': { clientUid: string };
   /** A reply segment starts reaching clients (sent by the speech output, or by the agent when there is none). */
   'reply.segment': { turnId: string; index: number; text: string; emotion?: string; motions?: string[] };
-  /** One audio chunk of a reply went out to clients (its playback length, for playback estimates). */
-  'reply.audio': { turnId: string; seq: number; segment: number; durationMs: number };
+  /**
+   * One audio chunk of a reply went out to clients (its playback length, for playback estimates, and its
+   * volume envelope, one 0..1 value per `envelopeMs`, for lip sync outside the page, e.g. VTube Studio).
+   */
+  'reply.audio': { turnId: string; seq: number; segment: number; durationMs: number; envelope: readonly number[]; envelopeMs: number };
+  /** Clients were told to drop a turn's queued and playing audio (the `audio-stop` message). */
+  'reply.audio_stop': { turnId: string; reason: string };
   /** A turn's reply is settled: `heardText` is what the listener actually heard (memory/relationships listen). */
   'agent.reply_done': { turnId: string; input: InputItem; replyText: string; heardText: string; interrupted: boolean; emotions: string[] };
-  /** The daemon is stopping; stop accepting work. */
-  'daemon.stopping': Record<string, never>;
+  /** The character's expression was set outside a reply (e.g. by an MCP client), through the turn-output port. */
+  'emotion.set': { name: string; source: string };
 }
 
 export type BusEventName = keyof BusEvents;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const Platform = z.enum(['local', 'twitch', 'webhook', 'mcp', 'system']);
+const Platform = z.enum(['local', 'twitch', 'youtube', 'webhook', 'mcp', 'system']);
 
 export interface InputUser {
   /** Stable platform id (e.g. `twitch:12345`, `local:streamer`); nicknames may change, this may not. */
@@ -39,10 +39,17 @@ export const INPUT_KINDS = {
       .strict(),
   },
   donation: { priority: 1, fields: z.object({ amount: z.number().nonnegative(), currency: z.string(), message: Message, donationId: z.string().optional() }).strict() },
+  /** A YouTube Super Chat or Super Sticker (`sticker` is the sticker's description). */
+  super_chat: {
+    priority: 1,
+    fields: z.object({ amount: z.number().nonnegative(), currency: z.string(), message: Message, sticker: z.string().optional(), tier: Count.optional(), donationId: z.string().optional() }).strict(),
+  },
   cheer: { priority: 1, fields: z.object({ bits: Count, message: Message }).strict() },
   sub: { priority: 2, fields: z.object({ months: Count, tier: z.string().optional(), prime: z.boolean().optional(), message: Message }).strict() },
   resub: { priority: 2, fields: z.object({ months: Count, streakMonths: Count.optional(), tier: z.string().optional(), prime: z.boolean().optional(), message: Message }).strict() },
   gift: { priority: 2, fields: z.object({ count: Count, tier: z.string().optional(), anonymous: z.boolean().optional(), recipients: z.array(z.string()).optional() }).strict() },
+  /** A new channel member (YouTube), an upgrade, or a member's milestone message (`months`). */
+  membership: { priority: 2, fields: z.object({ level: z.string().optional(), months: Count.optional(), upgrade: z.boolean().optional(), message: Message }).strict() },
   raid: { priority: 2, fields: z.object({ viewers: Count }).strict() },
   /** A game result the streamer or a plugin reports; `text` is an optional comment. */
   win: { priority: 1, fields: GameResultFields },

@@ -115,6 +115,10 @@ export function classifyEvent(input: InputItem): Classified | undefined {
   switch (input.kind) {
     case 'donation':
       return { kind: 'user', importance: 0.7, tags: ['support', 'donation'], text: `${displayName} donated ${input.amount} ${input.currency}`.replace(/\s+/g, ' ').trim() + msg };
+    case 'super_chat':
+      return { kind: 'user', importance: 0.7, tags: ['support', 'donation'], text: `${displayName} sent a Super Chat of ${input.amount} ${input.currency}` + msg };
+    case 'membership':
+      return { kind: 'user', importance: 0.65, tags: ['support', 'sub'], text: `${displayName} became a channel member${input.months ? ` (${input.months} months)` : ''}` + msg };
     case 'cheer':
       return { kind: 'user', importance: 0.6, tags: ['support', 'cheer'], text: `${displayName} cheered ${input.bits} bits` + msg };
     case 'sub':

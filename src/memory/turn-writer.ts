@@ -4,7 +4,7 @@ import type { MemoryConfig } from './memory-config.ts';
 import type { MemoryItem } from './memory-item.ts';
 import { classifyCharacterText, classifyEvent, classifyUserText, type Classified } from './turn-classifier.ts';
 
-const EVENT_KINDS = new Set(['donation', 'cheer', 'sub', 'resub', 'gift', 'raid', 'win', 'loss']);
+const EVENT_KINDS = new Set(['donation', 'super_chat', 'membership', 'cheer', 'sub', 'resub', 'gift', 'raid', 'win', 'loss']);
 const SPEECH_KINDS = new Set(['voice', 'text', 'chat', 'first_chat']);
 
 /** The memories one finished turn leaves behind (possibly none). */

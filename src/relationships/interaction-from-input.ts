@@ -5,19 +5,22 @@ import { sentimentOf } from './sentiment.ts';
 
 const KIND: Partial<Record<InputItem['kind'], InteractionKind>> = {
   chat: 'chat', first_chat: 'chat', text: 'chat', voice: 'voice',
-  sub: 'sub', resub: 'sub', gift: 'sub', cheer: 'cheer', donation: 'donation', raid: 'raid',
+  sub: 'sub', resub: 'sub', gift: 'sub', membership: 'sub', cheer: 'cheer', donation: 'donation', super_chat: 'donation', raid: 'raid',
 };
 
 /** What an input is worth, in the unit of its kind (money, bits, months, viewers). */
 function amountOf(item: InputItem): number {
   switch (item.kind) {
     case 'donation':
+    case 'super_chat':
       return item.amount;
     case 'cheer':
       return item.bits;
     case 'sub':
     case 'resub':
       return item.months;
+    case 'membership':
+      return item.months ?? 1;
     case 'raid':
       return item.viewers;
     default:
@@ -34,7 +37,7 @@ export function interactionsFromInput(item: InputItem, now = Date.now()): NewInt
   const kind = KIND[item.kind];
   if (!kind) return [];
   const amount = Math.max(0, amountOf(item));
-  const currency = item.kind === 'donation' ? ` ${item.currency}` : '';
+  const currency = item.kind === 'donation' || item.kind === 'super_chat' ? ` ${item.currency}` : '';
   const prefix = kind === 'donation' ? `donated ${amount}${currency}` : kind === 'cheer' ? `cheered ${amount} bits` : kind === 'sub' ? (item.kind === 'gift' ? 'gifted subs' : `subscribed ${amount} months`) : kind === 'raid' ? `raided with ${amount}` : '';
   const text = item.text.trim();
   const summary = [prefix, text].filter(Boolean).join(': ').slice(0, 200);

@@ -110,6 +110,11 @@ test('Edge engine: speaks through a fake of the Edge websocket, decoding MP3 in 
     assert.equal(server.requests.length, 1);
     assert.match(server.requests[0] ?? '', /<voice name="en-US-AvaNeural">/);
     assert.match(server.requests[0] ?? '', /Hello &amp; welcome &lt;back&gt;/);
+    // A second segment takes the decoder prepared while the first one played.
+    const again: AudioChunk[] = [];
+    for await (const c of engine.synthesize('again', 'en-US-AvaNeural', NEUTRAL_PROSODY, new AbortController().signal)) again.push(c);
+    assertTone(joined(again), again[0]?.sampleRate ?? 0);
+    engine.dispose();
   } finally {
     process.env.PATH = savedPath;
     await server.close();

@@ -19,7 +19,9 @@ const panels: FeaturePanel[] = [
   { id: 'memory', title: 'panel.memory', statusNames: ['memory'] },
   { id: 'relationships', title: 'panel.relationships', statusNames: ['relationships'] },
   { id: 'twitch', title: 'panel.twitch', statusNames: ['twitch'] },
+  { id: 'youtube', title: 'panel.youtube', statusNames: ['youtube'] },
   { id: 'obs', title: 'panel.obs', statusNames: ['obs'] },
+  { id: 'vtube-studio', title: 'panel.vtube_studio', statusNames: ['vtube-studio'] },
 ];
 
 export function registerFeaturePanel(panel: FeaturePanel): void {

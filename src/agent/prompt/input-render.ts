@@ -38,6 +38,8 @@ export function renderInput(input: InputItem, character: CharacterConfig): Rende
     case 'chat_batch':
       return { content: fill(t.chat_batch), store: true };
     case 'donation':
+    case 'super_chat':
+    case 'membership':
     case 'cheer':
     case 'sub':
     case 'resub':

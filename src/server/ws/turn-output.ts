@@ -67,7 +67,7 @@ export class TurnOutput {
    * One audio message of a started segment, already encoded (see tts/audio-message.ts). Returns
    * false when it was not sent: the turn was stopped, or the segment never started (a bug upstream).
    */
-  audio(turnId: string, chunk: { seq: number; segment: number; durationMs: number }, frame: Buffer): boolean {
+  audio(turnId: string, chunk: { seq: number; segment: number; durationMs: number; envelope: readonly number[]; envelopeMs: number }, frame: Buffer): boolean {
     const state = this.state(turnId);
     if (state.stopped) return false;
     if (!state.started.has(chunk.segment)) {
@@ -75,7 +75,7 @@ export class TurnOutput {
       return false;
     }
     this.hub.broadcastSerialized('audio', frame);
-    this.bus.emit('reply.audio', { turnId, seq: chunk.seq, segment: chunk.segment, durationMs: chunk.durationMs });
+    this.bus.emit('reply.audio', { turnId, seq: chunk.seq, segment: chunk.segment, durationMs: chunk.durationMs, envelope: chunk.envelope, envelopeMs: chunk.envelopeMs });
     return true;
   }
 
@@ -88,9 +88,10 @@ export class TurnOutput {
     }
   }
 
-  /** An expression set outside any reply (e.g. by an MCP client): it carries no turn id. */
-  emotion(name: string, intensity?: number): void {
+  /** An expression set outside any reply (e.g. by an MCP client): it carries no turn id; the bus gets `emotion.set`. */
+  emotion(name: string, source: string, intensity?: number): void {
     this.sendEmotion(undefined, name, intensity);
+    this.bus.emit('emotion.set', { name, source });
   }
 
   toolStatus(status: ToolCallStatus): void {
@@ -116,6 +117,7 @@ export class TurnOutput {
     if (state.stopped) return false;
     state.stopped = true;
     this.hub.broadcast({ type: 'audio-stop', turnId, reason });
+    this.bus.emit('reply.audio_stop', { turnId, reason });
     this.forgetOldStopped();
     return true;
   }

@@ -6,7 +6,7 @@ import { abortError, raceAbort } from '../../core/abort.ts';
 import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engine.ts';
 import { percent } from '../prosody.ts';
 import { findExecutable, splitCommand } from './executables.ts';
-import { Mp3StreamDecoder } from './mp3-stream-decoder.ts';
+import { WarmMp3Decoders, type Mp3StreamDecoder } from './mp3-stream-decoder.ts';
 import { PcmBytes } from './pcm-bytes.ts';
 
 type EdgeClientModule = typeof MsEdge;
@@ -60,6 +60,7 @@ export class EdgeEngine implements TtsEngine {
   /** undefined until probe(); `in-process` or the external command line. */
   private decoder: 'in-process' | string[] | undefined;
   private client: Promise<EdgeClientModule> | undefined;
+  private readonly mp3Decoders = new WarmMp3Decoders();
 
   /**
    * `decoder`: `auto` (in-process WASM), `ffmpeg`, `mpg123`, or a command line that reads MP3 on
@@ -91,7 +92,7 @@ export class EdgeEngine implements TtsEngine {
   private async findDecoder(): Promise<EngineAvailability> {
     if (this.decoderSetting === 'auto') {
       try {
-        (await Mp3StreamDecoder.create()).free();
+        await this.mp3Decoders.prime();
       } catch (err) {
         return { ok: false, detail: `the in-process MP3 decoder did not load: ${err instanceof Error ? err.message : String(err)}` };
       }
@@ -113,6 +114,8 @@ export class EdgeEngine implements TtsEngine {
     const decoder = this.decoder;
     if (!decoder) throw new EngineError('STAGE_UNAVAILABLE', 'edge engine used before probe()');
     if (signal.aborted) throw abortError(signal);
+    // Taken before connecting, so a decoder is ready by the time the first MP3 bytes arrive.
+    let mp3: Promise<Mp3StreamDecoder> | undefined = decoder === 'in-process' ? this.mp3Decoders.take() : undefined;
     const { MsEdgeTTS, OUTPUT_FORMAT } = await this.loadClient();
     const tts = new MsEdgeTTS();
     const closeTts = (): void => {
@@ -131,18 +134,32 @@ export class EdgeEngine implements TtsEngine {
         throw new EngineError('UPSTREAM_UNREACHABLE', `edge: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
       const { audioStream } = tts.toStream(escapeXml(text), { rate: percent(prosody.rate), pitch: percent(prosody.pitch), volume: percent(prosody.volume) });
-      if (decoder === 'in-process') yield* decodeInProcess(audioStream, signal);
-      else yield* decodeWithCommand(audioStream, decoder, signal);
+      if (mp3) {
+        const handed = mp3;
+        mp3 = undefined;
+        yield* decodeInProcess(audioStream, handed, signal);
+      } else if (decoder !== 'in-process') yield* decodeWithCommand(audioStream, decoder, signal);
     } finally {
       signal.removeEventListener('abort', closeTts);
       closeTts();
+      // Not handed to the decoding loop (the connection failed first): free it here.
+      void mp3?.then((d) => d.free(), () => undefined);
     }
+  }
+
+  dispose(): void {
+    this.mp3Decoders.dispose();
   }
 }
 
 /** MP3 from the service, decoded chunk by chunk as it arrives. */
-async function* decodeInProcess(audioStream: Readable, signal: AbortSignal): AsyncIterable<AudioChunk> {
-  const mp3 = await Mp3StreamDecoder.create();
+async function* decodeInProcess(audioStream: Readable, decoder: Promise<Mp3StreamDecoder>, signal: AbortSignal): AsyncIterable<AudioChunk> {
+  let mp3: Mp3StreamDecoder;
+  try {
+    mp3 = await decoder;
+  } catch (err) {
+    throw new EngineError('TTS_FAILED', `edge: the in-process MP3 decoder did not load: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   try {
     try {
       for await (const buf of audioStream as AsyncIterable<Buffer>) {

@@ -60,3 +60,38 @@ export class Mp3StreamDecoder {
     this.decoder.free();
   }
 }
+
+/**
+ * Keeps one decoder ready ahead of use: setting one up costs tens of milliseconds (WASM instance),
+ * which would otherwise land on every segment's time to first audio. `take()` hands out the spare
+ * and starts the next one in the background; the caller frees what it took.
+ */
+export class WarmMp3Decoders {
+  private spare: Promise<Mp3StreamDecoder> | undefined;
+  private disposed = false;
+
+  private makeSpare(): Promise<Mp3StreamDecoder> {
+    const next = Mp3StreamDecoder.create();
+    next.catch(() => undefined); // reported to whoever takes it
+    return next;
+  }
+
+  /** Makes sure a spare is being prepared; resolves when it is ready (rejects when the module cannot load). */
+  async prime(): Promise<void> {
+    this.spare ??= this.makeSpare();
+    await this.spare;
+  }
+
+  take(): Promise<Mp3StreamDecoder> {
+    const taken = this.spare ?? this.makeSpare();
+    this.spare = this.disposed ? undefined : this.makeSpare();
+    return taken;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    const spare = this.spare;
+    this.spare = undefined;
+    void spare?.then((d) => d.free(), () => undefined);
+  }
+}

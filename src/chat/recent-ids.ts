@@ -1,6 +1,6 @@
 /**
  * Remembers the last `capacity` ids (oldest forgotten first) so a message that Twitch replays after
- * a reconnect, or a webhook that is delivered twice, is processed once.
+ * a reconnect, a poll page fetched twice, or a webhook that is delivered twice, is processed once.
  */
 export class RecentIds {
   private readonly ids = new Map<string, number>();

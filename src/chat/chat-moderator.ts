@@ -1,5 +1,10 @@
-import type { TwitchConfig } from './config.ts';
-import type { TwitchUser } from './twitch-events.ts';
+import type { ChatModerationConfig } from './moderation-schema.ts';
+
+/** Who wrote a chat line, as moderation sees it: a stable id and a lower-case login (or handle). */
+export interface ChatAuthor {
+  id: string;
+  login: string;
+}
 
 export type DropReason = 'bot' | 'blocked_user' | 'blocked_word' | 'command' | 'not_ask' | 'rate_limited' | 'empty';
 
@@ -10,7 +15,7 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * The moderators' rules for what reaches the character: bots and blocked users are ignored, blocked
+ * The moderators' rules for what reaches the character, for every chat platform: bots and blocked users are ignored, blocked
  * words drop the line, commands are handled or ignored, long lines are cut, and each viewer gets a
  * sliding-window rate limit.
  */
@@ -22,7 +27,7 @@ export class ChatModerator {
   /** userId → timestamps of recent accepted lines (bounded by per_user_messages). */
   private readonly recent = new Map<string, number[]>();
 
-  constructor(private readonly cfg: TwitchConfig['moderation']) {
+  constructor(private readonly cfg: ChatModerationConfig) {
     this.blockedUsers = new Set(cfg.blocked_users.map((u) => u.toLowerCase()));
     this.bots = new Set(cfg.ignored_bots.map((u) => u.toLowerCase()));
     this.ask = new Set(cfg.ask_commands);
@@ -32,11 +37,11 @@ export class ChatModerator {
   }
 
   /** True for bots and blocked users: nothing of theirs reaches the character. */
-  isIgnoredUser(user: TwitchUser): boolean {
+  isIgnoredUser(user: ChatAuthor): boolean {
     return this.bots.has(user.login) || this.blockedUsers.has(user.login) || this.blockedUsers.has(user.id);
   }
 
-  isBot(user: TwitchUser): boolean {
+  isBot(user: ChatAuthor): boolean {
     return this.bots.has(user.login);
   }
 
@@ -60,7 +65,7 @@ export class ChatModerator {
   }
 
   /** Content rules for one chat line (no rate limit). */
-  screen(user: TwitchUser, raw: string): ChatVerdict {
+  screen(user: ChatAuthor, raw: string): ChatVerdict {
     if (this.isBot(user)) return { pass: false, reason: 'bot' };
     if (this.isIgnoredUser(user)) return { pass: false, reason: 'blocked_user' };
     let text = raw.trim();

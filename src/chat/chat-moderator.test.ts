@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TwitchConfigSchema } from './config.ts';
-import { ChatModerator } from './moderation.ts';
+import { ChatModerator } from './chat-moderator.ts';
+import { ChatModerationSchema } from './moderation-schema.ts';
 
 const user = (login: string, id = '1') => ({ id, login, displayName: login });
-const moderator = (moderation: Record<string, unknown> = {}) => new ChatModerator(TwitchConfigSchema.parse({ moderation }).moderation);
+const moderator = (moderation: Record<string, unknown> = {}) => new ChatModerator(ChatModerationSchema.parse(moderation));
 
 test('blocked words match whole words only, case-insensitively, in any script', () => {
   const m = moderator({ blocked_words: ['ass', 'バカ'] });

@@ -1,15 +1,21 @@
 import type { Logger } from 'pino';
-import type { InputItem, InputUser } from '../../src/core/input.ts';
-import type { InputQueue, NewInput } from '../../src/core/input-queue.ts';
-import { bump, pushCounted, type TwitchCounters } from './counters.ts';
-import type { TwitchConfig } from './config.ts';
+import type { InputItem, InputUser } from '../core/input.ts';
+import type { InputQueue, NewInput } from '../core/input-queue.ts';
+import { bump, pushCounted, type ChatCounters } from './chat-counters.ts';
+import type { ChatModerationConfig } from './moderation-schema.ts';
 
 /** A chat line that passed moderation, ready to become an input. */
 export interface ChatLine {
   input: Extract<NewInput, { kind: 'chat' | 'first_chat' }>;
 }
 
-export const TWITCH_CHAT_USER: InputUser = Object.freeze({ id: 'twitch:chat', displayName: 'Twitch chat', platform: 'twitch' });
+/** Which platform's chat a flow handles: inputs carry `source`, batches speak as `room`. */
+export interface ChatSource {
+  /** `InputItem.source` of this platform's chat inputs (e.g. `twitch`, `youtube`). */
+  source: string;
+  /** The user a `chat_batch` is attributed to (e.g. "Twitch chat"). */
+  room: InputUser;
+}
 
 const STOPWORDS = new Set(
   'the and you that this for are with have not but what was just its it\'s all can get your lol how why who when she her him his they them she\'s i\'m im dont don\'t yes yeah one out now like too omg wow'.split(' '),
@@ -25,10 +31,9 @@ interface Batch {
   timer: NodeJS.Timeout | undefined;
 }
 
-const isOwnChat = (item: InputItem): boolean => (item.kind === 'chat' || item.kind === 'first_chat') && item.user.platform === 'twitch' && item.source === 'twitch';
 
 /**
- * Keeps Twitch chat from flooding the input queue. Normally each line becomes one input, with at most
+ * Keeps a platform's chat from flooding the input queue. Normally each line becomes one input, with at most
  * `max_queued_chat` of them waiting (the oldest is superseded). When more than `flood_threshold` lines
  * arrive within `flood_window_ms`, lines are folded into one `chat_batch` input per `batch_interval_ms`
  * ("chat is going wild about X") with a random sample of messages.
@@ -42,14 +47,17 @@ export class ChatFlow {
   private disposed = false;
 
   constructor(
-    private readonly cfg: TwitchConfig['moderation'],
+    private readonly from: ChatSource,
+    private readonly cfg: ChatModerationConfig,
     private readonly input: InputQueue,
-    private readonly counters: TwitchCounters,
+    private readonly counters: ChatCounters,
     private readonly log: Logger,
     private readonly random: () => number = Math.random,
   ) {
     this.arrivals = new Array<number>(cfg.flood_threshold + 1).fill(Number.NEGATIVE_INFINITY);
   }
+
+  private readonly isOwnChat = (item: InputItem): boolean => (item.kind === 'chat' || item.kind === 'first_chat') && item.source === this.from.source;
 
   get flooding(): boolean {
     return this.batch !== undefined || performance.now() < this.floodUntil;
@@ -61,7 +69,7 @@ export class ChatFlow {
     this.arrivals[this.arrivalIndex] = now;
     this.arrivalIndex = (this.arrivalIndex + 1) % this.arrivals.length;
     if (now - oldest <= this.cfg.flood_window_ms) {
-      if (now >= this.floodUntil) this.log.info({ event: 'twitch.flood_started', threshold: this.cfg.flood_threshold, window_ms: this.cfg.flood_window_ms }, 'chat flood: batching chat');
+      if (now >= this.floodUntil) this.log.info({ event: 'chat.flood_started', source: this.from.source, threshold: this.cfg.flood_threshold, window_ms: this.cfg.flood_window_ms }, 'chat flood: batching chat');
       this.floodUntil = now + this.cfg.flood_window_ms;
     }
   }
@@ -88,7 +96,7 @@ export class ChatFlow {
   }
 
   private pushSingle(item: ChatLine['input']): void {
-    const queued = this.input.snapshot().filter(isOwnChat);
+    const queued = this.input.snapshot().filter(this.isOwnChat);
     // Oldest first: make room so fresh chat wins over stale chat.
     for (let i = 0; i <= queued.length - this.cfg.max_queued_chat; i++) {
       const old = queued[i] as InputItem;
@@ -109,7 +117,7 @@ export class ChatFlow {
       this.batch = batch;
       batch.timer = setTimeout(() => this.flush(), this.cfg.batch_interval_ms);
       // Single lines still waiting are part of the same wave: fold them in.
-      const waiting = this.input.remove(isOwnChat, 'superseded');
+      const waiting = this.input.remove(this.isOwnChat, 'superseded');
       for (const old of waiting) this.collect(batch, old);
     }
     this.collect(batch, item);
@@ -152,13 +160,13 @@ export class ChatFlow {
     const seconds = Math.max(1, Math.round((performance.now() - batch.startedAt) / 1000));
     const text = `Chat is going wild${topic ? ` about "${topic}"` : ''}: ${batch.count} messages from ${batch.users.size} viewers in ${seconds} s.`;
     // Only the freshest summary is worth answering.
-    const replaced = this.input.remove((q) => q.kind === 'chat_batch' && q.user.id === TWITCH_CHAT_USER.id, 'superseded');
+    const replaced = this.input.remove((q) => q.kind === 'chat_batch' && q.user.id === this.from.room.id, 'superseded');
     if (replaced.length) bump(this.counters.dropped, 'superseded', replaced.length);
     this.push({
       kind: 'chat_batch',
       text,
-      user: TWITCH_CHAT_USER,
-      source: 'twitch',
+      user: this.from.room,
+      source: this.from.source,
       count: batch.count,
       viewers: batch.users.size,
       topic,
@@ -166,6 +174,6 @@ export class ChatFlow {
       durationMs: seconds * 1000,
       messages: batch.sample,
     });
-    this.log.debug({ event: 'twitch.chat_batch', count: batch.count, viewers: batch.users.size }, 'chat batch queued');
+    this.log.debug({ event: 'chat.batch', source: this.from.source, count: batch.count, viewers: batch.users.size }, 'chat batch queued');
   }
 }

@@ -1,0 +1,101 @@
+import { newChatCounters } from '../../src/chat/chat-counters.ts';
+import { ChatModerator } from '../../src/chat/chat-moderator.ts';
+import type { ComponentState } from '../../src/core/status-registry.ts';
+import { definePlugin } from '../../src/plugin-host/define-plugin.ts';
+import { YoutubeConfigSchema } from './config.ts';
+import { LiveChatPoller, type YoutubeState } from './live-chat-poller.ts';
+import { YoutubeApi } from './youtube-api.ts';
+import { YoutubeRouter } from './youtube-router.ts';
+
+const COMPONENT_STATE: Record<YoutubeState, ComponentState> = {
+  finding: 'degraded',
+  waiting_for_live: 'live',
+  polling: 'live',
+  quota_exceeded: 'degraded',
+  auth_failed: 'degraded',
+  retrying: 'degraded',
+  not_configured: 'disabled',
+  stopped: 'stopped',
+};
+
+function readSecret(name: string): string | undefined {
+  const value = process.env[name]?.trim();
+  return value ? value : undefined;
+}
+
+export default definePlugin({
+  name: 'youtube',
+  description: 'YouTube live chat, Super Chats, Super Stickers and memberships as inputs (YouTube Data API v3), with the same moderation and flood control as Twitch',
+  configSchema: YoutubeConfigSchema,
+  setup(ctx) {
+    const cfg = ctx.config;
+    const apiKey = readSecret(cfg.api_key_env);
+    const oauthToken = readSecret(cfg.oauth_token_env);
+    const counters = newChatCounters();
+    const moderator = new ChatModerator(cfg.moderation);
+    const router = new YoutubeRouter(cfg, ctx.input, moderator, counters, ctx.log);
+    ctx.onDispose(() => router.dispose());
+    const api = new YoutubeApi(cfg.api_base, { ...(apiKey ? { apiKey } : {}), ...(oauthToken ? { oauthToken } : {}) }, cfg.request_timeout_ms);
+
+    let state: YoutubeState = 'finding';
+    let detail = 'starting';
+    const missing = !apiKey && !oauthToken ? `set ${cfg.api_key_env} (API key) or ${cfg.oauth_token_env} (OAuth token) in the environment` : !oauthToken && !cfg.video_id && !cfg.channel_id ? 'with an API key, set plugins.youtube.channel_id or video_id' : undefined;
+    const poller = new LiveChatPoller(
+      cfg,
+      api,
+      {
+        state: (next, text) => {
+          const changed = next !== state || text !== detail;
+          state = next;
+          detail = text;
+          if (changed) publish();
+        },
+        messages: (items, backlog) => router.page(items, backlog),
+      },
+      ctx.log,
+    );
+
+    const snapshot = () => ({
+      state,
+      detail,
+      auth: oauthToken ? 'oauth' : apiKey ? 'api_key' : 'none',
+      videoId: cfg.video_id || null,
+      channelId: cfg.channel_id || null,
+      chatFound: poller.liveChatId !== undefined,
+      polls: poller.polls,
+      pollingIntervalMs: poller.lastIntervalMs ?? null,
+      lastPollAt: poller.lastPollAt ? new Date(poller.lastPollAt).toISOString() : null,
+      quotaUnitsUsed: api.quotaUsed,
+      lastError: poller.lastError ?? null,
+      flooding: router.chat.flooding,
+      backlogSkipped: router.backlogSkipped,
+      counters,
+    });
+    const publish = (): void => {
+      const s = snapshot();
+      ctx.setStatus(COMPONENT_STATE[state], {
+        detail,
+        info: { connection: state, auth: s.auth, polls: s.polls, pollingIntervalMs: s.pollingIntervalMs, quotaUnitsUsed: s.quotaUnitsUsed, received: counters.received, queued: counters.queued, dropped: counters.dropped, lastError: s.lastError },
+      });
+    };
+
+    ctx.routes((app) => {
+      app.get('/status', async () => snapshot());
+    });
+
+    if (missing) {
+      state = 'not_configured';
+      detail = missing;
+      ctx.log.warn({ event: 'youtube.not_configured', api_key_env: cfg.api_key_env, oauth_token_env: cfg.oauth_token_env }, 'YouTube chat is off until it is configured');
+      publish();
+      return;
+    }
+    ctx.onDispose(() => poller.stop());
+    ctx.log.info({ event: 'youtube.starting', auth: oauthToken ? 'oauth' : 'api_key', video_id: cfg.video_id || undefined, channel_id: cfg.channel_id || undefined }, 'starting YouTube live chat');
+    poller.start();
+    // Counters change with every message: refresh the admin view now and then, not per message.
+    const refresh = setInterval(publish, 5_000);
+    refresh.unref();
+    ctx.onDispose(() => clearInterval(refresh));
+  },
+});
