@@ -10,6 +10,7 @@ import { InputQueue } from './core/input-queue.ts';
 import { ServiceRegistry } from './core/services.ts';
 import { PromptContextRegistry } from './core/prompt-context.ts';
 import './core/speech.ts';
+import './voice/voice-stage.ts';
 import { StatusRegistry } from './core/status-registry.ts';
 import { ToolRegistry } from './core/tool-registry.ts';
 import { TurnTracker } from './core/turn-tracker.ts';
@@ -122,6 +123,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       adminToken: settings.adminToken,
       switchCharacter: (req) => characters.switch(req),
       isAccepting: () => accepting,
+      voice: () => services.get('voice'),
     });
   });
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });

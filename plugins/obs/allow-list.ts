@@ -17,5 +17,15 @@ export function refusalReason(allow: ObsAllow, action: ObsAction): string | unde
         : `filter "${action.filter}" on "${action.source}" is not in allow.filters`;
     case 'media':
       return allow.media.includes(action.source) ? undefined : `media input "${action.source}" is not in allow.media`;
+    case 'transition':
+      return allow.transitions.includes(action.name) ? undefined : `transition "${action.name}" is not in allow.transitions`;
+    case 'transform':
+      return allow.transforms.some((s) => s.scene === action.scene && s.source === action.source)
+        ? undefined
+        : `source "${action.source}" in scene "${action.scene}" is not in allow.transforms`;
+    case 'record':
+      return allow.recording ? undefined : 'starting or stopping the recording is off (allow.recording: false)';
+    case 'stream':
+      return allow.streaming ? undefined : 'starting or stopping the stream is off (allow.streaming: false)';
   }
 }

@@ -1,9 +1,11 @@
+import path from 'node:path';
 import { definePlugin } from '../../src/plugin-host/define-plugin.ts';
 import type { ComponentState } from '../../src/core/status-registry.ts';
 import { ObsConfigSchema } from './config.ts';
 import { ObsConnection, type ObsConnectionSnapshot } from './obs-connection.ts';
-import { obsRoutes } from './obs-routes.ts';
+import { auditFields, obsRoutes } from './obs-routes.ts';
 import { ObsService } from './obs-service.ts';
+import { PendingRevertFile } from './pending-reverts.ts';
 import { TriggerEngine } from './trigger-engine.ts';
 
 declare module '../../src/core/services.ts' {
@@ -22,6 +24,8 @@ function statusOf(s: ObsConnectionSnapshot): { state: ComponentState; detail: st
       return { state: 'live', detail: `connected to OBS ${s.versions?.obsVersion ?? '?'} (obs-websocket ${s.versions?.obsWebSocketVersion ?? '?'})`, info };
     case 'auth_failed':
       return { state: 'degraded', detail: 'OBS refused the password: set OBS_WEBSOCKET_PASSWORD to the one in OBS → Tools → WebSocket Server Settings', info: { ...info, attempts: s.attempts } };
+    case 'unresponsive':
+      return { state: 'degraded', detail: 'OBS stopped answering; reconnecting', info: { ...info, lastError: s.lastError } };
     case 'reconnecting':
       return { state: 'degraded', detail: `OBS not reachable at ${s.url}; retrying`, info: { ...info, attempts: s.attempts, nextAttemptAt: s.nextAttemptAt, lastError: s.lastError } };
     case 'connecting':
@@ -55,6 +59,7 @@ export default definePlugin({
       requestTimeoutMs: cfg.request_timeout_ms,
       healthCheckMs: cfg.health_check_ms,
       backoff: { initialMs: cfg.reconnect.initial_ms, maxMs: cfg.reconnect.max_ms, factor: 2, jitter: 0.2 },
+      knownUpMaxMs: cfg.reconnect.known_up_max_ms,
       log: ctx.log,
       signal: ctx.signal,
     });
@@ -69,17 +74,32 @@ export default definePlugin({
 
     ctx.onDispose(ctx.services.provide('obs', obs));
 
-    const triggers = new TriggerEngine(cfg.triggers, obs, ctx.log, () => ctx.services.get('speech') !== undefined);
+    const triggers = new TriggerEngine({
+      rules: cfg.triggers,
+      obs,
+      log: ctx.log,
+      followPlayback: () => ctx.services.get('speech') !== undefined,
+      store: new PendingRevertFile(path.join(ctx.settings.dataDir, 'obs', 'pending-reverts.json'), ctx.log),
+      onConnected: (listener) => {
+        let was = conn.snapshot.state;
+        return conn.onChange((s) => {
+          if (s.state === 'connected' && was !== 'connected') listener();
+          was = s.state;
+        });
+      },
+    });
     // Registered after conn.stop, so it runs first on dispose: reverts go out while still connected.
     ctx.onDispose(() => triggers.stop());
-    triggers.start(ctx.on);
+    ctx.onDispose(triggers.start(ctx.on));
 
     ctx.routes(
       obsRoutes({
         obs,
         requireAdmin: ctx.requireAdmin,
         rate: cfg.rate_limit,
-        onAction: (action, req) => ctx.log.info({ event: 'obs.rest_action', action: action.type, request_id: req.id }, 'OBS action via REST'),
+        onAction: (action, req, outcome, code) =>
+          ctx.log[outcome === 'ok' ? 'info' : 'warn']({ event: 'obs.rest_action', action: action.type, ...auditFields(action), outcome, ...(code ? { code } : {}), request_id: req.id }, 'OBS action via REST'),
+        reconnect: () => conn.reconnectNow(),
       }),
     );
     conn.start();

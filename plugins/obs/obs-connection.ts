@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { EngineError } from '../../src/core/errors.ts';
 import { backoffDelay, sleep, withTimeout, type BackoffOptions } from '../../src/core/retry.ts';
 
-export type ObsConnectionState = 'disabled' | 'connecting' | 'connected' | 'reconnecting' | 'auth_failed';
+/** `unresponsive`: the socket is open but OBS stopped answering (frozen); a reconnect is forced. */
+export type ObsConnectionState = 'disabled' | 'connecting' | 'connected' | 'unresponsive' | 'reconnecting' | 'auth_failed';
 
 export interface ObsVersions {
   obsVersion: string;
@@ -32,6 +33,8 @@ export interface ObsConnectionOptions {
   requestTimeoutMs: number;
   healthCheckMs: number;
   backoff: BackoffOptions;
+  /** Backoff ceiling once OBS has answered in this run: it was there, so it is likely back soon. */
+  knownUpMaxMs: number;
   log: Logger;
   signal: AbortSignal;
 }
@@ -44,8 +47,10 @@ const UNKNOWN_REQUEST_TYPE = 204;
 
 /**
  * One obs-websocket v5 session kept alive: connects, checks health with GetVersion, reconnects
- * with backoff after a drop, and gives every request a timeout. A wrong password is reported as
- * `auth_failed` (and retried slowly, in case the streamer fixes it in OBS).
+ * with backoff after a drop, and gives every request a timeout. A request that times out triggers
+ * a health check at once; a failed check marks the connection `unresponsive` and forces a new
+ * session without waiting for the old socket's close handshake (a frozen OBS never completes it).
+ * A wrong password is reported as `auth_failed` (and retried slowly, in case the streamer fixes it).
  */
 export class ObsConnection {
   private obs: OBSWebSocket | undefined;
@@ -55,6 +60,12 @@ export class ObsConnection {
   private loop: Promise<void> | undefined;
   /** Own controller, so stop() ends the loop even before the owner's signal aborts. */
   private readonly controller = new AbortController();
+  /** Ends the current session at once (health failure, reconnect now). */
+  private endSession: ((reason: string) => void) | undefined;
+  /** Cuts the current backoff sleep short (reconnect now). */
+  private wake: AbortController | undefined;
+  private healthRunning = false;
+  private everConnected = false;
 
   constructor(private readonly opts: ObsConnectionOptions) {
     this.snap = { state: 'connecting', url: opts.url, attempts: 0 };
@@ -103,8 +114,21 @@ export class ObsConnection {
         () => new EngineError('TIMEOUT', `OBS did not answer ${type} within ${this.opts.requestTimeoutMs} ms`),
       );
     } catch (err) {
-      throw mapObsError(type, err, notFound);
+      const mapped = mapObsError(type, err, notFound);
+      // A request that times out is the first sign of a frozen OBS: check now, not at the next interval.
+      if (mapped.code === 'TIMEOUT' && type !== 'GetVersion') void this.healthCheck(obs);
+      throw mapped;
     }
+  }
+
+  /**
+   * Drops the current session (or the wait before the next attempt) and connects again at once.
+   * For the streamer's "reconnect now" after fixing OBS.
+   */
+  reconnectNow(): void {
+    this.opts.log.info({ event: 'obs.reconnect_requested', state: this.snap.state }, 'OBS reconnect requested');
+    this.endSession?.('reconnect requested');
+    this.wake?.abort();
   }
 
   private set(patch: Partial<ObsConnectionSnapshot>, drop: Array<keyof ObsConnectionSnapshot> = []): void {
@@ -119,19 +143,27 @@ export class ObsConnection {
     const signal = this.controller.signal;
     let attempt = 0;
     while (!signal.aborted) {
+      const wake = new AbortController();
+      this.wake = wake;
       const authFailed = await this.session(() => {
         attempt = 0;
       });
       if (signal.aborted) break;
-      const delay = backoffDelay(attempt++, this.opts.backoff);
+      const delay = wake.signal.aborted ? 0 : this.nextDelay(attempt++);
       this.set({ state: authFailed ? 'auth_failed' : 'reconnecting', attempts: attempt, nextAttemptAt: Date.now() + delay }, ['versions']);
       log.debug({ event: 'obs.retry_scheduled', attempt, delay_ms: delay }, 'OBS reconnect scheduled');
       try {
-        await sleep(delay, signal);
+        await sleep(delay, AbortSignal.any([signal, wake.signal]));
       } catch {
-        break;
+        if (signal.aborted) break;
       }
     }
+  }
+
+  /** Backoff with jitter; once OBS has been seen in this run, never more than `knownUpMaxMs`, jitter included. */
+  private nextDelay(attempt: number): number {
+    const delay = backoffDelay(attempt, this.opts.backoff);
+    return this.everConnected ? Math.min(delay, this.opts.knownUpMaxMs) : delay;
   }
 
   /** One connection's life. Resolves when it ends; true when OBS refused the password. */
@@ -144,11 +176,17 @@ export class ObsConnection {
       markClosed = reject;
     });
     closed.catch(() => undefined);
+    let forced: string | undefined;
     const ended = new Promise<void>((resolve) => {
       obs.on('ConnectionClosed', (err) => {
         markClosed(new EngineError('UPSTREAM_UNREACHABLE', `OBS connection closed (${err.code})`));
         resolve();
       });
+      this.endSession = (reason) => {
+        forced = reason;
+        markClosed(new EngineError('UPSTREAM_UNREACHABLE', `OBS connection dropped: ${reason}`));
+        resolve();
+      };
     });
     const onAbort = (): void => void obs.disconnect().catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -162,39 +200,56 @@ export class ObsConnection {
       obs.on('CurrentProgramSceneChanged', ({ sceneName }) => this.set({ currentScene: sceneName }));
       const versions: ObsVersions = { obsVersion: version.obsVersion, obsWebSocketVersion: version.obsWebSocketVersion, rpcVersion: version.rpcVersion };
       onConnected();
+      this.everConnected = true;
       this.set({ state: 'connected', versions, currentScene: scene.currentProgramSceneName, attempts: 0 }, ['nextAttemptAt', 'lastError']);
       log.info({ event: 'obs.connected', url: this.opts.url, ...versions }, 'connected to OBS');
       health = setInterval(() => void this.healthCheck(obs), this.opts.healthCheckMs);
       await ended;
-      if (!signal.aborted) log.warn({ event: 'obs.disconnected' }, 'OBS connection lost');
+      if (!signal.aborted) log.warn({ event: 'obs.disconnected', reason: forced ?? 'closed' }, 'OBS connection lost');
       return false;
     } catch (err) {
       const code = err instanceof OBSWebSocketError ? err.code : undefined;
       const authFailed = code === AUTH_FAILED_CLOSE;
       const message = authFailed ? 'OBS refused the password (set OBS_WEBSOCKET_PASSWORD)' : describeConnectError(err);
       this.set({ lastError: message });
-      if (!signal.aborted) log.debug({ event: authFailed ? 'obs.auth_failed' : 'obs.connect_failed', code, reason: message }, 'OBS connection attempt failed');
-      await withTimeout(obs.disconnect(), 2000, () => new Error('disconnect timed out')).catch(() => undefined);
+      // A wrong password needs the streamer: warn once when it starts, not on every slow retry.
+      if (authFailed && this.snap.state !== 'auth_failed' && !signal.aborted) log.warn({ event: 'obs.auth_failed', code }, 'OBS refused the password');
+      else if (!signal.aborted) log.debug({ event: authFailed ? 'obs.auth_failed' : 'obs.connect_failed', code, reason: message }, 'OBS connection attempt failed');
+      this.closeInBackground(obs);
       return authFailed;
     } finally {
+      this.endSession = undefined;
       clearInterval(health);
       signal.removeEventListener('abort', onAbort);
       if (this.obs === obs) {
         this.obs = undefined;
         this.closedSignal = undefined;
       }
-      obs.removeAllListeners();
+      if (forced !== undefined) this.closeInBackground(obs);
+      else obs.removeAllListeners();
     }
   }
 
-  private async healthCheck(obs: OBSWebSocket): Promise<void> {
-    if (this.obs !== obs) return;
+  /** Closes a socket without waiting: a frozen peer may never finish the close handshake. */
+  private closeInBackground(obs: OBSWebSocket): void {
+    void withTimeout(obs.disconnect(), 2000, () => new Error('disconnect timed out'))
+      .catch(() => undefined)
+      .finally(() => obs.removeAllListeners());
+  }
+
+  private async healthCheck(obs: OBSWebSocket | undefined): Promise<void> {
+    if (!obs || this.obs !== obs || this.healthRunning) return;
+    this.healthRunning = true;
     try {
       await this.request('GetVersion');
     } catch (err) {
-      this.opts.log.warn({ event: 'obs.health_failed', code: (err as EngineError).code }, 'OBS health check failed; reconnecting');
-      this.set({ lastError: 'health check failed' });
-      await withTimeout(obs.disconnect(), 2000, () => new Error('disconnect timed out')).catch(() => undefined);
+      if (this.obs !== obs) return;
+      const code = (err as EngineError).code;
+      this.opts.log.warn({ event: 'obs.health_failed', code }, 'OBS health check failed; reconnecting');
+      this.set({ state: 'unresponsive', lastError: code === 'TIMEOUT' ? 'OBS stopped answering' : 'health check failed' });
+      this.endSession?.('health check failed');
+    } finally {
+      this.healthRunning = false;
     }
   }
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import { z } from 'zod';
 import { EngineError } from '../../src/core/errors.ts';
 import { TokenBucket } from '../../src/server/ws/rate-limit.ts';
-import type { ObsAction } from './config.ts';
+import { ObsActionSchema, type ObsAction } from './config.ts';
 import type { ObsService } from './obs-service.ts';
 
 const Name = z.string().min(1).max(256);
@@ -12,7 +12,35 @@ const Bodies = {
   text: z.object({ source: Name, text: z.string().max(2000) }).strict(),
   filter: z.object({ source: Name, filter: Name, enabled: z.boolean() }).strict(),
   media: z.object({ source: Name, action: z.enum(['play', 'pause', 'stop', 'restart', 'next', 'previous']) }).strict(),
+  transition: z.object({ name: Name, duration_ms: z.number().int().min(50).max(20_000).optional() }).strict(),
+  output: z.object({ action: z.enum(['start', 'stop']) }).strict(),
+  transform: z.object({ scene: Name, source: Name, x: z.number().finite().optional(), y: z.number().finite().optional(), rotation: z.number().min(-360).max(360).optional(), scale_x: z.number().positive().max(100).optional(), scale_y: z.number().positive().max(100).optional() }).strict(),
 };
+
+export type AuditOutcome = 'ok' | 'refused' | 'failed';
+
+/** What an action touches and sets, for the audit log (text shortened: it is show content, not a secret). */
+export function auditFields(action: ObsAction): { target: string; value?: string | number | boolean } {
+  switch (action.type) {
+    case 'scene':
+      return { target: action.name };
+    case 'source':
+      return { target: `${action.scene}/${action.source}`, value: action.visible };
+    case 'text':
+      return { target: action.source, value: action.text.slice(0, 200) };
+    case 'filter':
+      return { target: `${action.source}/${action.filter}`, value: action.enabled };
+    case 'media':
+      return { target: action.source, value: action.action };
+    case 'transition':
+      return { target: action.name, ...(action.duration_ms !== undefined ? { value: action.duration_ms } : {}) };
+    case 'record':
+    case 'stream':
+      return { target: action.type, value: action.action };
+    case 'transform':
+      return { target: `${action.scene}/${action.source}`, value: JSON.stringify({ x: action.x, y: action.y, rotation: action.rotation, scale_x: action.scale_x, scale_y: action.scale_y }) };
+  }
+}
 
 function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   const parsed = schema.safeParse(body ?? {});
@@ -28,8 +56,10 @@ export interface ObsRoutesOptions {
   obs: ObsService;
   requireAdmin: preHandlerHookHandler;
   rate: { per_second: number; burst: number };
-  /** Called after each accepted action, for the audit log. */
-  onAction(action: ObsAction, req: FastifyRequest): void;
+  /** Called for each action, accepted or not, for the audit log. */
+  onAction(action: ObsAction, req: FastifyRequest, outcome: AuditOutcome, code?: string): void;
+  /** Drops the connection's wait and reconnects now. */
+  reconnect(): void;
 }
 
 /**
@@ -46,14 +76,27 @@ export function obsRoutes(opts: ObsRoutesOptions): (app: FastifyInstance) => voi
       await reply.code(429).send({ error: { code: 'RATE_LIMITED', message: 'too many OBS requests; slow down' } });
     }
   };
-  const act = async (req: FastifyRequest, action: ObsAction): Promise<{ ok: true }> => {
-    await opts.obs.perform(action);
-    opts.onAction(action, req);
+  /** Runs an action and audits it, refusals and failures included. `vars` fills a text template. */
+  const act = async (req: FastifyRequest, action: ObsAction, vars: Readonly<Record<string, string>> = {}, audited: ObsAction = action): Promise<{ ok: true }> => {
+    try {
+      await opts.obs.perform(action, vars);
+    } catch (err) {
+      const code = err instanceof EngineError ? err.code : 'INTERNAL';
+      opts.onAction(audited, req, code === 'FORBIDDEN' ? 'refused' : 'failed', code);
+      throw err;
+    }
+    opts.onAction(audited, req, 'ok');
     return { ok: true };
   };
+  /** A body checked by its route's schema, then as a whole action (the same rules triggers get). */
+  const action = (body: unknown): ObsAction => parse(ObsActionSchema, body);
   return (app) => {
     const preHandler = [opts.requireAdmin, rateLimit];
     app.get('/status', { preHandler }, async () => ({ ...opts.obs.status(), allow: opts.obs.allow }));
+    app.post('/reconnect', { preHandler }, async (_req, reply) => {
+      opts.reconnect();
+      return reply.code(202).send({ ok: true, state: opts.obs.status().state });
+    });
     app.get('/scenes', { preHandler }, async () => {
       const { current, scenes } = await opts.obs.listScenes();
       return { current, scenes: scenes.map((name) => ({ name, allowed: opts.obs.allow.scenes.includes(name) })) };
@@ -69,9 +112,7 @@ export function obsRoutes(opts: ObsRoutesOptions): (app: FastifyInstance) => voi
     app.post('/text', { preHandler }, async (req) => {
       const b = parse(Bodies.text, req.body);
       // Literal text: braces from the caller are not a template.
-      await opts.obs.perform({ type: 'text', source: b.source, text: '{text}' }, { text: b.text });
-      opts.onAction({ type: 'text', source: b.source, text: '' }, req);
-      return { ok: true };
+      return act(req, { type: 'text', source: b.source, text: '{text}' }, { text: b.text }, { type: 'text', source: b.source, text: b.text });
     });
     app.post('/filter', { preHandler }, async (req) => {
       const b = parse(Bodies.filter, req.body);
@@ -80,6 +121,16 @@ export function obsRoutes(opts: ObsRoutesOptions): (app: FastifyInstance) => voi
     app.post('/media', { preHandler }, async (req) => {
       const b = parse(Bodies.media, req.body);
       return act(req, { type: 'media', source: b.source, action: b.action });
+    });
+    app.post('/transition', { preHandler }, async (req) => {
+      const b = parse(Bodies.transition, req.body);
+      return act(req, action({ type: 'transition', ...b }));
+    });
+    app.post('/record', { preHandler }, async (req) => act(req, { type: 'record', action: parse(Bodies.output, req.body).action }));
+    app.post('/stream', { preHandler }, async (req) => act(req, { type: 'stream', action: parse(Bodies.output, req.body).action }));
+    app.post('/transform', { preHandler }, async (req) => {
+      const b = parse(Bodies.transform, req.body);
+      return act(req, action({ type: 'transform', ...b }));
     });
   };
 }

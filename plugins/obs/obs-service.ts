@@ -5,6 +5,17 @@ import type { ObsConnection, ObsConnectionSnapshot } from './obs-connection.ts';
 
 export type MediaAction = 'play' | 'pause' | 'stop' | 'restart' | 'next' | 'previous';
 
+/** The parts of a scene item's transform the plugin sets (obs-websocket's sceneItemTransform names). */
+export interface Transform {
+  positionX?: number;
+  positionY?: number;
+  rotation?: number;
+  scaleX?: number;
+  scaleY?: number;
+}
+
+export const MEDIA_PLAYING = 'OBS_MEDIA_STATE_PLAYING';
+
 const MEDIA_ACTIONS: Record<MediaAction, string> = {
   play: 'OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PLAY',
   pause: 'OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PAUSE',
@@ -73,8 +84,59 @@ export class ObsService {
     await this.conn.request('TriggerMediaInputAction', { inputName: source, mediaAction: MEDIA_ACTIONS[action] }, `OBS has no media input named "${source}"`);
   }
 
-  /** Checks the allow-list (FORBIDDEN otherwise), then runs the action. `text` fills `{text}`. */
-  async perform(action: ObsAction, vars: { text?: string; user?: string } = {}): Promise<void> {
+  async isSourceVisible(scene: string, source: string): Promise<boolean> {
+    const sceneItemId = await this.findSceneItem(scene, source);
+    return (await this.conn.request('GetSceneItemEnabled', { sceneName: scene, sceneItemId }, `OBS scene "${scene}" lost source "${source}"`)).sceneItemEnabled;
+  }
+
+  async isFilterEnabled(source: string, filter: string): Promise<boolean> {
+    return (await this.conn.request('GetSourceFilter', { sourceName: source, filterName: filter }, `OBS has no filter "${filter}" on source "${source}"`)).filterEnabled;
+  }
+
+  async getText(source: string): Promise<string> {
+    const res = await this.conn.request('GetInputSettings', { inputName: source }, `OBS has no input named "${source}"`);
+    const text = (res.inputSettings as Record<string, unknown>).text;
+    return typeof text === 'string' ? text : '';
+  }
+
+  async mediaState(source: string): Promise<string> {
+    return (await this.conn.request('GetMediaInputStatus', { inputName: source }, `OBS has no media input named "${source}"`)).mediaState;
+  }
+
+  async currentTransition(): Promise<{ name: string; durationMs: number | undefined }> {
+    const res = await this.conn.request('GetCurrentSceneTransition');
+    return { name: res.transitionName, durationMs: typeof res.transitionDuration === 'number' ? res.transitionDuration : undefined };
+  }
+
+  async setTransition(name: string, durationMs?: number): Promise<void> {
+    await this.conn.request('SetCurrentSceneTransition', { transitionName: name }, `OBS has no transition named "${name}"`);
+    if (durationMs !== undefined) await this.conn.request('SetCurrentSceneTransitionDuration', { transitionDuration: durationMs });
+  }
+
+  async getTransform(scene: string, source: string): Promise<Transform> {
+    const sceneItemId = await this.findSceneItem(scene, source);
+    const t = (await this.conn.request('GetSceneItemTransform', { sceneName: scene, sceneItemId }, `OBS scene "${scene}" lost source "${source}"`)).sceneItemTransform as Record<string, unknown>;
+    const num = (k: keyof Transform): Transform => (typeof t[k] === 'number' ? { [k]: t[k] } : {});
+    return { ...num('positionX'), ...num('positionY'), ...num('rotation'), ...num('scaleX'), ...num('scaleY') };
+  }
+
+  async setTransform(scene: string, source: string, transform: Transform): Promise<void> {
+    const sceneItemId = await this.findSceneItem(scene, source);
+    await this.conn.request('SetSceneItemTransform', { sceneName: scene, sceneItemId, sceneItemTransform: { ...transform } }, `OBS scene "${scene}" lost source "${source}"`);
+  }
+
+  /** Whether the recording (`record`) or the stream (`stream`) output is running. */
+  async outputActive(output: 'record' | 'stream'): Promise<boolean> {
+    return output === 'record' ? (await this.conn.request('GetRecordStatus')).outputActive : (await this.conn.request('GetStreamStatus')).outputActive;
+  }
+
+  async setOutput(output: 'record' | 'stream', action: 'start' | 'stop'): Promise<void> {
+    if (output === 'record') await this.conn.request(action === 'start' ? 'StartRecord' : 'StopRecord');
+    else await this.conn.request(action === 'start' ? 'StartStream' : 'StopStream');
+  }
+
+  /** Checks the allow-list (FORBIDDEN otherwise), then runs the action; `{field}` in a text is filled from `vars`. */
+  async perform(action: ObsAction, vars: Readonly<Record<string, string>> = {}): Promise<void> {
     const reason = refusalReason(this.allow, action);
     if (reason) throw new EngineError('FORBIDDEN', reason);
     switch (action.type) {
@@ -88,10 +150,28 @@ export class ObsService {
         return this.setFilterEnabled(action.source, action.filter, action.enabled);
       case 'media':
         return this.triggerMedia(action.source, action.action);
+      case 'transition':
+        return this.setTransition(action.name, action.duration_ms);
+      case 'transform':
+        return this.setTransform(action.scene, action.source, transformOf(action));
+      case 'record':
+      case 'stream':
+        return this.setOutput(action.type, action.action);
     }
   }
 }
 
-function fillTemplate(template: string, vars: { text?: string; user?: string }): string {
-  return template.replace(/\{(text|user)\}/g, (_m, key: 'text' | 'user') => vars[key] ?? '');
+/** `{name}` → vars[name]; a field the event does not have becomes empty (config checks names at startup). */
+export function fillTemplate(template: string, vars: Readonly<Record<string, string>>): string {
+  return template.replace(/\{([a-zA-Z_]+)\}/g, (_m, key: string) => vars[key] ?? '');
+}
+
+export function transformOf(action: Extract<ObsAction, { type: 'transform' }>): Transform {
+  return {
+    ...(action.x !== undefined ? { positionX: action.x } : {}),
+    ...(action.y !== undefined ? { positionY: action.y } : {}),
+    ...(action.rotation !== undefined ? { rotation: action.rotation } : {}),
+    ...(action.scale_x !== undefined ? { scaleX: action.scale_x } : {}),
+    ...(action.scale_y !== undefined ? { scaleY: action.scale_y } : {}),
+  };
 }

@@ -26,9 +26,11 @@ export interface BusEvents {
   'client.disconnected': { clientUid: string; code: number };
   /** A client reported how far playback of a turn got. */
   'client.playback': { clientUid: string; turnId: string; seq?: number; heardText?: string; ended: boolean };
-  /** Microphone audio from a client (PCM16LE mono at `sampleRate`). */
+  /**
+   * A client's microphone stream began or ended (PCM16LE mono at `sampleRate`). The audio itself
+   * never goes on the bus: the voice session of the client (src/voice) processes it.
+   */
   'audio.start': { clientUid: string; sampleRate: number };
-  'audio.frame': { clientUid: string; sampleRate: number; pcm: Int16Array };
   'audio.end': { clientUid: string };
   /** A reply segment starts reaching clients (sent by the speech output, or by the agent when there is none). */
   'reply.segment': { turnId: string; index: number; text: string; emotion?: string; motions?: string[] };
@@ -41,7 +43,9 @@ export interface BusEvents {
   'reply.audio_stop': { turnId: string; reason: string };
   /** A turn's reply is settled: `heardText` is what the listener actually heard (memory/relationships listen). */
   'agent.reply_done': { turnId: string; input: InputItem; replyText: string; heardText: string; interrupted: boolean; emotions: string[] };
-  /** The character's expression was set outside a reply (e.g. by an MCP client), through the turn-output port. */
+  /** The daemon is stopping; stop accepting work. */
+  'daemon.stopping': Record<string, never>;
+  /** The character's expression was set outside a reply (e.g. by an MCP client), through the turn-output port; OBS emotion triggers listen. */
   'emotion.set': { name: string; source: string };
 }
 

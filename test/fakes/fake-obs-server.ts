@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /** One Request (op 6) the fake received, after identification. */
@@ -26,6 +27,19 @@ export interface FakeObsOptions {
   inputs?: Record<string, string>;
   /** source name → filter names. */
   filters?: Record<string, string[]>;
+  /** Scene transitions OBS has. */
+  transitions?: string[];
+  /** "scene/source" items that start hidden (the rest start visible, as new OBS sources do). */
+  hidden?: string[];
+}
+
+/** A scene item's transform as obs-websocket 5 reports it (the subset the plugin uses, plus sizes). */
+export interface FakeTransform {
+  positionX: number;
+  positionY: number;
+  rotation: number;
+  scaleX: number;
+  scaleY: number;
 }
 
 const SUBPROTOCOL = 'obswebsocket.json';
@@ -50,6 +64,14 @@ export class FakeObsServer {
   readonly itemEnabled = new Map<string, boolean>();
   readonly filterEnabled = new Map<string, boolean>();
   readonly inputText = new Map<string, string>();
+  /** media input → OBS_MEDIA_STATE_*; changed by TriggerMediaInputAction. */
+  readonly mediaState = new Map<string, string>();
+  /** "scene/source" → transform. */
+  readonly transforms = new Map<string, FakeTransform>();
+  currentTransition = 'Fade';
+  transitionDuration = 300;
+  recording = false;
+  streaming = false;
   identifyCount = 0;
   private wss: WebSocketServer | undefined;
   private readonly sockets = new Set<WebSocket>();
@@ -64,8 +86,12 @@ export class FakeObsServer {
       sceneItems: { Main: ['Camera', 'Thanks', 'Subtitle'], BRB: ['Subtitle'] },
       inputs: { Camera: 'v4l2_input', Thanks: 'image_source', Subtitle: 'text_ft2_source_v2', Stinger: 'ffmpeg_source' },
       filters: { Camera: ['shake'] },
+      transitions: ['Fade', 'Cut', 'Stinger'],
+      // An alert image is kept hidden until something shows it.
+      hidden: ['Main/Thanks'],
       ...opts,
     };
+    for (const key of this.opts.hidden) this.itemEnabled.set(key, false);
     this.currentScene = this.opts.scenes[0] ?? 'Main';
   }
 
@@ -83,18 +109,33 @@ export class FakeObsServer {
 
   /** Listens on 127.0.0.1 (a free port, or `port` to come back on the same one after a restart). */
   async start(port = 0): Promise<void> {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false) });
+    const wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+      // A hung OBS does not finish a websocket handshake: hold it until the process "wakes up".
+      verifyClient: (_info, done) => {
+        if (this.held === undefined) done(true);
+        else this.held.push(() => done(true));
+      },
+    });
     await new Promise<void>((resolve, reject) => {
       wss.once('listening', resolve);
       wss.once('error', reject);
     });
     this.wss = wss;
     this.portValue = (wss.address() as AddressInfo).port;
-    wss.on('connection', (socket) => this.onConnection(socket));
+    wss.on('connection', (socket, req) => {
+      this.tcp.set(socket, req.socket);
+      socket.on('close', () => this.tcp.delete(socket));
+      if (this.held !== undefined) req.socket.pause();
+      this.onConnection(socket);
+    });
   }
 
   /** Closes every client socket (code 1001 as when OBS quits) and stops listening. */
   async stop(): Promise<void> {
+    this.thaw();
     for (const s of this.sockets) s.close(1001, 'Server stopping');
     const wss = this.wss;
     this.wss = undefined;
@@ -102,6 +143,26 @@ export class FakeObsServer {
     for (const s of this.sockets) s.terminate();
     this.sockets.clear();
   }
+
+  /**
+   * A hung OBS process (stopped, or stuck on the main thread): the TCP sockets are no longer read,
+   * so requests, pings and even the close handshake get no answer, and new websocket handshakes
+   * hang. `thaw()` resumes everything, as the process would, and answers what was buffered.
+   */
+  hang(): void {
+    this.held ??= [];
+    for (const t of this.tcp.values()) t.pause();
+  }
+
+  thaw(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const t of this.tcp.values()) t.resume();
+    for (const release of held) release();
+  }
+
+  private held: Array<() => void> | undefined;
+  private readonly tcp = new Map<WebSocket, Socket>();
 
   /** Drops every client connection but keeps listening. */
   dropClients(code = 1011): void {
@@ -247,7 +308,86 @@ export class FakeObsServer {
       case 'TriggerMediaInputAction': {
         const name = str('inputName');
         if (!(name in this.opts.inputs)) return missing(name);
+        const next: Record<string, string> = {
+          OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PLAY: 'OBS_MEDIA_STATE_PLAYING',
+          OBS_WEBSOCKET_MEDIA_INPUT_ACTION_RESTART: 'OBS_MEDIA_STATE_PLAYING',
+          OBS_WEBSOCKET_MEDIA_INPUT_ACTION_PAUSE: 'OBS_MEDIA_STATE_PAUSED',
+          OBS_WEBSOCKET_MEDIA_INPUT_ACTION_STOP: 'OBS_MEDIA_STATE_STOPPED',
+        };
+        const state = next[str('mediaAction')];
+        if (state) this.mediaState.set(name, state);
         return {};
+      }
+      case 'GetSceneItemEnabled': {
+        const items = this.opts.sceneItems[str('sceneName')];
+        const id = Number(d.sceneItemId);
+        const item = items?.[id - 1];
+        if (!items || !item) return { code: 600, comment: 'No scene item found' };
+        // OBS sources start visible.
+        return { data: { sceneItemEnabled: this.itemEnabled.get(`${str('sceneName')}/${item}`) ?? true } };
+      }
+      case 'GetSourceFilter': {
+        const filters = this.opts.filters[str('sourceName')];
+        if (!filters) return missing(str('sourceName'));
+        const index = filters.indexOf(str('filterName'));
+        if (index < 0) return { code: 600, comment: 'No filter was found in the source by that name.' };
+        return { data: { filterEnabled: this.filterEnabled.get(`${str('sourceName')}/${str('filterName')}`) ?? false, filterIndex: index, filterKind: 'fake_filter', filterSettings: {} } };
+      }
+      case 'GetMediaInputStatus': {
+        const name = str('inputName');
+        if (!(name in this.opts.inputs)) return missing(name);
+        const state = this.mediaState.get(name) ?? 'OBS_MEDIA_STATE_STOPPED';
+        const playing = state === 'OBS_MEDIA_STATE_PLAYING';
+        return { data: { mediaState: state, mediaDuration: playing ? 5000 : null, mediaCursor: playing ? 0 : null } };
+      }
+      case 'GetCurrentSceneTransition':
+        return {
+          data: { transitionName: this.currentTransition, transitionUuid: `uuid-${this.currentTransition}`, transitionKind: 'fade_transition', transitionFixed: this.currentTransition === 'Cut', transitionDuration: this.currentTransition === 'Cut' ? null : this.transitionDuration, transitionConfigurable: false, transitionSettings: null },
+        };
+      case 'SetCurrentSceneTransition': {
+        const name = str('transitionName');
+        if (!this.opts.transitions.includes(name)) return { code: 600, comment: 'No scene transition was found by that name.' };
+        this.currentTransition = name;
+        return {};
+      }
+      case 'SetCurrentSceneTransitionDuration': {
+        const ms = Number(d.transitionDuration);
+        if (!(ms >= 50 && ms <= 20000)) return { code: 402, comment: 'The field value of `transitionDuration` is out of range.' };
+        this.transitionDuration = ms;
+        return {};
+      }
+      case 'GetSceneItemTransform':
+      case 'SetSceneItemTransform': {
+        const items = this.opts.sceneItems[str('sceneName')];
+        const id = Number(d.sceneItemId);
+        const item = items?.[id - 1];
+        if (!items || !item) return { code: 600, comment: 'No scene item found' };
+        const key = `${str('sceneName')}/${item}`;
+        const current = this.transforms.get(key) ?? { positionX: 0, positionY: 0, rotation: 0, scaleX: 1, scaleY: 1 };
+        if (req.requestType === 'GetSceneItemTransform') return { data: { sceneItemTransform: { ...current, alignment: 5, width: 1920, height: 1080, sourceWidth: 1920, sourceHeight: 1080 } } };
+        const patch = (d.sceneItemTransform ?? {}) as Partial<FakeTransform>;
+        this.transforms.set(key, { ...current, ...patch });
+        return {};
+      }
+      case 'GetRecordStatus':
+        return { data: { outputActive: this.recording, outputPaused: false, outputTimecode: '00:00:00.000', outputDuration: 0, outputBytes: 0 } };
+      case 'GetStreamStatus':
+        return { data: { outputActive: this.streaming, outputReconnecting: false, outputTimecode: '00:00:00.000', outputDuration: 0, outputCongestion: 0, outputBytes: 0, outputSkippedFrames: 0, outputTotalFrames: 0 } };
+      case 'StartRecord':
+      case 'StartStream': {
+        const rec = req.requestType === 'StartRecord';
+        if (rec ? this.recording : this.streaming) return { code: 500, comment: 'The output is already running.' };
+        if (rec) this.recording = true;
+        else this.streaming = true;
+        return {};
+      }
+      case 'StopRecord':
+      case 'StopStream': {
+        const rec = req.requestType === 'StopRecord';
+        if (!(rec ? this.recording : this.streaming)) return { code: 501, comment: 'The output is not running.' };
+        if (rec) this.recording = false;
+        else this.streaming = false;
+        return rec ? { data: { outputPath: '/tmp/fake-recording.mkv' } } : {};
       }
       default:
         return { code: 204, comment: 'Your request type is not valid.' };

@@ -11,14 +11,14 @@ test('the example in plugins/obs/README.md is a valid config with every rule all
   const doc = parse(block) as { plugins: { obs: unknown } };
   const parsed = ObsConfigSchema.safeParse(doc.plugins.obs);
   assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);
-  assert.equal(parsed.data.triggers.length, 5);
+  assert.equal(parsed.data.triggers.length, 7);
 });
 
 test('defaults connect to OBS on this machine at port 4455 with an empty allow-list', () => {
   const cfg = ObsConfigSchema.parse({});
   assert.equal(cfg.host, '127.0.0.1');
   assert.equal(cfg.port, 4455);
-  assert.deepEqual(cfg.allow, { scenes: [], sources: [], text_sources: [], filters: [], media: [] });
+  assert.deepEqual(cfg.allow, { scenes: [], sources: [], text_sources: [], filters: [], media: [], transitions: [], transforms: [], recording: false, streaming: false });
   assert.equal(cfg.request_timeout_ms, 3000);
 });
 

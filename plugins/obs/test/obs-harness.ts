@@ -13,7 +13,7 @@ export const ALLOW = {
   media: ['Stinger'],
 };
 
-export async function startObsDaemon(fake: FakeObsServer, obs: Record<string, unknown> = {}): Promise<TestDaemon> {
+export async function startObsDaemon(fake: FakeObsServer, obs: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<TestDaemon> {
   return startTestDaemon({
     config: {
       plugins: {
@@ -21,7 +21,7 @@ export async function startObsDaemon(fake: FakeObsServer, obs: Record<string, un
         obs: { port: fake.port, request_timeout_ms: 500, connect_timeout_ms: 1000, reconnect: { initial_ms: 100, max_ms: 400 }, allow: ALLOW, rate_limit: { per_second: 1000, burst: 1000 }, ...obs },
       },
     },
-    env: { VTUBER_ADMIN_TOKEN: TOKEN },
+    env: { VTUBER_ADMIN_TOKEN: TOKEN, ...env },
   });
 }
 
