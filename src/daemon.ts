@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { isLoopbackHost, ROOT_DIR, RUNNING_COMPILED, type RuntimeSettings } from './config/env.ts';
-import type { LoadedConfig } from './config/loader.ts';
-import type { Config } from './config/schema/index.ts';
+import { ConfigSchema, type Config, type LoadedConfig } from './config-schema.ts';
 import { EventBus } from './core/bus.ts';
 import { InputQueue } from './core/input-queue.ts';
 import { ServiceRegistry } from './core/services.ts';
@@ -88,7 +87,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const requireAdmin = makeAdminGuard(settings.adminToken);
   // Mutated in place on a switch: hello messages and /admin/status read it.
   const character = { name: config.active_character, displayName: config.character.display_name, language: config.character.language };
-  const catalogPaths = { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir };
+  const catalogPaths = { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir, schema: ConfigSchema };
   const characters = new CharacterSwitcher({ paths: catalogPaths, input, turns, bus, log: log.child({ component: 'characters' }), initial: config });
   bus.on('character.switched', (e) => {
     Object.assign(character, { name: e.name, displayName: e.displayName, language: e.language });

@@ -17,7 +17,7 @@ import { TagVocabulary } from './text/tag-vocabulary.ts';
 import { TurnManager } from './turn-manager.ts';
 import { TurnRunner } from './turn-runner.ts';
 import { SwitchableProvider } from './llm/switchable-provider.ts';
-import type { Config } from '../config/schema/index.ts';
+import type { Config } from '../config-schema.ts';
 import type { InputItem } from '../core/input.ts';
 
 export interface AgentLlm {

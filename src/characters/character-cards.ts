@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isMap, type Document } from 'yaml';
 import type { CatalogPaths } from '../config/character-catalog.ts';
 import { ConfigError } from '../config/config-error.ts';
-import { loadConfig } from '../config/loader.ts';
+import { loadConfigWith } from '../config/loader.ts';
 import { isPlainObject, parseYamlText, type YamlSource } from '../config/yaml-source.ts';
 import { EngineError } from '../core/errors.ts';
 
@@ -79,7 +79,7 @@ export function validateCardText(paths: CatalogPaths, name: string, text: string
   const file = cardPath(paths, name);
   const source = parseYamlText(file, text);
   if (source.data !== null && !isPlainObject(source.data)) throw new ConfigError([{ file, line: 1, path: '', message: 'a character file must be a YAML mapping (key: value)' }]);
-  loadConfig({ ...paths, migrate: false, activeCharacter: name, characterSource: source });
+  loadConfigWith(paths.schema, { configPath: paths.configPath, charactersDir: paths.charactersDir, migrate: false, activeCharacter: name, characterSource: source });
   return source;
 }
 

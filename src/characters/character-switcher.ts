@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { persistActiveCharacter, validateCharacter, type CatalogPaths } from '../config/character-catalog.ts';
-import type { Config } from '../config/schema/index.ts';
+import type { Config } from '../config-schema.ts';
 import type { EventBus } from '../core/bus.ts';
 import { EngineError } from '../core/errors.ts';
 import type { InputQueue } from '../core/input-queue.ts';
@@ -114,7 +114,8 @@ export class CharacterSwitcher {
     const log = this.d.log;
     const previous = this.current.active_character;
     // Throws ConfigError naming file:line; nothing has been touched yet.
-    const next = validateCharacter(this.d.paths, req.name).config;
+    // The daemon's catalog paths carry its ConfigSchema, so the result is a Config.
+    const next = validateCharacter(this.d.paths, req.name).config as Readonly<Config>;
     const swaps: Array<{ name: string; swap: CharacterSwap }> = [];
     let failed = 'a stage';
     try {

@@ -1,4 +1,4 @@
-import type { CharacterConfig } from '../../config/schema/character.ts';
+import type { CharacterConfig } from '../../config-schema.ts';
 import { inputFields, type InputItem } from '../../core/input.ts';
 import { promptStrings } from './prompt-strings.ts';
 
