@@ -45,6 +45,8 @@ export function renderInput(input: InputItem, character: CharacterConfig): Rende
     case 'resub':
     case 'gift':
     case 'raid':
+    case 'follow':
+    case 'redemption':
       return { content: `[event] ${fill(t[input.kind])}`, store: true };
     case 'win':
     case 'loss': {
