@@ -7,6 +7,7 @@ import { createAgentStage } from '../../src/agent/agent-stage.ts';
 import { asrStage } from '../../src/asr/asr-stage.ts';
 import { float32ToInt16, int16ToPcm16leBytes } from '../../src/audio/pcm.ts';
 import { vadStage } from '../../src/vad/vad-stage.ts';
+import { voiceStage } from '../../src/voice/voice-stage.ts';
 import { openaiProvider } from '../agent/agent-daemon.ts';
 import { registerScriptedAsr, SCRIPTED_STREAMING_ASR_ENGINE } from '../e2e/scripted-asr-engine.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.ts';
@@ -53,7 +54,7 @@ describe('what was heard: transcript and tool calls on the avatar page and the a
         asr: { engine: SCRIPTED_STREAMING_ASR_ENGINE },
       },
       env: { VTUBER_ADMIN_TOKEN: TOKEN },
-      stages: [vadStage, asrStage, createAgentStage()],
+      stages: [vadStage, asrStage, voiceStage, createAgentStage()],
       logLevel: 'info',
     });
     offTool = d.daemon.tools.register({
@@ -95,8 +96,15 @@ describe('what was heard: transcript and tool calls on the avatar page and the a
     asr.expect(TRANSCRIPT, span.endMs);
     fake.enqueue({ toolCalls: [{ name: 'stream_schedule', arguments: '{}' }] }, { text: 'The next stream is on Friday!' });
 
+    // Every line the page draws is recorded in the page as it happens (polling from here would miss
+    // lines on a loaded machine): partials must show up before the final does.
+    await avatar.evaluate(() => {
+      const w = window as unknown as { drawn: string[] };
+      w.drawn = [];
+      const root = document.getElementById('heard-lines') as HTMLElement;
+      new MutationObserver(() => root.querySelectorAll('.heard-line').forEach((e) => w.drawn.push(`${e.className}|${e.textContent ?? ''}`))).observe(root, { childList: true, subtree: true, characterData: true });
+    });
     const mic = await TestClient.connect(d.wsUrl);
-    const partialsSeen = new Set<string>();
     try {
       const audio = concat(16000, greeting.samples, silence(1200));
       mic.send({ type: 'audio-start', sampleRate: 16000 });
@@ -106,7 +114,6 @@ describe('what was heard: transcript and tool calls on the avatar page and the a
       const t0 = performance.now();
       for (let i = 0, n = 0; i < audio.samples.length; i += frame, n++) {
         mic.sendBinary(int16ToPcm16leBytes(float32ToInt16(audio.samples.subarray(i, i + frame))));
-        if (n % 4 === 0) for (const text of await avatar.locator('#heard .heard-partial').allTextContents()) partialsSeen.add(text);
         const due = t0 + (n + 1) * 80 - performance.now();
         if (due > 0) await sleep(due);
       }
@@ -114,11 +121,16 @@ describe('what was heard: transcript and tool calls on the avatar page and the a
     } finally {
       await mic.close();
     }
-    assert.ok(partialsSeen.size >= 2, `growing partials were shown while the audio streamed: ${JSON.stringify([...partialsSeen])}`);
-    for (const p of partialsSeen) assert.ok(TRANSCRIPT.startsWith(p), `partial "${p}" is a prefix of what was said`);
-
-    await avatar.waitForFunction((t) => Array.from(document.querySelectorAll('#heard .heard-final')).some((e) => e.textContent === t), TRANSCRIPT, { timeout: 15_000 });
+    await avatar.waitForFunction((t) => Array.from(document.querySelectorAll('#heard .heard-final')).some((e) => e.textContent === t), TRANSCRIPT, { timeout: 15_000 }).catch((err: unknown) => {
+      const events = d.logs().map((l) => String(l.event ?? l.msg)).filter((e) => /asr|vad|audio|ws\./.test(e)).slice(-20);
+      throw new Error(`no final transcript on the page; server events ${JSON.stringify(events)}`, { cause: err });
+    });
     assert.equal(await avatar.locator('#heard .heard-partial').count(), 0, 'the final replaces the partial');
+    const drawn = await avatar.evaluate(() => (window as unknown as { drawn: string[] }).drawn);
+    const firstFinal = drawn.findIndex((l) => l.includes('heard-final'));
+    const partialsSeen = new Set(drawn.slice(0, firstFinal).filter((l) => l.includes('heard-partial')).map((l) => l.split('|')[1] ?? ''));
+    assert.ok(partialsSeen.size >= 2, `growing partials were shown before the final: ${JSON.stringify([...partialsSeen])}`);
+    for (const p of partialsSeen) assert.ok(TRANSCRIPT.startsWith(p), `partial "${p}" is a prefix of what was said`);
     await admin.waitForFunction((t) => Array.from(document.querySelectorAll('#heard .heard-final')).some((e) => e.textContent === t), TRANSCRIPT, { timeout: 5000 });
 
     // The agent answers the transcript with a tool call; the tool is held, so "running" must show.
