@@ -32,25 +32,32 @@ interface SentChunk {
   turnId: string;
   seq: number;
   durationMs: number;
+  envelope: number[];
+  envelopeMs: number;
 }
 
 /**
  * What the page hears: its player plays the `audio` chunks back to back from their arrival. Arrival is
  * taken as the moment the daemon sends each chunk (recorded on the bus, where the hub writes it to the
  * socket): an in-process test client reads its socket only when this process's event loop gets to it,
- * which a real page on the network does not wait for. The envelope is the one the page received.
+ * which a real page on the network does not wait for. Every chunk sent counts, even one the hub's
+ * backpressure dropped for this (slow, same-process) client; each chunk the client did get must carry
+ * the same envelope as sent.
  */
 function timeline(client: TestClient, sent: SentChunk[]): Played[] {
   // One queue for every turn, as on the page: the greeting still playing delays the reply.
   const out: Played[] = [];
   let end = 0;
+  for (const s of sent) {
+    const start = Math.max(s.at, end);
+    end = start + s.durationMs;
+    out.push({ turnId: s.turnId, start, end, envelope: s.envelope, envelopeMs: s.envelopeMs });
+  }
   for (const m of client.messages) {
     if (m.type !== 'audio') continue;
     const s = sent.find((c) => c.turnId === m.turnId && c.seq === m.seq);
     assert.ok(s, `chunk ${String(m.seq)} was sent`);
-    const start = Math.max(s.at, end);
-    end = start + Number(m.durationMs);
-    out.push({ turnId: String(m.turnId), start, end, envelope: m.envelope as number[], envelopeMs: Number(m.envelopeMs) });
+    assert.deepEqual(m.envelope, s.envelope, 'the page gets the envelope the plugin uses');
   }
   return out;
 }
@@ -91,7 +98,7 @@ describe('VTube Studio lip sync and expressions from a real espeak-ng reply', { 
     await waitForVts(td, inState('connected'));
     client = await TestClient.connect(td.wsUrl);
     td.daemon.bus.on('reply.audio_stop', (e) => stops.push({ at: performance.now(), turnId: e.turnId }));
-    td.daemon.bus.on('reply.audio', (a) => sent.push({ at: performance.now(), turnId: a.turnId, seq: a.seq, durationMs: a.durationMs }));
+    td.daemon.bus.on('reply.audio', (a) => sent.push({ at: performance.now(), turnId: a.turnId, seq: a.seq, durationMs: a.durationMs, envelope: [...a.envelope], envelopeMs: a.envelopeMs }));
   });
 
   after(async () => {
@@ -147,8 +154,9 @@ describe('VTube Studio lip sync and expressions from a real espeak-ng reply', { 
     assert.ok(firstSegmentSmiles.includes(0.9), 'MouthSmile from the joy emotion');
 
     // After playback: one closing frame (mouth 0), then silence so VTS hands the mouth back to tracking.
-    const afterEnd = fake.injections.slice(firstInjection).filter((inj) => inj.at >= playEnd - 5);
-    assert.ok(afterEnd.length >= 1 && mouth(afterEnd.at(-1) as Injection) === 0, 'the mouth is closed when the reply ends');
+    const closing = (): Injection | undefined => fake.injections.slice(firstInjection).filter((inj) => (inj.sentAt ?? inj.at) >= playEnd - 5).at(-1);
+    await fake.waitFor(() => closing() !== undefined && mouth(closing() as Injection) === 0, 5_000, 'the closing frame');
+    assert.ok((closing()?.sentAt as number) - playEnd < FRAME_MS * 3, 'the mouth is closed within a few frames of the reply\'s end');
     const count = fake.injections.length;
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(fake.injections.length, count, 'no injection while idle');
