@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataType, encodeOnnxModel, randomFloatTensor } from './lib/onnx-writer.ts';
+import { DataType, encodeOnnxModel, int64Tensor, randomFloatTensor } from './lib/onnx-writer.ts';
 
 /** Name of the generated offline CTC model folder. */
 export const TEST_CTC_MODEL = 'test-nemo-ctc-tiny';
@@ -116,7 +116,89 @@ export function writeTestStreamingCtcModel(outDir: string, seed = 4321): { dir: 
   return { dir, model, tokens };
 }
 
+/** Name of the generated streaming transducer model folder. */
+export const TEST_TRANSDUCER_MODEL = 'test-lstm-transducer-tiny';
+
+/**
+ * A streaming transducer (encoder, decoder, joiner) in the layout sherpa-onnx's online transducer
+ * loader reads, with model_type `lstm` (the smallest state: h and c, passed through):
+ * encoder x (N, T, 80) → MatMul → (N, T, J); decoder y (N, 1) → embedding → (N, J); joiner
+ * (N, J) + (N, J) → MatMul → logit (N, V). It exercises the same `transducer` config and decode
+ * loop as the streaming zipformers. `names` renames the files (e.g. a release's int8 layout).
+ */
+export function writeTestTransducerModel(
+  outDir: string,
+  opts: { folder?: string; names?: { encoder?: string; decoder?: string; joiner?: string }; seed?: number } = {},
+): { dir: string; encoder: string; decoder: string; joiner: string; tokens: string } {
+  const dir = path.join(outDir, opts.folder ?? TEST_TRANSDUCER_MODEL);
+  mkdirSync(dir, { recursive: true });
+  const seed = opts.seed ?? 2468;
+  const vocab = ['<blk>', ...PIECES];
+  const v = vocab.length;
+  const j = 8; // joiner dim
+  const hidden = 4;
+  const chunk = 16;
+  const comment = 'random weights, for tests only';
+  const encoder = encodeOnnxModel({
+    graphName: 'tiny_lstm_encoder',
+    inputs: [
+      { name: 'x', elemType: DataType.FLOAT, shape: ['N', 'T', FEATURE_DIM] },
+      { name: 'h', elemType: DataType.FLOAT, shape: [1, 'N', hidden] },
+      { name: 'c', elemType: DataType.FLOAT, shape: [1, 'N', hidden] },
+    ],
+    outputs: [
+      { name: 'encoder_out', elemType: DataType.FLOAT, shape: ['N', 'T', j] },
+      { name: 'next_h', elemType: DataType.FLOAT, shape: [1, 'N', hidden] },
+      { name: 'next_c', elemType: DataType.FLOAT, shape: [1, 'N', hidden] },
+    ],
+    initializers: [randomFloatTensor('enc_w', [FEATURE_DIM, j], seed, 0.05)],
+    nodes: [
+      { op: 'MatMul', inputs: ['x', 'enc_w'], outputs: ['encoder_out'] },
+      { op: 'Identity', inputs: ['h'], outputs: ['next_h'] },
+      { op: 'Identity', inputs: ['c'], outputs: ['next_c'] },
+    ],
+    metadata: { model_type: 'lstm', num_encoder_layers: '1', T: String(chunk), decode_chunk_len: String(chunk), rnn_hidden_size: String(hidden), d_model: String(hidden), comment },
+  });
+  const decoder = encodeOnnxModel({
+    graphName: 'tiny_decoder',
+    inputs: [{ name: 'y', elemType: DataType.INT64, shape: ['N', 1] }],
+    outputs: [{ name: 'decoder_out', elemType: DataType.FLOAT, shape: ['N', j] }],
+    initializers: [randomFloatTensor('embedding', [v, j], seed + 1, 0.5), int64Tensor('out_shape', [-1, j])],
+    nodes: [
+      { op: 'Gather', inputs: ['embedding', 'y'], outputs: ['embedded'] },
+      { op: 'Reshape', inputs: ['embedded', 'out_shape'], outputs: ['decoder_out'] },
+    ],
+    metadata: { vocab_size: String(v), context_size: '1', comment },
+  });
+  const joiner = encodeOnnxModel({
+    graphName: 'tiny_joiner',
+    inputs: [
+      { name: 'encoder_out', elemType: DataType.FLOAT, shape: ['N', j] },
+      { name: 'decoder_out', elemType: DataType.FLOAT, shape: ['N', j] },
+    ],
+    outputs: [{ name: 'logit', elemType: DataType.FLOAT, shape: ['N', v] }],
+    initializers: [randomFloatTensor('join_w', [j, v], seed + 2, 1)],
+    nodes: [
+      { op: 'Add', inputs: ['encoder_out', 'decoder_out'], outputs: ['joined'] },
+      { op: 'MatMul', inputs: ['joined', 'join_w'], outputs: ['logit'] },
+    ],
+    metadata: { comment },
+  });
+  const files = {
+    encoder: path.join(dir, opts.names?.encoder ?? 'encoder.onnx'),
+    decoder: path.join(dir, opts.names?.decoder ?? 'decoder.onnx'),
+    joiner: path.join(dir, opts.names?.joiner ?? 'joiner.onnx'),
+    tokens: path.join(dir, 'tokens.txt'),
+  };
+  writeFileSync(files.encoder, encoder);
+  writeFileSync(files.decoder, decoder);
+  writeFileSync(files.joiner, joiner);
+  writeFileSync(files.tokens, vocab.map((t, i) => `${t} ${i}`).join('\n') + '\n');
+  writeFileSync(path.join(dir, 'README.md'), '# Test streaming transducer model\n\nRandom weights written by scripts/make-test-models.ts (sherpa-onnx online transducer layout, model_type lstm). For tests only.\n');
+  return { dir, ...files };
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const out = path.resolve(process.argv[2] ?? path.join('models', 'test'));
-  for (const written of [writeTestCtcModel(out), writeTestStreamingCtcModel(out)]) process.stdout.write(`wrote ${written.dir}\n`);
+  for (const written of [writeTestCtcModel(out), writeTestStreamingCtcModel(out), writeTestTransducerModel(out)]) process.stdout.write(`wrote ${written.dir}\n`);
 }

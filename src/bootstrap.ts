@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { RuntimeSettings } from './config/env.ts';
 import type { ConfigError } from './config/config-error.ts';
-import { loadConfig, type LoadedConfig } from './config/loader.ts';
+import { loadConfig, type LoadedConfig } from './config-schema.ts';
 
 export const TEMPLATE_PATH = 'config_templates/conf.default.yaml';
 

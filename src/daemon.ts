@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { isLoopbackHost, ROOT_DIR, RUNNING_COMPILED, type RuntimeSettings } from './config/env.ts';
-import type { LoadedConfig } from './config/loader.ts';
-import type { Config } from './config/schema/index.ts';
+import { ConfigSchema, type Config, type LoadedConfig } from './config-schema.ts';
 import { EventBus } from './core/bus.ts';
 import { InputQueue } from './core/input-queue.ts';
 import { ServiceRegistry } from './core/services.ts';
 import { PromptContextRegistry } from './core/prompt-context.ts';
 import './core/speech.ts';
+import './voice/voice-stage.ts';
 import { StatusRegistry } from './core/status-registry.ts';
 import { ToolRegistry } from './core/tool-registry.ts';
 import { TurnTracker } from './core/turn-tracker.ts';
@@ -110,11 +110,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       version: VERSION,
       character,
       isAccepting: () => accepting,
+      voice: () => services.get('voice'),
     });
   });
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
   registerAdminLogRoutes(app, { requireAdmin, dataDir: settings.dataDir });
-  registerCharacterAdminRoutes(app, { requireAdmin, paths: { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir }, input, turns, log: log.child({ component: 'characters' }), current: () => character.name });
+  registerCharacterAdminRoutes(app, { requireAdmin, paths: { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir, schema: ConfigSchema }, input, turns, log: log.child({ component: 'characters' }), current: () => character.name });
   registerModelAdminRoutes(app, { requireAdmin, modelsDir: settings.modelsDir, log: log.child({ component: 'models' }) });
   registerGameResultRoutes(app, { requireAdmin, input, log: log.child({ component: 'game-result' }) });
   registerClientLogRoutes(app, { config: config.frontend.log_ingest, log });

@@ -3,6 +3,7 @@ import type { StageDefinition } from './plugin-host/define-stage.ts';
 import { asrStage } from './asr/asr-stage.ts';
 import { ttsStage } from './tts/index.ts';
 import { vadStage } from './vad/vad-stage.ts';
+import { voiceStage } from './voice/voice-stage.ts';
 import { memoryStage } from './memory/memory-stage.ts';
 import { relationshipsStage } from './relationships/relationships-stage.ts';
 
@@ -13,6 +14,7 @@ import { relationshipsStage } from './relationships/relationships-stage.ts';
 export const BUILTIN_STAGES: readonly StageDefinition[] = [
   vadStage,
   asrStage,
+  voiceStage,
   memoryStage,
   relationshipsStage,
   ttsStage,

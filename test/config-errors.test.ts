@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { ConfigError } from '../src/config/config-error.ts';
 import { ROOT_DIR } from '../src/config/env.ts';
-import { loadConfig } from '../src/config/loader.ts';
+import { loadConfig } from '../src/config-schema.ts';
 import { run } from './helpers/spawn-daemon.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-conf-'));

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT_DIR } from '../src/config/env.ts';
-import { loadConfig } from '../src/config/loader.ts';
-import { CURRENT_CONF_VERSION } from '../src/config/schema/index.ts';
+import { loadConfig } from '../src/config-schema.ts';
+import { CURRENT_CONF_VERSION } from '../src/config-schema.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-migrate-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

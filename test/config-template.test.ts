@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { isMap, isPair, isScalar, parseDocument, type Node, type Pair } from 'yaml';
 import { ROOT_DIR } from '../src/config/env.ts';
-import { ConfigSchema } from '../src/config/schema/index.ts';
+import { ConfigSchema } from '../src/config-schema.ts';
 import { schemaKeyPaths } from '../src/config/schema-keys.ts';
 
 const templatePath = path.join(ROOT_DIR, 'config_templates', 'conf.default.yaml');

@@ -141,3 +141,33 @@ test('remote mode uses a running Chroma server by URL and forgets a viewer on re
     await td.stop();
   }
 });
+
+test('a 2,500-item write lands as 1,000-item outbox rows written two at a time; a later row for the same id still wins', async () => {
+  const cfg = MemoryConfigSchema.parse({ chroma: { collection_prefix: 'rows' } });
+  const db = new MemoryDb(path.join(dir, 'rows'));
+  const embedder = new HashedEmbedder(384);
+  const store = new ChromaStore('rows', embedder, log);
+  await store.open(chroma.url, 'refuse');
+  const memory = new MemoryService(cfg, db, store, embedder, () => false, log);
+  try {
+    const now = Date.now();
+    const item = (id: string, text: string): MemoryItem => ({ id, text, metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: 'twitch:1', user_name: 'A', source: 'test', created_at: now, updated_at: now, expires_at: 0 } });
+    // Chroma reported down, so the rows stay in the outbox to be looked at.
+    memory.write(Array.from({ length: 2500 }, (_, i) => item(`row-${i}`, `note ${i}`)));
+    memory.write([item('row-7', 'note 7, corrected')]);
+    assert.deepEqual(db.peek(10).map((r) => (r.op.op === 'upsert' ? r.op.items.length : -1)), [1000, 1000, 500, 1]);
+    const up = new MemoryService(cfg, db, store, embedder, () => chroma.isHealthy, log);
+    up.beginImport(2501);
+    assert.ok(await up.settle(60_000));
+    assert.equal(await store.count('long'), 2500);
+    const [got] = await store.get('long', { ids: ['row-7'] });
+    assert.equal(got?.text, 'note 7, corrected', 'the row written later was applied later');
+    assert.equal(up.importProgress(), '2501/2501', 'progress counts the stored rows');
+    up.endImport();
+    assert.equal(up.importProgress(), undefined);
+    up.close();
+  } finally {
+    memory.close();
+    db.close();
+  }
+});

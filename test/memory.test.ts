@@ -110,6 +110,13 @@ test('a second import from the same address while one is running gets 429 with R
   const items = Array.from({ length: 5000 }, (_, i) => ({ id: `filler-${i}`, text: `filler note ${i} without a topic`, metadata: { user_id: 'twitch:9009', user_name: 'Filler' } }));
   const first = api('POST', '/admin/memory/import', JSON.stringify({ items }));
   await until(() => memory().db.pendingItems() > 0, 10_000, 'the first import is being written');
+  // Its progress is in /admin/status (the admin panel's memory line shows every such figure).
+  let progress = '';
+  await until(async () => {
+    const s = await api('GET', '/admin/status');
+    progress = String((s.json.stages as Record<string, { info?: { import_stored?: string } }>).memory?.info?.import_stored ?? '');
+    return /^\d+\/5000$/.test(progress);
+  }, 10_000, 'import progress in /admin/status');
   const res = await fetch(`${td.url}/admin/memory/import`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ text: 'one more' }] }) });
   assert.equal(res.status, 429);
   assert.equal(res.headers.get('retry-after'), '1');

@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import { startTestDaemon, type TestDaemon } from './helpers/test-daemon.ts';
 import { TestClient } from './helpers/ws-client.ts';
 import { seededRandom as rng } from '../scripts/lib/seeded-random.ts';
+import { CLIENT_MESSAGE_TYPES, ServerMessageSchema } from '../src/server/ws/protocol.ts';
+import type { InputItem } from '../src/core/input.ts';
 
 let td: TestDaemon;
 before(async () => {
@@ -13,6 +15,7 @@ after(() => td.stop());
 
 
 const VALID: unknown[] = [
+  { type: 'auth', token: 'not-the-token' },
   { type: 'ping', t: 1 },
   { type: 'text-input', text: 'hello' },
   { type: 'audio-start', sampleRate: 48000 },
@@ -44,8 +47,15 @@ function randomMessage(r: () => number): string {
   }
 }
 
+test('the fuzz starts from a valid example of every client message type in the union', () => {
+  const covered = new Set(VALID.map((m) => (m as { type: string }).type));
+  assert.deepEqual(CLIENT_MESSAGE_TYPES.filter((t) => !covered.has(t)), [], 'a new message type needs a fuzz example');
+});
+
 test('2,000 random, truncated, wrong-typed and oversized messages: every text message gets a reply or a clean close, and the daemon stays up', async () => {
   const r = rng(20261121);
+  const queued: InputItem[] = [];
+  const off = td.daemon.bus.on('input.queued', (item) => queued.push(item));
   const client = await TestClient.connect(td.wsUrl);
   const start = client.messages.length;
   let sent = 0;
@@ -73,6 +83,13 @@ test('2,000 random, truncated, wrong-typed and oversized messages: every text me
     assert.ok(typeof e.message === 'string' && e.message.length > 0);
   }
   assert.equal(oversized, 1);
+  // Nothing half-written: every frame the server sent is a whole, valid server message, and the
+  // inputs that reached the queue are exactly the acknowledged text inputs.
+  for (const m of client.messages) assert.ok(ServerMessageSchema.safeParse(m).success, `server frame ${JSON.stringify(m).slice(0, 200)}`);
+  off();
+  const ackedInputs = replies.filter((m) => m.type === 'ack' && m.ref === 'text-input').map((m) => m.inputId);
+  assert.deepEqual(queued.filter((q) => q.clientUid === client.messages[0]?.clientUid).map((q) => q.id), ackedInputs);
+  assert.ok(ackedInputs.length > 0, 'some fuzz inputs were valid and queued');
 
   const health = await fetch(`${td.url}/healthz`);
   assert.equal(health.status, 200);

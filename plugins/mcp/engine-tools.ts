@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Config } from '../../src/config/schema/index.ts';
+import type { Config } from '../../src/config-schema.ts';
 import type { InputQueue } from '../../src/core/input-queue.ts';
 import type { ServiceRegistry } from '../../src/core/services.ts';
 import type { StatusRegistry } from '../../src/core/status-registry.ts';

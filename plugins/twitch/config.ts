@@ -56,6 +56,36 @@ export const TwitchConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /** Follows and channel-point redemptions over EventSub (websocket transport), beside IRC. */
+    eventsub: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Numeric user id of the channel (Twitch's `broadcaster_user_id`). */
+        broadcaster_id: z.union([z.string().regex(/^\d{1,20}$/, 'a numeric Twitch user id'), z.literal('')]).default(''),
+        /** Env var with the app's Client-Id, and one with a user access token of the broadcaster (or a
+         * moderator) with scopes `moderator:read:followers` and `channel:read:redemptions`. */
+        client_id_env: envName.default('TWITCH_CLIENT_ID'),
+        token_env: envName.default('TWITCH_EVENTSUB_TOKEN'),
+        url: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL').default('wss://eventsub.wss.twitch.tv/ws'),
+        helix_url: z.string().url().default('https://api.twitch.tv/helix'),
+        follows: z.boolean().default(true),
+        redemptions: z.boolean().default(true),
+        /** Redemption title (exact, case-insensitive) → what happens. Unlisted titles: the character reacts. */
+        actions: z
+          .record(
+            z.string().min(1).max(45),
+            z.union([
+              z.object({ action: z.literal('react') }).strict(),
+              z.object({ action: z.literal('say'), text: z.string().min(1).max(500) }).strict(),
+              z.object({ action: z.literal('emotion'), name: z.string().regex(/^[a-z0-9_-]{1,32}$/) }).strict(),
+              z.object({ action: z.literal('ignore') }).strict(),
+            ]),
+          )
+          .default({}),
+        reconnect: BackoffSchema.prefault({}),
+      })
+      .strict()
+      .prefault({}),
     donations: z
       .object({
         /** Env var holding the shared HMAC secret; the webhook answers 503 while it is unset. */

@@ -5,6 +5,8 @@ import { TwitchConfigSchema, type BackoffConfig } from './config.ts';
 import { newCounters } from './counters.ts';
 import { registerDonationRoute } from './donations.ts';
 import { EventRouter } from './event-router.ts';
+import { EventsubConnection, type Subscription } from './eventsub/eventsub-connection.ts';
+import { EventsubRouter } from './eventsub/eventsub-router.ts';
 import { ChatModerator } from '../../src/chat/chat-moderator.ts';
 import { TwitchConnection, type ConnectionState } from './twitch-connection.ts';
 
@@ -48,6 +50,8 @@ export default definePlugin({
     let detail = cfg.channel ? `connecting to #${cfg.channel}` : 'no channel configured: chat is off, the donation webhook still works';
     let connection: TwitchConnection | undefined;
     let lastDonationAt: number | undefined;
+    let eventsub: EventsubConnection | undefined;
+    let eventsubDetail = 'off';
 
     const lastEventAt = (): number | undefined => Math.max(router.lastEventAt ?? 0, lastDonationAt ?? 0) || undefined;
     const snapshot = () => ({
@@ -62,13 +66,14 @@ export default definePlugin({
       attempts: connection?.attempts ?? 0,
       reconnects: connection?.reconnects ?? 0,
       donations: readSecret(cfg.donations.secret_env) ? 'enabled' : 'disabled',
+      eventsub: eventsub ? { state: eventsub.state, detail: eventsubDetail, subscribed: eventsub.subscribed, revoked: eventsub.revoked, reconnects: eventsub.reconnects, lastError: eventsub.lastError ?? null } : { state: 'disabled' },
       counters,
     });
     const publish = (): void => {
       const s = snapshot();
       ctx.setStatus(COMPONENT_STATE[state], {
         detail,
-        info: { connection: s.state, channel: s.channel, anonymous: s.anonymous, lastEventAt: s.lastEventAt, reconnects: s.reconnects, received: counters.received, queued: counters.queued, dropped: counters.dropped },
+        info: { connection: s.state, eventsub: s.eventsub.state, channel: s.channel, anonymous: s.anonymous, lastEventAt: s.lastEventAt, reconnects: s.reconnects, received: counters.received, queued: counters.queued, dropped: counters.dropped },
       });
     };
 
@@ -120,6 +125,40 @@ export default definePlugin({
       conn.start();
     } else {
       publish();
+    }
+
+    if (cfg.eventsub.enabled) {
+      const es = cfg.eventsub;
+      const clientId = readSecret(es.client_id_env);
+      const esToken = readSecret(es.token_env);
+      if (!clientId || !esToken || !es.broadcaster_id) {
+        eventsubDetail = `EventSub needs ${[!clientId && es.client_id_env, !esToken && es.token_env].filter(Boolean).join(' and ') || ''}${!es.broadcaster_id ? `${!clientId || !esToken ? ' and ' : ''}plugins.twitch.eventsub.broadcaster_id` : ''}`;
+        ctx.log.warn({ event: 'twitch.eventsub_not_configured', client_id_env: es.client_id_env, token_env: es.token_env }, 'EventSub is enabled but not configured');
+      } else {
+        const esRouter = new EventsubRouter(es, ctx.input, moderator, counters, (name) => ctx.output.emotion(name, 'twitch-redemption'), ctx.log);
+        const subs: Subscription[] = [];
+        if (es.follows) subs.push({ type: 'channel.follow', version: '2', condition: { broadcaster_user_id: es.broadcaster_id, moderator_user_id: es.broadcaster_id } });
+        if (es.redemptions) subs.push({ type: 'channel.channel_points_custom_reward_redemption.add', version: '1', condition: { broadcaster_user_id: es.broadcaster_id } });
+        const conn = new EventsubConnection({
+          url: es.url,
+          helixUrl: es.helix_url,
+          clientId,
+          token: esToken,
+          tokenEnv: es.token_env,
+          subscriptions: subs,
+          backoff: backoff(es.reconnect),
+          log: ctx.log,
+          onState: (_s, text) => {
+            eventsubDetail = text;
+            publish();
+          },
+          onNotification: (type, event, messageId) => esRouter.handle(type, event, messageId),
+          onRevocation: () => publish(),
+        });
+        eventsub = conn;
+        ctx.onDispose(() => conn.stop());
+        conn.start();
+      }
     }
 
     // Counters change with every message: refresh the admin view now and then, not per message.

@@ -20,6 +20,8 @@ export const EventTemplatesSchema = z
     sub: Template.default('{user} just subscribed. Welcome them warmly in one or two sentences.'),
     resub: Template.default('{user} resubscribed for {months} months. Their message: "{text}". Celebrate their loyalty.'),
     gift: Template.default('{user} gifted {count} subs to the community. Thank them generously.'),
+    follow: Template.default('{user} just followed the channel. Thank them in one short sentence.'),
+    redemption: Template.default('{user} redeemed "{reward}" with channel points. Their message: "{text}". React to it in character.'),
     raid: Template.default('{user} is raiding with {viewers} viewers. Welcome the raiders and say hi to {user}.'),
     /** {about}: the game, the detail and the comment that came with the result, whichever were given. */
     win: Template.default('The streamer just won a game ({about}). Celebrate with them in one or two sentences.'),

@@ -5,7 +5,7 @@ import type { InputKind } from '../core/input.ts';
 import type { NewInput } from '../core/input-queue.ts';
 import type { StageContext } from '../plugin-host/define-stage.ts';
 
-const ACTIVITY: ReadonlySet<InputKind> = new Set(['voice', 'text', 'chat', 'chat_batch', 'first_chat', 'donation', 'super_chat', 'membership', 'cheer', 'sub', 'resub', 'gift', 'raid', 'win', 'loss']);
+const ACTIVITY: ReadonlySet<InputKind> = new Set(['voice', 'text', 'chat', 'chat_batch', 'first_chat', 'donation', 'super_chat', 'membership', 'cheer', 'sub', 'resub', 'gift', 'raid', 'follow', 'redemption', 'win', 'loss']);
 const SYSTEM_USER = { id: 'system:agent', displayName: 'System', platform: 'system' } as const;
 
 /**

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentConfig } from './agent-config.ts';
-import type { CharacterConfig } from '../config/schema/character.ts';
+import type { CharacterConfig } from '../config-schema.ts';
 import { isAbortError, toEngineError } from '../core/errors.ts';
 import type { InputItem } from '../core/input.ts';
 import type { PromptContext } from '../core/prompt-context.ts';

@@ -1,4 +1,4 @@
-import type { AsrEngine, AsrResult } from './asr-engine.ts';
+import type { AsrEngine, AsrResult, AsrStream } from './asr-engine.ts';
 
 /** Bus events and the service of the ASR stage. */
 declare module '../core/bus-events.ts' {
@@ -23,6 +23,8 @@ export interface AsrService {
   readonly engine: Pick<AsrEngine, 'name' | 'model' | 'streaming'>;
   /** Transcribes 16 kHz mono samples; queued behind other decodes so the CPU is not oversubscribed. */
   transcribe(samples: Float32Array, signal?: AbortSignal): Promise<AsrResult>;
+  /** Opens a streaming utterance (streaming engines only); its decoding runs in the caller. */
+  createStream?(): AsrStream;
 }
 
 declare module '../core/services.ts' {

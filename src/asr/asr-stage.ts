@@ -1,7 +1,7 @@
 import { isLoopbackHost } from '../config/env.ts';
 import { isEngineError } from '../core/errors.ts';
 import { defineStage } from '../plugin-host/define-stage.ts';
-import type { AsrEngine } from './asr-engine.ts';
+import type { AsrEngine, AsrStream } from './asr-engine.ts';
 import { asrConfigForLanguage } from './asr-language.ts';
 import type { AsrService } from './asr-events.ts';
 import { registerAsrRoute } from './asr-route.ts';
@@ -10,14 +10,13 @@ import { pullHint } from './model-files.ts';
 import { DecodeQueue } from './decode-queue.ts';
 import { getAsrEngineFactory, listAsrEngines } from './engine-registry.ts';
 import { AsrUploadWorker } from './upload-worker-client.ts';
-import { VoiceTranscriber } from './voice-transcriber.ts';
 
 /** Uploads queued or running in the upload worker; more get QUEUE_FULL (the per-address limit comes first). */
 const UPLOADS_IN_WORKER_MAX = 8;
 
 /**
- * Stage `asr`: creates the configured recognizer once, transcribes VAD utterances (partials and
- * finals to clients, finals into the input queue as `voice`), and serves `POST /asr`. A missing
+ * Stage `asr`: creates the configured recognizer once, offers it to the voice sessions (src/voice,
+ * which transcribe utterances) and to others as the `asr` service, and serves `POST /asr`. A missing
  * model leaves the stage `unavailable` with the command that fetches it; text input still works.
  */
 export const asrStage = defineStage({
@@ -56,7 +55,11 @@ export const asrStage = defineStage({
     }
     ctx.onDispose(() => engine.dispose());
     const queue = new DecodeQueue(8);
-    service = { engine, transcribe: (samples, signal) => queue.run(() => engine.transcribe(samples, signal)) };
+    service = {
+      engine,
+      transcribe: (samples, signal) => queue.run(() => engine.transcribe(samples, signal)),
+      ...(engine.streaming && engine.createStream ? { createStream: () => (engine.createStream as () => AsrStream)() } : {}),
+    };
     ctx.onDispose(ctx.services.provide('asr', service));
     if (cfg.upload_worker && isBuiltinAsrEngine(cfg.engine)) {
       const worker = new AsrUploadWorker({ engine: cfg.engine, config: cfg, modelsDir: ctx.settings.modelsDir }, UPLOADS_IN_WORKER_MAX, ctx.log);
@@ -69,17 +72,6 @@ export const asrStage = defineStage({
     ctx.onDispose(() => {
       service = undefined;
     });
-    const transcriber = new VoiceTranscriber({
-      bus: ctx.bus,
-      hub: ctx.hub,
-      input: ctx.input,
-      log: ctx.log,
-      engine,
-      queue,
-      partials: cfg.partials,
-      preRollMs: ctx.config.vad.pre_roll_ms,
-    });
-    ctx.onDispose(transcriber.start());
     const loadMs = Math.round(performance.now() - started);
     ctx.log.info({ event: 'asr.ready', engine: engine.name, model: engine.model, from_language: fromLanguage, load_ms: loadMs }, 'speech recognizer ready');
     ctx.setStatus('live', { info: { engine: engine.name, model: engine.model, streaming: engine.streaming, language: ctx.config.character.language, from_language: fromLanguage, load_ms: loadMs } });

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
-import type { EventBus } from '../core/bus.ts';
-import { float32ToInt16, mixToMono } from './pcm.ts';
+import { mixToMono } from './pcm.ts';
 import { resample } from './resample.ts';
 import { decodeWav } from './wav.ts';
 
@@ -47,20 +46,5 @@ export async function* paceAudio(audio: MonoAudio, opts: PaceOptions & { t0?: nu
       if (wait > 1) await sleep(wait, undefined, opts.signal ? { signal: opts.signal } : {});
     }
     yield { chunk: audio.samples.subarray(offset, offset + chunk), offset, dueAt };
-  }
-}
-
-/**
- * Plays audio into the bus as a client microphone would (`audio.start`, PCM16 `audio.frame`s,
- * `audio.end`). For tests and benchmarks that bypass the websocket.
- */
-export async function streamToBus(bus: EventBus, clientUid: string, audio: MonoAudio, opts: PaceOptions & { t0?: number }): Promise<void> {
-  bus.emit('audio.start', { clientUid, sampleRate: audio.sampleRate });
-  try {
-    for await (const { chunk } of paceAudio(audio, opts)) {
-      bus.emit('audio.frame', { clientUid, sampleRate: audio.sampleRate, pcm: float32ToInt16(chunk) });
-    }
-  } finally {
-    bus.emit('audio.end', { clientUid });
   }
 }

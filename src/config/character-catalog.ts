@@ -1,7 +1,8 @@
 import { copyFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
-import { loadConfig, type LoadedConfig } from './loader.ts';
+import type { z } from 'zod';
+import { loadConfigWith, type LoadedConfigOf } from './loader.ts';
 import { readYamlFile } from './yaml-source.ts';
 
 export interface CharacterEntry {
@@ -19,14 +20,16 @@ export interface CharacterEntry {
 export interface CatalogPaths {
   configPath: string;
   charactersDir: string;
+  /** The daemon's composed config schema (src/config-schema.ts). */
+  schema: z.ZodType;
 }
 
 /** Validates conf.yaml as if it named `name`: the same merge and schema the daemon starts with. */
-export function validateCharacter(paths: CatalogPaths, name: string): LoadedConfig {
+export function validateCharacter(paths: CatalogPaths, name: string): LoadedConfigOf<unknown> {
   if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ConfigError([{ file: paths.charactersDir, path: 'name', message: 'a character name is letters, digits, "_" or "-"', received: JSON.stringify(name) }]);
   const file = path.join(paths.charactersDir, `${name}.yaml`);
   readYamlFile(file); // a missing or unparsable file is named with its line before the merge
-  return loadConfig({ ...paths, migrate: false, activeCharacter: name });
+  return loadConfigWith(paths.schema, { configPath: paths.configPath, charactersDir: paths.charactersDir, migrate: false, activeCharacter: name });
 }
 
 /** Every `characters/*.yaml` (not `*.memory.yaml`) with its display name, language, avatar and validity. */
@@ -39,7 +42,7 @@ export function listCharacters(paths: CatalogPaths): CharacterEntry[] {
     const file = path.join(paths.charactersDir, `${name}.yaml`);
     try {
       const { config } = validateCharacter(paths, name);
-      const c = config.character as { display_name: string; language: string; avatar?: unknown };
+      const c = (config as { character: { display_name: string; language: string; avatar?: unknown } }).character;
       return { name, file, valid: true, displayName: c.display_name, language: c.language, ...(typeof c.avatar === 'string' ? { avatar: c.avatar } : {}) };
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;

@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, describeValue, type ConfigIssue } from './config-error.ts';
 import { applyMigrations, migrateConfigFile, type MigrationResult } from './migrate.ts';
-import { ConfigSchema, type Config } from './schema/index.ts';
 import { deepFreeze, deepMerge, hasPath, isPlainObject, readYamlFile, type YamlSource } from './yaml-source.ts';
 
-export interface LoadedConfig {
-  config: Readonly<Config>;
+/** A loaded config of the schema's type (src/config-schema.ts composes the daemon's). */
+export interface LoadedConfigOf<C> {
+  config: Readonly<C>;
   configPath: string;
   /** The character file that was merged over `character`, if one exists. */
   characterPath: string | undefined;
@@ -28,8 +28,9 @@ export interface LoadConfigOptions {
 /**
  * conf.yaml → migration → merge of characters/<active_character>.yaml over `character` →
  * strict zod validation with defaults → deep-frozen object. Every error names file, line and path.
+ * The schema comes from the caller (src/config-schema.ts), so this layer imports no stage.
  */
-export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
+export function loadConfigWith<S extends z.ZodType>(schema: S, opts: LoadConfigOptions): LoadedConfigOf<z.output<S>> {
   const source = readYamlFile(opts.configPath);
   if (!isPlainObject(source.data)) {
     throw new ConfigError([{ file: opts.configPath, line: 1, path: '', message: 'the file must be a YAML mapping (key: value)', received: describeValue(source.data) }]);
@@ -56,9 +57,9 @@ export function loadConfig(opts: LoadConfigOptions): LoadedConfig {
   const merged: Record<string, unknown> = { ...raw, character: deepMerge(raw.character ?? {}, character?.data ?? {}) };
   if (opts.pluginsOverride) merged.plugins = { ...(isPlainObject(raw.plugins) ? raw.plugins : {}), enabled: opts.pluginsOverride };
 
-  const result = ConfigSchema.safeParse(merged, { reportInput: true });
+  const result = schema.safeParse(merged, { reportInput: true });
   if (!result.success) throw new ConfigError(result.error.issues.map((issue) => toConfigIssue(issue, main, character)));
-  return { config: deepFreeze(result.data), configPath: opts.configPath, characterPath: character ? characterPath : undefined, migration };
+  return { config: deepFreeze(result.data as z.output<S>), configPath: opts.configPath, characterPath: character ? characterPath : undefined, migration };
 }
 
 /** Turns a zod issue into a ConfigIssue, blaming the character file when the key came from there. */

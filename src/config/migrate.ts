@@ -1,7 +1,7 @@
 import { copyFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isMap, type Document } from 'yaml';
 import { ConfigError } from './config-error.ts';
-import { CURRENT_CONF_VERSION } from './schema/index.ts';
+import { CURRENT_CONF_VERSION } from './conf-version.ts';
 import type { YamlSource } from './yaml-source.ts';
 
 /** One step between layout versions. It edits the YAML document in place, so comments survive. */

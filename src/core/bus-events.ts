@@ -26,9 +26,11 @@ export interface BusEvents {
   'client.disconnected': { clientUid: string; code: number };
   /** A client reported how far playback of a turn got. */
   'client.playback': { clientUid: string; turnId: string; seq?: number; heardText?: string; ended: boolean };
-  /** Microphone audio from a client (PCM16LE mono at `sampleRate`). */
+  /**
+   * A client's microphone stream began or ended (PCM16LE mono at `sampleRate`). The audio itself
+   * never goes on the bus: the voice session of the client (src/voice) processes it.
+   */
   'audio.start': { clientUid: string; sampleRate: number };
-  'audio.frame': { clientUid: string; sampleRate: number; pcm: Int16Array };
   'audio.end': { clientUid: string };
   /** A reply segment starts reaching clients (sent by the speech output, or by the agent when there is none). */
   'reply.segment': { turnId: string; index: number; text: string; emotion?: string; motions?: string[] };

@@ -50,6 +50,10 @@ export const INPUT_KINDS = {
   gift: { priority: 2, fields: z.object({ count: Count, tier: z.string().optional(), anonymous: z.boolean().optional(), recipients: z.array(z.string()).optional() }).strict() },
   /** A new channel member (YouTube), an upgrade, or a member's milestone message (`months`). */
   membership: { priority: 2, fields: z.object({ level: z.string().optional(), months: Count.optional(), upgrade: z.boolean().optional(), message: Message }).strict() },
+  /** A new follower (Twitch EventSub `channel.follow`). */
+  follow: { priority: 3, fields: z.object({ login: z.string().optional() }).strict() },
+  /** A channel-points reward redeemed (Twitch EventSub): its title, cost and the viewer's own text. */
+  redemption: { priority: 2, fields: z.object({ reward: z.string(), cost: Count, message: Message, redemptionId: z.string().optional() }).strict() },
   raid: { priority: 2, fields: z.object({ viewers: Count }).strict() },
   /** A game result the streamer or a plugin reports; `text` is an optional comment. */
   win: { priority: 1, fields: GameResultFields },

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Live2dCharacterConfig } from '../config/schema/live2d.ts';
+import type { Live2dCharacterConfig } from './live2d-config.ts';
 import { ModelDictSchema, type ModelDictEntry } from './model-dict.ts';
 
 /** URL prefix under which DATA_DIR/live2d-models is served. */

@@ -90,7 +90,8 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: MemoryRouteDeps
     }
     memory.write(items);
     memory.db.audit('admin', 'memory.import', `${items.length} items`, { ids: items.slice(0, 50).map((i) => i.id) });
-    const settled = await memory.settle(30_000);
+    memory.beginImport(items.length);
+    const settled = await memory.settle(30_000).finally(() => memory.endImport());
     return reply.code(settled ? 200 : 202).send({ imported: items.length, pending: memory.db.pendingItems(), stored: settled });
   };
 

@@ -6,7 +6,7 @@ import type { InputItem } from '../core/input.ts';
 import type { ChromaStore, ScoredItem } from './chroma-store.ts';
 import type { Embedder } from './embedders/embedder.ts';
 import type { MemoryConfig } from './memory-config.ts';
-import type { MemoryDb, OutboxOp } from './memory-db.ts';
+import type { MemoryDb, OutboxOp, OutboxRow } from './memory-db.ts';
 import { type MemoryItem, type MemoryKind, type MemoryScope } from './memory-item.ts';
 import { dot, RecallCache, SCOPES, type CachedItem } from './recall-cache.ts';
 
@@ -22,6 +22,10 @@ export interface RankedItem extends ScoredItem {
 }
 
 const FLUSH_BATCH = 20;
+/** Items per outbox row: a long import lands (and shows progress) a row at a time. */
+const OUTBOX_CHUNK = 1000;
+/** Upsert rows written to Chroma at once (when their ids are disjoint, so order cannot matter). */
+const PARALLEL_UPSERTS = 2;
 /** A viewer with more memories than this is recalled through Chroma instead of the cache. */
 const CACHE_MAX_ITEMS = 2000;
 
@@ -38,6 +42,7 @@ export class MemoryService {
   readonly cache = new RecallCache({ maxUsers: 500, maxItemsPerUser: CACHE_MAX_ITEMS, ttlMs: 5 * 60_000 });
   private readonly loads = new Map<string, Promise<CachedItem[] | undefined>>();
   private writeGeneration = 0;
+  private importing: { total: number; stored: number } | undefined;
 
   constructor(
     readonly cfg: MemoryConfig,
@@ -59,7 +64,23 @@ export class MemoryService {
   /** Queues items (all or none). Throws QUEUE_FULL when the outbox is at its bound. */
   write(items: readonly MemoryItem[]): void {
     if (items.length === 0) return;
-    this.enqueue([{ op: 'upsert', items: [...items] }], items.length);
+    const ops: OutboxOp[] = [];
+    for (let i = 0; i < items.length; i += OUTBOX_CHUNK) ops.push({ op: 'upsert', items: items.slice(i, i + OUTBOX_CHUNK) });
+    this.enqueue(ops, items.length);
+  }
+
+  /** An admin import of `total` items starts: its progress shows in /admin/status until `endImport`. */
+  beginImport(total: number): void {
+    this.importing = { total, stored: 0 };
+  }
+
+  endImport(): void {
+    this.importing = undefined;
+  }
+
+  /** `stored/total` of the running import, if any. */
+  importProgress(): string | undefined {
+    return this.importing ? `${Math.min(this.importing.stored, this.importing.total)}/${this.importing.total}` : undefined;
   }
 
   remove(ids: readonly string[]): void {
@@ -109,15 +130,21 @@ export class MemoryService {
     while (!this.closed && this.isUp()) {
       const rows = this.db.peek(FLUSH_BATCH);
       if (rows.length === 0) return;
-      for (const row of rows) {
-        try {
-          await this.apply(row.op);
+      for (let i = 0; i < rows.length; ) {
+        const group = parallelUpserts(rows, i, PARALLEL_UPSERTS);
+        const results = await Promise.allSettled(group.map((row) => this.apply(row.op)));
+        // Rows are acked in order, up to the first failure; the rest are written again on retry (upserts are idempotent).
+        for (const [k, r] of results.entries()) {
+          const row = group[k] as OutboxRow;
+          if (r.status === 'rejected') {
+            this.log.warn({ event: 'memory.flush_failed', seq: row.seq, err: r.reason as unknown }, 'memory write failed; will retry');
+            this.scheduleRetry();
+            return;
+          }
           this.db.ack(row.seq);
-        } catch (err) {
-          this.log.warn({ event: 'memory.flush_failed', seq: row.seq, err }, 'memory write failed; will retry');
-          this.scheduleRetry();
-          return;
+          if (this.importing && row.op.op === 'upsert') this.importing.stored += row.op.items.length;
         }
+        i += group.length;
       }
     }
   }
@@ -296,4 +323,19 @@ export function whereOf(filter: SearchFilter): Where | undefined {
   if (parts.length === 0) return undefined;
   if (parts.length === 1) return parts[0];
   return { $and: parts };
+}
+
+/** From `rows[start]`: the upsert rows that can be written together (consecutive, ids disjoint), or that one row. */
+function parallelUpserts(rows: readonly OutboxRow[], start: number, max: number): OutboxRow[] {
+  const first = rows[start] as OutboxRow;
+  if (first.op.op !== 'upsert') return [first];
+  const ids = new Set(first.op.items.map((it) => it.id));
+  const group = [first];
+  for (let i = start + 1; i < rows.length && group.length < max; i++) {
+    const row = rows[i] as OutboxRow;
+    if (row.op.op !== 'upsert' || row.op.items.some((it) => ids.has(it.id))) break;
+    for (const it of row.op.items) ids.add(it.id);
+    group.push(row);
+  }
+  return group;
 }

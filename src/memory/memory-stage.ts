@@ -89,6 +89,8 @@ export const memoryStage = defineStage({
           ...(choice.kind === 'lexical' && choice.pull ? { pull_command: choice.pull } : {}),
           collections: counts ?? null,
           outbox_pending: db.pendingItems(),
+          // A long admin import: items stored so far / items in it (shown in the admin panel's memory line).
+          ...(memory.importProgress() ? { import_stored: memory.importProgress() } : {}),
           upsert_ms: store.upserts.summary(),
           query_ms: store.queries.summary(),
           recall_cache: { viewers: memory.cache.size, hits: memory.cache.hits, misses: memory.cache.misses },

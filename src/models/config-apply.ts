@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, stringify, type Document } from 'yaml';
-import { ConfigSchema } from '../config/schema/index.ts';
+import { ConfigSchema } from '../config-schema.ts';
 import { readYamlFile } from '../config/yaml-source.ts';
 
 /** One `key: value` a model asks for, e.g. `asr.model: sherpa-onnx-…` or `character.llm.providers[type=llama_cpp].model_path: …`. */

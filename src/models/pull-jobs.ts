@@ -137,7 +137,7 @@ export class PullJobs {
       row.received = e.received;
       row.total = e.total ?? null;
       row.rate_bps = Math.round(e.rateBps);
-      row.eta_s = e.etaS === undefined ? null : Math.round(e.etaS);
+      row.eta_s = e.etaS === undefined ? null : Math.round(e.etaS * 10) / 10;
       const key = `${e.model}/${e.file}`;
       const now = Date.now();
       const last = this.lastSent.get(key) ?? 0;

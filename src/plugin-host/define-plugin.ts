@@ -1,7 +1,7 @@
 import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Config } from '../config/schema/index.ts';
+import type { Config } from '../config-schema.ts';
 import type { RuntimeSettings } from '../config/env.ts';
 import type { EventBus } from '../core/bus.ts';
 import type { BusEventName, BusEvents } from '../core/bus-events.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/schema/index.ts';
+import type { Config } from '../config-schema.ts';
 import type { TurnTracker } from '../core/turn-tracker.ts';
 import type { StatusRegistry } from '../core/status-registry.ts';
 import type { ToolRegistry } from '../core/tool-registry.ts';

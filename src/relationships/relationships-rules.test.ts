@@ -45,6 +45,16 @@ test('the card stays within the budget even with huge notes', () => {
     assert.match(card, /Viewer: Alice \(formerly Al\)/);
   }
   assert.match(relationshipCard(v, recent, 200), /fond/);
+  // A Russian character gets the card in Russian, within the same budgets.
+  for (const budget of [200, 120, 60]) {
+    const card = relationshipCard(v, recent, budget, Date.now(), 'ru');
+    assert.ok(estimateTokens(card) <= budget, `ru ${budget}: ${estimateTokens(card)}`);
+    assert.match(card, /^Зритель: Alice \(раньше: Al\)\.\nОтношение: тепло \(симпатия 42\/100, доверие 30\/100, верность 20\/100\)\./);
+  }
+  const full = relationshipCard(v, recent, 2000, Date.now(), 'ru-RU');
+  assert.match(full, /История: сообщений в чате: 300, донатов: 2 \(всего 15\)\./);
+  assert.match(full, /Недавно: чат "a fairly long/);
+  assert.doesNotMatch(full, /Viewer|Relationship|History/);
 });
 
 test('CSV quoting round-trips commas, quotes and newlines', () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema/index.ts';
+import type { Config } from '../config-schema.ts';
 import { loadModelCatalog, resolveCharacterModel, USER_MODELS_PREFIX } from '../live2d/model-resolver.ts';
 
 export interface CharacterRouteDeps {

@@ -1,6 +1,6 @@
-import type { CharacterConfig } from '../config/schema/character.ts';
-import type { Config } from '../config/schema/index.ts';
-import type { TtsEngineName } from '../config/schema/voice.ts';
+import type { CharacterConfig } from '../config-schema.ts';
+import type { Config } from '../config-schema.ts';
+import type { TtsEngineName } from './voice-config.ts';
 import '../core/speech.ts';
 import { defineStage, type StageContext, type StageDefinition } from '../plugin-host/define-stage.ts';
 import { type ChainEntry, EngineChain } from './engine-chain.ts';

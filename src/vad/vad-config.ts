@@ -27,6 +27,12 @@ export const VadConfigSchema = z
     num_threads: z.number().int().min(1).max(8).default(1),
     /** Most microphone streams (clients sending audio) handled at once. */
     max_streams: z.number().int().min(1).max(32).default(4),
+    /**
+     * Microphone audio buffered per client while its voice session catches up, in ms. When it is
+     * full the oldest audio is dropped (counted in /admin/status under stages.voice). Clients such
+     * as Open-LLM-VTuber's page send a whole utterance at once, so keep it above max_speech_s.
+     */
+    ring_ms: z.number().int().min(100).max(120_000).default(20_000),
   })
   .strict();
 

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { INGEST_RATE, INGEST_WINDOW } from '../audio/audio-events.ts';
+import { INGEST_RATE, INGEST_WINDOW } from '../audio/ingest-format.ts';
 import { SampleHistory } from '../audio/sample-history.ts';
 import type { VadConfig } from './vad-config.ts';
 import { createSherpaVad, type SherpaVad } from './sherpa-vad.ts';
-import { PauseDetector } from './pause-detector.ts';
 import { hasVoiceEnergy, refineSpeechEnd } from './speech-end.ts';
 
 export interface SpeechSegment {
@@ -21,10 +20,6 @@ export interface SpeechSegment {
 export interface VadStreamHandlers {
   onStart(startMs: number, at: number): void;
   onEnd(segment: SpeechSegment): void;
-  /** The voice has probably stopped (`pause_ms` of quiet); the segment so far, ahead of the hangover. */
-  onPause?(segment: SpeechSegment & { pauseId: number }): void;
-  /** The voice came back after a reported pause: work started for it is stale. */
-  onResume?(pauseId: number): void;
 }
 
 const WINDOW_MS = (INGEST_WINDOW * 1000) / INGEST_RATE;
@@ -51,7 +46,11 @@ export function sherpaVadConfig(config: VadConfig, model: string): Parameters<ty
 
 /** Creates a native detector for this config (loading the model takes tens of ms: pool them). */
 export function createVadFor(config: VadConfig, model: string): SherpaVad {
-  return createSherpaVad(sherpaVadConfig(config, model), config.max_speech_s + 10);
+  const vad = createSherpaVad(sherpaVadConfig(config, model), config.max_speech_s + 10);
+  // The first inference sets up onnxruntime's buffers (about 3 ms); pay it here, not in a live window.
+  vad.acceptWaveform(new Float32Array(INGEST_WINDOW));
+  vad.reset();
+  return vad;
 }
 
 /**
@@ -76,9 +75,6 @@ export class VadStream {
   private pendingEnd: number | undefined;
   private voiceFloor = 0;
   private readonly confirmSamples: number;
-  private readonly pause: PauseDetector;
-  private pauseSeq = 0;
-  private pauseId: number | undefined;
 
   /** `vad` is a fresh or reset native detector made with `createVadFor(config, model)`. */
   constructor(
@@ -90,9 +86,7 @@ export class VadStream {
     this.hangoverSamples = msToSamples(config.min_silence_ms);
     this.maxSamples = Math.round(config.max_speech_s * INGEST_RATE);
     this.confirmSamples = msToSamples(config.min_speech_ms + 2 * WINDOW_MS);
-    this.history = new SampleHistory(this.maxSamples + msToSamples(2000 + config.min_silence_ms) + this.preRollSamples);
-    // A pause as long as the hangover would only repeat the end.
-    this.pause = new PauseDetector(config.pause_ms < config.min_silence_ms ? msToSamples(config.pause_ms) : 0);
+    this.history = new SampleHistory(speechHistorySamples(config));
   }
 
   get isSpeaking(): boolean {
@@ -108,7 +102,6 @@ export class VadStream {
     this.history.push(window);
     this.vad.acceptWaveform(window);
     this.step(false);
-    if (this.speaking) this.trackPause(window);
   }
 
   /** The stream ended: an open utterance is closed and reported. Returns the detector, reset, for reuse. */
@@ -148,50 +141,38 @@ export class VadStream {
     if (final || (!detected && due && !maybeResumed) || tooLong) this.end(this.pendingEnd);
   }
 
-  private trackPause(window: Float32Array): void {
-    const change = this.pause.accept(window, this.history.end);
-    if (change?.kind === 'pause') {
-      this.pauseId = ++this.pauseSeq;
-      this.handlers.onPause?.({ ...this.segment(change.end), pauseId: this.pauseId });
-    } else if (change?.kind === 'resume' && this.pauseId !== undefined) {
-      const id = this.pauseId;
-      this.pauseId = undefined;
-      this.handlers.onResume?.(id);
-    }
-  }
-
   private begin(start: number): void {
     this.speaking = true;
     this.start = start;
     this.pendingEnd = undefined;
-    this.pauseId = undefined;
-    this.pause.begin(this.history.slice(start, this.history.end), INGEST_WINDOW);
     this.handlers.onStart(toMs(start), performance.now());
   }
 
   private end(end: number): void {
-    const segment = this.segment(end);
-    const pauseId = this.pause.paused ? this.pauseId : undefined;
+    const segment = speechSegment(this.history, this.start, end, this.preRollSamples);
     this.speaking = false;
     this.pendingEnd = undefined;
-    this.pauseId = undefined;
-    this.pause.stop();
-    this.handlers.onEnd(pauseId !== undefined ? { ...segment, pauseId } : segment);
-  }
-
-  /** The utterance from its start (plus pre-roll) to `end`, with when its voice stopped. */
-  private segment(end: number): SpeechSegment {
-    const from = Math.max(this.history.start, this.start - this.preRollSamples);
-    const at = performance.now();
-    const speechEndAt = at - ((this.history.end - end) * 1000) / INGEST_RATE;
-    return { samples: this.history.slice(from, end), startMs: toMs(this.start), endMs: toMs(end), preRollMs: toMs(Math.max(0, this.start - from)), at, speechEndAt };
+    this.handlers.onEnd(segment);
   }
 }
 
-function msToSamples(ms: number): number {
+/** Audio a detector keeps: the longest utterance plus its pre-roll and hangover, with slack. */
+export function speechHistorySamples(config: VadConfig): number {
+  return Math.round(config.max_speech_s * INGEST_RATE) + msToSamples(2000 + config.min_silence_ms + config.pre_roll_ms);
+}
+
+/** The utterance from `start` (plus pre-roll) to `end` (absolute samples of `history`), with when its voice stopped. */
+export function speechSegment(history: SampleHistory, start: number, end: number, preRollSamples: number): SpeechSegment {
+  const from = Math.max(history.start, start - preRollSamples);
+  const at = performance.now();
+  const speechEndAt = at - ((history.end - end) * 1000) / INGEST_RATE;
+  return { samples: history.slice(from, end), startMs: toMs(start), endMs: toMs(end), preRollMs: toMs(Math.max(0, start - from)), at, speechEndAt };
+}
+
+export function msToSamples(ms: number): number {
   return Math.round((ms * INGEST_RATE) / 1000);
 }
 
-function toMs(samples: number): number {
+export function toMs(samples: number): number {
   return Math.round((samples * 1000) / INGEST_RATE);
 }

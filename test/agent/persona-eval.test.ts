@@ -8,7 +8,7 @@ import { ScenarioFileSchema, runPersonaEval } from '../../src/agent/eval/persona
 import { createProviderChain } from '../../src/agent/llm/create-provider-chain.ts';
 import { LlmConfigSchema } from '../../src/agent/llm/llm-config.ts';
 import { ROOT_DIR } from '../../src/config/env.ts';
-import { CharacterConfigSchema } from '../../src/config/schema/character.ts';
+import { CharacterConfigSchema } from '../../src/config-schema.ts';
 import { startFakeOpenAiServer } from '../fakes/fake-openai-server.ts';
 
 test('the shipped scenario file is valid and covers the required situations', () => {

@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { pcm16leBytesToInt16 } from '../../src/audio/pcm.ts';
 import { ROOT_DIR } from '../../src/config/env.ts';
+import { vadStage } from '../../src/vad/vad-stage.ts';
+import { voiceStage } from '../../src/voice/voice-stage.ts';
 import { ensureFrontendBuilt } from '../helpers/frontend-build.ts';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
 import { chromiumMissing, launchChromium, watchErrors } from './browser.ts';
@@ -17,7 +20,7 @@ describe('microphone capture in Chromium (fake audio device)', { skip }, () => {
 
   before(async () => {
     ensureFrontendBuilt();
-    d = await startTestDaemon({});
+    d = await startTestDaemon({ stages: [vadStage, voiceStage] });
     browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${FIXTURE}`]);
   });
 
@@ -33,9 +36,11 @@ describe('microphone capture in Chromium (fake audio device)', { skip }, () => {
     let ends = 0;
     const offs = [
       d.daemon.bus.on('audio.start', (e) => starts.push(e.sampleRate)),
-      d.daemon.bus.on('audio.frame', (e) => {
-        samples += e.pcm.length;
-        for (const s of e.pcm) sumSq += (s / 32768) ** 2;
+      // Audio never goes on the bus; the voice stage's monitor sees each frame as the socket hands it over.
+      d.daemon.services.get('voice')!.monitor((_uid, bytes) => {
+        const pcm = pcm16leBytesToInt16(bytes);
+        samples += pcm.length;
+        for (const s of pcm) sumSq += (s / 32768) ** 2;
       }),
       d.daemon.bus.on('audio.end', () => ends++),
     ];

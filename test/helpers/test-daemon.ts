@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { stringify } from 'yaml';
 import { loadRuntimeSettings, ROOT_DIR } from '../../src/config/env.ts';
-import { loadConfig } from '../../src/config/loader.ts';
+import { loadConfig } from '../../src/config-schema.ts';
 import { startDaemon, type Daemon } from '../../src/daemon.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { StageDefinition } from '../../src/plugin-host/define-stage.ts';

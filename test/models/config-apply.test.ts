@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ROOT_DIR } from '../../src/config/env.ts';
-import { loadConfig } from '../../src/config/loader.ts';
+import { loadConfig } from '../../src/config-schema.ts';
 import { applyConfigLines, describePlan, parseKey } from '../../src/models/config-apply.ts';
 import { findModel, loadRegistry, type ModelEntry } from '../../src/models/model-registry.ts';
 import { configLinesOf } from '../../src/models/profile-pull.ts';

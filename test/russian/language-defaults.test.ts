@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { StreamSegmenter } from '../../src/agent/text/segmenter.ts';
 import { asrConfigForLanguage } from '../../src/asr/asr-language.ts';
 import { ROOT_DIR } from '../../src/config/env.ts';
-import { loadConfig } from '../../src/config/loader.ts';
+import { loadConfig } from '../../src/config-schema.ts';
 import { configuredEngines, voiceFor } from '../../src/tts/index.ts';
 import { TTS_MODELS } from '../../src/tts/tts-models.ts';
 

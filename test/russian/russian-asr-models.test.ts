@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import pino from 'pino';
-import { writeTestCtcModel } from '../../scripts/make-test-models.ts';
+import { writeTestCtcModel, writeTestTransducerModel } from '../../scripts/make-test-models.ts';
 import { AsrConfigSchema } from '../../src/asr/asr-config.ts';
 import { asrConfigForLanguage } from '../../src/asr/asr-language.ts';
 import { registerBuiltinAsrEngines } from '../../src/asr/builtin-engines.ts';
@@ -18,8 +18,9 @@ import { speech } from '../helpers/speech-fixtures.ts';
 // nodejs-addon-examples/test_asr_non_streaming_nemo_ctc.js) and the Vosk Russian zipformer as a
 // streaming transducer (`modelConfig.transducer.{encoder,decoder,joiner}`,
 // nodejs-addon-examples/test_asr_streaming_transducer.js). Real weights are not on this machine:
-// the GigaAM layout is rebuilt with the repo's tiny random-weight NeMo CTC model
-// (scripts/make-test-models.ts), which exercises the real recognizer creation and decode.
+// the GigaAM layout is rebuilt with the repo's tiny random-weight NeMo CTC model and the Vosk layout
+// with its tiny streaming transducer (scripts/make-test-models.ts), which exercise the real
+// recognizer creation and decode.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-ru-asr-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const log = pino({ level: 'silent' });
@@ -74,4 +75,24 @@ test('the Vosk Russian zipformer is looked for under its registry name, and a mi
     writeFileSync(p, '');
   }
   await assert.rejects(getAsrEngineFactory('zipformer-streaming')!.create({ config, modelsDir: path.join(dir, 'partial'), log, env: process.env }), (err) => isEngineError(err) && err.code === 'MODEL_MISSING' && /no joiner file/.test(err.message));
+});
+
+test('the Vosk Russian zipformer layout (encoder.int8, decoder, joiner.int8) loads as a streaming transducer and streams partials', async () => {
+  registerBuiltinAsrEngines();
+  const root = mkdtempSync(path.join(dir, 'vosk-'));
+  writeTestTransducerModel(root, { folder: VOSK, names: { encoder: 'encoder.int8.onnx', decoder: 'decoder.onnx', joiner: 'joiner.int8.onnx' } });
+  // No asr.model: the Russian character's language picks the folder.
+  const { config } = asrConfigForLanguage(AsrConfigSchema.parse({}), 'ru', registry);
+  const engine = await getAsrEngineFactory('zipformer-streaming')?.create({ config, modelsDir: root, log, env: process.env });
+  assert.ok(engine?.createStream, 'a streaming engine');
+  assert.equal(engine.model, VOSK);
+  const stream = engine.createStream();
+  const audio = speech('hello').samples;
+  let partials = 0;
+  for (let i = 0; i < audio.length; i += 1600) if (stream.accept(audio.subarray(i, i + 1600)) !== undefined) partials++;
+  const final = stream.finish();
+  assert.ok(partials > 0, 'partial transcripts while the audio streams');
+  assert.equal(typeof final.text, 'string');
+  assert.ok(final.text.length > 0, 'random weights emit tokens through the real transducer decode loop');
+  engine.dispose();
 });

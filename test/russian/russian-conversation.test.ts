@@ -74,6 +74,7 @@ test('Нейри hears a viewer in Russian, remembers "у меня кошка Б
   assert.match(first, /^Ты — Нейри\./, 'the system prompt is Russian');
   assert.match(first, /Говори по-русски\./);
   assert.ok(!first.includes('# Что ты помнишь'), `nothing remembered yet: ${first.slice(-700)}`);
+  assert.match(first, /# С кем ты говоришь\nЗритель: Кира\.\nОтношение: /, 'the relationship card is Russian too');
 
   let found: unknown = [];
   await until(

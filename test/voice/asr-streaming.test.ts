@@ -13,6 +13,7 @@ import { float32ToInt16, int16ToPcm16leBytes } from '../../src/audio/pcm.ts';
 import { ROOT_DIR } from '../../src/config/env.ts';
 import type { InputItem } from '../../src/core/input.ts';
 import { vadStage } from '../../src/vad/vad-stage.ts';
+import { voiceStage } from '../../src/voice/voice-stage.ts';
 import { concat, silence, speech } from '../helpers/speech-fixtures.ts';
 import { startTestDaemon } from '../helpers/test-daemon.ts';
 import { TestClient } from '../helpers/ws-client.ts';
@@ -50,7 +51,7 @@ test('a streaming engine gives growing partials while audio flows and a final at
 test('with a streaming engine, partial transcripts reach the client before the final one', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-asr-stream-'));
   const model = writeTestStreamingCtcModel(dir);
-  const td = await startTestDaemon({ stages: [vadStage, asrStage], config: { asr: { engine: 'nemo-ctc-streaming', model: model.dir } } });
+  const td = await startTestDaemon({ stages: [vadStage, asrStage, voiceStage], config: { asr: { engine: 'nemo-ctc-streaming', model: model.dir } } });
   const client = await TestClient.connect(td.wsUrl);
   try {
     assert.equal(td.daemon.status.get('stage', 'asr')?.info?.streaming, true);

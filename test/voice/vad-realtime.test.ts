@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
-import { float32ToInt16 } from '../../src/audio/pcm.ts';
+import { float32ToInt16, int16ToPcm16leBytes } from '../../src/audio/pcm.ts';
 import { paceAudio } from '../../src/audio/wav-source.ts';
 import { vadStage } from '../../src/vad/vad-stage.ts';
+import { voiceStage } from '../../src/voice/voice-stage.ts';
 import { audibleSpan, concat, silence, speech } from '../helpers/speech-fixtures.ts';
 import { startTestDaemon } from '../helpers/test-daemon.ts';
 
 test('fed in real time, vad.speech_end fires within hangover + 64 ms of the real end of speech', async () => {
   const hangover = 300;
-  const td = await startTestDaemon({ stages: [vadStage], config: { vad: { min_silence_ms: hangover } }, logLevel: 'info' });
+  const td = await startTestDaemon({ stages: [vadStage, voiceStage], config: { vad: { min_silence_ms: hangover } }, logLevel: 'info' });
   try {
     assert.equal(td.daemon.status.get('stage', 'vad')?.state, 'live');
     const hello = speech('hello');
@@ -30,16 +31,18 @@ test('fed in real time, vad.speech_end fires within hangover + 64 ms of the real
     // taken off (and reported).
     let lateness = 0;
     const t0 = performance.now();
-    bus.emit('audio.start', { clientUid: 'mic-1', sampleRate: 16000 });
+    const voice = td.daemon.services.get('voice');
+    assert.ok(voice, 'the voice stage is up');
+    voice.start('mic-1', 16000);
     for await (const { chunk, dueAt } of paceAudio(audio, { realtime: true, chunkSamples: 320, t0 })) {
       const late = performance.now() - dueAt;
-      bus.emit('audio.frame', { clientUid: 'mic-1', sampleRate: 16000, pcm: float32ToInt16(chunk) });
+      voice.write('mic-1', int16ToPcm16leBytes(float32ToInt16(chunk)));
       if (endAt !== undefined) {
         lateness = Math.max(0, late);
         break;
       }
     }
-    bus.emit('audio.end', { clientUid: 'mic-1' });
+    voice.end('mic-1');
     assert.ok(startAt !== undefined && endAt !== undefined && endMs !== undefined, 'speech start and end were detected');
     const realEndAt = t0 + speechEndMs;
     const lag = endAt - realEndAt - lateness;

@@ -8,6 +8,7 @@ import { asrStage } from '../../src/asr/asr-stage.ts';
 import { float32ToInt16, int16ToPcm16leBytes } from '../../src/audio/pcm.ts';
 import type { InputItem } from '../../src/core/input.ts';
 import { vadStage } from '../../src/vad/vad-stage.ts';
+import { voiceStage } from '../../src/voice/voice-stage.ts';
 import { speech } from '../helpers/speech-fixtures.ts';
 import { startTestDaemon } from '../helpers/test-daemon.ts';
 import { TestClient } from '../helpers/ws-client.ts';
@@ -15,7 +16,7 @@ import { TestClient } from '../helpers/ws-client.ts';
 test('speech over the websocket becomes a final transcript and a voice input with timings', async () => {
   const modelsDir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-asr-models-'));
   const model = writeTestCtcModel(modelsDir);
-  const td = await startTestDaemon({ stages: [vadStage, asrStage], config: { asr: { engine: 'nemo-ctc', model: model.dir } } });
+  const td = await startTestDaemon({ stages: [vadStage, asrStage, voiceStage], config: { asr: { engine: 'nemo-ctc', model: model.dir } } });
   const client = await TestClient.connect(td.wsUrl);
   try {
     assert.equal(td.daemon.status.get('stage', 'asr')?.state, 'live');
@@ -44,7 +45,7 @@ test('speech over the websocket becomes a final transcript and a voice input wit
 
 test('a missing ASR model leaves the stage unavailable with the exact pull command, and text input still works', async () => {
   const empty = mkdtempSync(path.join(os.tmpdir(), 'vtuber-empty-models-'));
-  const td = await startTestDaemon({ stages: [vadStage, asrStage], env: { VTUBER_MODELS_DIR: empty } });
+  const td = await startTestDaemon({ stages: [vadStage, asrStage, voiceStage], env: { VTUBER_MODELS_DIR: empty } });
   const client = await TestClient.connect(td.wsUrl);
   try {
     const entry = td.daemon.status.get('stage', 'asr');

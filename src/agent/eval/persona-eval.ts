@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { CharacterConfig } from '../../config/schema/character.ts';
+import type { CharacterConfig } from '../../config-schema.ts';
 import { INPUT_KIND_NAMES, INPUT_KINDS, parseInputFields, type InputItem, type InputKind } from '../../core/input.ts';
 import type { StoredMessage } from '../history/history-store.ts';
 import type { LlmProvider, SamplingSettings } from '../llm/llm-types.ts';

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { parse } from 'yaml';
 import { closedPortUrl, startFakeOpenAiServer } from '../../../test/fakes/fake-openai-server.ts';
 import { ROOT_DIR } from '../../config/env.ts';
-import { CharacterConfigSchema } from '../../config/schema/character.ts';
+import { CharacterConfigSchema } from '../../config-schema.ts';
 import { createProviderChain, samplingFromConfig } from './create-provider-chain.ts';
 import { LlmConfigSchema } from './llm-config.ts';
 import type { ChainSnapshot } from './provider-chain.ts';

@@ -1,4 +1,4 @@
-import type { CharacterConfig } from '../../config/schema/character.ts';
+import type { CharacterConfig } from '../../config-schema.ts';
 import { inputFields, type InputItem } from '../../core/input.ts';
 import { promptStrings } from './prompt-strings.ts';
 
@@ -45,6 +45,8 @@ export function renderInput(input: InputItem, character: CharacterConfig): Rende
     case 'resub':
     case 'gift':
     case 'raid':
+    case 'follow':
+    case 'redemption':
       return { content: `[event] ${fill(t[input.kind])}`, store: true };
     case 'win':
     case 'loss': {

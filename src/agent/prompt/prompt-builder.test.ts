@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { ROOT_DIR } from '../../config/env.ts';
-import { CharacterConfigSchema, type CharacterConfig } from '../../config/schema/character.ts';
+import { CharacterConfigSchema, type CharacterConfig } from '../../config-schema.ts';
 import type { StoredMessage } from '../history/history-store.ts';
 import { renderInput } from './input-render.ts';
 import { buildPrompt } from './prompt-builder.ts';

@@ -1,4 +1,4 @@
-import type { CharacterConfig } from '../../config/schema/character.ts';
+import type { CharacterConfig } from '../../config-schema.ts';
 import type { PromptContext } from '../../core/prompt-context.ts';
 import type { ChatMessage } from '../llm/llm-types.ts';
 import type { StoredMessage } from '../history/history-store.ts';

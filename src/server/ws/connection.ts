@@ -6,6 +6,7 @@ import { isEngineError } from '../../core/errors.ts';
 import { STREAMER } from '../../core/input.ts';
 import type { InputQueue } from '../../core/input-queue.ts';
 import type { ServerConfig } from '../../config/schema/server.ts';
+import type { VoiceInput } from '../../voice/voice-stage.ts';
 import type { ClientHub } from './client-hub.ts';
 import { INPUT_MESSAGE_TYPES, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { TokenBucket } from './rate-limit.ts';
@@ -26,6 +27,8 @@ export interface ConnectionDeps {
   character: { name: string; displayName: string };
   /** False once shutdown has begun: input is refused. */
   isAccepting(): boolean;
+  /** Where microphone audio goes (the voice stage); undefined while there is none, and audio is ignored. */
+  voice(): VoiceInput | undefined;
 }
 
 /**
@@ -57,6 +60,11 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
   reply({ type: 'hello', clientUid: uid, version: deps.version, canSendInput, character: deps.character });
   reply(deps.hub.statusMessage());
 
+  const endAudio = (): void => {
+    deps.voice()?.end(uid);
+    deps.bus.emit('audio.end', { clientUid: uid });
+  };
+
   const limited = (): boolean => {
     violations++;
     if (violations >= deps.ws.max_violations) {
@@ -77,9 +85,11 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
     }
     switch (msg.type) {
       case 'auth': {
-        canSendInput = tokenOk(msg.token);
+        const ok = tokenOk(msg.token);
+        // A wrong token takes away only what a token grants: where none is needed, input stays allowed.
+        canSendInput = ok || !deps.requireToken;
         deps.hub.add({ uid, remote, canSendInput, connectedAt: Date.now() }, socket);
-        if (canSendInput) {
+        if (ok) {
           reply({ type: 'ack', ref: 'auth' });
           return;
         }
@@ -103,12 +113,16 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
         return;
       }
       case 'audio-start':
+        if (deps.voice()?.start(uid, msg.sampleRate) === false) {
+          fail('QUEUE_FULL', 'too many microphone streams at once', true);
+          return;
+        }
         audioRate = msg.sampleRate;
         deps.bus.emit('audio.start', { clientUid: uid, sampleRate: msg.sampleRate });
         reply({ type: 'ack', ref: msg.type });
         return;
       case 'audio-end':
-        if (audioRate !== undefined) deps.bus.emit('audio.end', { clientUid: uid });
+        if (audioRate !== undefined) endAudio();
         audioRate = undefined;
         reply({ type: 'ack', ref: msg.type });
         return;
@@ -135,9 +149,8 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
         if (audioRate === undefined) return fail('UNEXPECTED_BINARY', 'binary frames carry audio only: send audio-start {sampleRate} first');
         const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
         if (buf.length % 2 !== 0) return fail('BAD_MESSAGE', `audio frame has an odd byte length (${buf.length}); PCM16LE needs 2 bytes per sample`);
-        const pcm = new Int16Array(buf.length / 2);
-        for (let i = 0; i < pcm.length; i++) pcm[i] = buf.readInt16LE(i * 2);
-        deps.bus.emit('audio.frame', { clientUid: uid, sampleRate: audioRate, pcm });
+        // Only a copy into the client's ring happens here; the voice session processes it later.
+        deps.voice()?.write(uid, buf);
         return;
       }
       if (!textBucket.take() && limited()) return fail('RATE_LIMITED', `more than ${deps.ws.messages_per_second} messages per second`, true);
@@ -173,7 +186,7 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
   socket.on('error', (err) => log.warn({ event: 'ws.error', err }, 'websocket error'));
   socket.on('close', (code) => {
     clearInterval(heartbeat);
-    if (audioRate !== undefined) deps.bus.emit('audio.end', { clientUid: uid });
+    if (audioRate !== undefined) endAudio();
     deps.hub.remove(uid);
     deps.bus.emit('client.disconnected', { clientUid: uid, code });
     log.info({ event: 'ws.disconnected', code }, 'websocket client disconnected');

@@ -12,6 +12,8 @@ import { PcmBytes } from './pcm-bytes.ts';
 type EdgeClientModule = typeof MsEdge;
 
 const SAMPLE_RATE = 24_000;
+/** The MP3 decoder is prepared this long after probe(), off the daemon's start-up path. */
+const WARM_DELAY_MS = 3000;
 /** About 0.7 s of Edge's 48 kbit/s MP3. */
 const MP3_PIECE_BYTES = 4096;
 
@@ -61,6 +63,7 @@ export class EdgeEngine implements TtsEngine {
   private decoder: 'in-process' | string[] | undefined;
   private client: Promise<EdgeClientModule> | undefined;
   private readonly mp3Decoders = new WarmMp3Decoders();
+  private warmTimer: NodeJS.Timeout | undefined;
 
   /**
    * `decoder`: `auto` (in-process WASM), `ffmpeg`, `mpg123`, or a command line that reads MP3 on
@@ -91,11 +94,11 @@ export class EdgeEngine implements TtsEngine {
 
   private async findDecoder(): Promise<EngineAvailability> {
     if (this.decoderSetting === 'auto') {
-      try {
-        await this.mp3Decoders.prime();
-      } catch (err) {
-        return { ok: false, detail: `the in-process MP3 decoder did not load: ${err instanceof Error ? err.message : String(err)}` };
-      }
+      // The decoder is a package dependency: prepare it in the background a little after start-up, so
+      // the daemon's own start does not pay ~0.5 s of CPU for the WASM (a segment before then makes
+      // its own). Should it fail to load, the first segment fails with the reason and the next engine speaks.
+      this.warmTimer ??= setTimeout(() => void this.mp3Decoders.prime().catch(() => undefined), WARM_DELAY_MS);
+      this.warmTimer.unref();
       this.decoder = 'in-process';
       return { ok: true, detail: 'decoder in-process (mpg123 WASM)' };
     }
@@ -148,6 +151,7 @@ export class EdgeEngine implements TtsEngine {
   }
 
   dispose(): void {
+    clearTimeout(this.warmTimer);
     this.mp3Decoders.dispose();
   }
 }
