@@ -39,7 +39,7 @@ function makeItems(from: number, count: number, rand: () => number): MemoryItem[
     return {
       id: `bench-${i}`,
       text,
-      metadata: { kind: 'user', scope: 'long', importance: Math.round(rand() * 100) / 100, tags: [], emotion: '', user_id: user, user_name: `viewer${user.slice(7)}`, source: 'bench', created_at: now - Math.floor(rand() * 90 * 86_400_000), updated_at: now, expires_at: 0 },
+      metadata: { kind: 'user', scope: 'long', importance: Math.round(rand() * 100) / 100, tags: [], emotion: '', user_id: user, user_name: `viewer${user.slice(7)}`, source: 'bench', character: 'default', created_at: now - Math.floor(rand() * 90 * 86_400_000), updated_at: now, expires_at: 0 },
     } satisfies MemoryItem;
   });
 }

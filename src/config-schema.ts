@@ -32,6 +32,8 @@ export const CharacterConfigSchema = z
   .object({
     /** The name shown in the UI and used in the dialogue. */
     display_name: z.string().min(1).default('Aria'),
+    /** One line about the character, shown in the admin character list. */
+    description: z.string().max(500).default(''),
     /** BCP 47 language of the character's speech, e.g. en, en-US, ru. */
     language: z.string().min(2).default('en'),
     /** Language models: the provider chain (first that answers wins) and sampling settings. */

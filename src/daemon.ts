@@ -22,6 +22,7 @@ import { AuthFailureLimiter } from './server/tokens.ts';
 import { registerAdminLogRoutes } from './server/admin-log-routes.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
 import { createApp } from './server/app.ts';
+import { CharacterSwitcher } from './characters/character-switcher.ts';
 import { logTurnPerf } from './logging/turn-perf-log.ts';
 import { registerCharacterAdminRoutes } from './server/character-admin-routes.ts';
 import { registerModelAdminRoutes } from './server/model-admin-routes.ts';
@@ -59,6 +60,8 @@ export interface Daemon {
   turns: TurnTracker;
   tools: ToolRegistry;
   services: ServiceRegistry;
+  /** Switches the active character at runtime; `characters.config` is the current character's config. */
+  characters: CharacterSwitcher;
   /** Stops accepting input, aborts turns, disposes plugins and stages, closes the server. */
   stop(reason?: string): Promise<void>;
 }
@@ -82,7 +85,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const hub = new ClientHub(bus, status, log.child({ component: 'ws' }));
   const output = new TurnOutput(hub, bus, log.child({ component: 'output' }));
   const requireAdmin = makeAdminGuard(settings.adminToken);
-  const character = { name: config.active_character, displayName: config.character.display_name };
+  // Mutated in place on a switch: hello messages and /admin/status read it.
+  const character = { name: config.active_character, displayName: config.character.display_name, language: config.character.language };
+  const catalogPaths = { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir, schema: ConfigSchema };
+  const characters = new CharacterSwitcher({ paths: catalogPaths, input, turns, bus, log: log.child({ component: 'characters' }), initial: config });
+  bus.on('character.switched', (e) => {
+    Object.assign(character, { name: e.name, displayName: e.displayName, language: e.language });
+    hub.broadcast({ type: 'character', name: e.name, displayName: e.displayName, language: e.language, previous: e.previous });
+  });
   let accepting = true;
 
   // The compiled daemon loads the compiled plugins, so both share one copy of the engine's modules.
@@ -109,17 +119,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       authFailures: wsAuthFailures,
       version: VERSION,
       character,
+      adminToken: settings.adminToken,
+      switchCharacter: (req) => characters.switch(req),
       isAccepting: () => accepting,
       voice: () => services.get('voice'),
     });
   });
   registerAdminRoutes(app, { requireAdmin, status, hub, input, turns, tools, version: VERSION, character, startedAt });
   registerAdminLogRoutes(app, { requireAdmin, dataDir: settings.dataDir });
-  registerCharacterAdminRoutes(app, { requireAdmin, paths: { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir, schema: ConfigSchema }, input, turns, log: log.child({ component: 'characters' }), current: () => character.name });
+  registerCharacterAdminRoutes(app, { requireAdmin, paths: catalogPaths, switcher: characters, log: log.child({ component: 'characters' }) });
   registerModelAdminRoutes(app, { requireAdmin, modelsDir: settings.modelsDir, log: log.child({ component: 'models' }) });
   registerGameResultRoutes(app, { requireAdmin, input, log: log.child({ component: 'game-result' }) });
   registerClientLogRoutes(app, { config: config.frontend.log_ingest, log });
-  await registerCharacterRoutes(app, { config, log: log.child({ component: 'live2d' }), version: VERSION, frontendDir, dataDir: settings.dataDir });
+  await registerCharacterRoutes(app, { config: () => characters.config, log: log.child({ component: 'live2d' }), version: VERSION, frontendDir, dataDir: settings.dataDir });
 
   const commonContext = (base: ComponentBase) => ({
     name: base.name,
@@ -156,7 +168,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   for (const stage of opts.stages ?? BUILTIN_STAGES) {
     await host.start('stage', stage.name, 60_000, (base) => {
-      const ctx: StageContext = { ...commonContext(base), config, hub, turns, tools, status, routes: base.routes };
+      const ctx: StageContext = {
+        ...commonContext(base),
+        config,
+        hub,
+        turns,
+        tools,
+        status,
+        routes: base.routes,
+        onCharacterSwitch: (participant) => {
+          base.store.add(characters.register(participant));
+        },
+        currentConfig: () => characters.config,
+      };
       return stage.setup(ctx);
     });
   }
@@ -195,5 +219,5 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     return stopping;
   };
 
-  return { app, url, config, bus, status, hub, output, input, turns, tools, services, stop };
+  return { app, url, config, bus, status, hub, output, input, turns, tools, services, characters, stop };
 }

@@ -38,7 +38,7 @@ after(async () => {
 const item = (id: string, text: string, extra: Partial<MemoryItem['metadata']> = {}): MemoryItem => ({
   id,
   text,
-  metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: 'twitch:1', user_name: 'Alice', source: 'test', created_at: Date.now(), updated_at: Date.now(), expires_at: 0, ...extra },
+  metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: 'twitch:1', user_name: 'Alice', source: 'test', character: 'default', created_at: Date.now(), updated_at: Date.now(), expires_at: 0, ...extra },
 });
 
 test('switching embedders refuses with a clear message, or re-embeds without mixing vectors', async () => {
@@ -151,7 +151,7 @@ test('a 2,500-item write lands as 1,000-item outbox rows written two at a time; 
   const memory = new MemoryService(cfg, db, store, embedder, () => false, log);
   try {
     const now = Date.now();
-    const item = (id: string, text: string): MemoryItem => ({ id, text, metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: 'twitch:1', user_name: 'A', source: 'test', created_at: now, updated_at: now, expires_at: 0 } });
+    const item = (id: string, text: string): MemoryItem => ({ id, text, metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: 'twitch:1', user_name: 'A', source: 'test', character: 'default', created_at: now, updated_at: now, expires_at: 0 } });
     // Chroma reported down, so the rows stay in the outbox to be looked at.
     memory.write(Array.from({ length: 2500 }, (_, i) => item(`row-${i}`, `note ${i}`)));
     memory.write([item('row-7', 'note 7, corrected')]);

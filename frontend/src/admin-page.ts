@@ -3,6 +3,7 @@
 import { AdminRequestError, adminJson, saveToken, savedToken } from './admin/admin-api.ts';
 import type { AdminStatus } from './admin/admin-types.ts';
 import { renderFeaturePanels } from './admin/feature-panels.ts';
+import { CharactersPanel } from './admin/characters-panel.ts';
 import './admin/obs-panel.ts';
 import './admin/vtube-studio-panel.ts';
 import './admin/memory-panels.ts';
@@ -46,6 +47,7 @@ let socket: SocketClient | undefined;
 let lastStatus: AdminStatus | undefined;
 const logs = new LogsPanel($('logs'), () => token);
 const turns = new TurnsPanel($('turns'));
+const characters = new CharactersPanel($('characters'), () => token);
 const modelsCard = new ModelsCard($('get-model'), () => token);
 
 const failureText: Record<AdminRequestError['failure'], MessageKey> = {
@@ -80,11 +82,25 @@ function connectSocket(): void {
   bindConnectionBadge($('conn'), socket);
   socket.onMessage((m) => {
     turns.handle(m);
+    characters.handle(m);
     // Needed on a non-loopback daemon to send input; the admin token doubles as the input token.
     if (m.type === 'hello' && !m.canSendInput) socket?.send({ type: 'auth', token });
+    if (m.type === 'character') {
+      void refreshStatus().catch(() => undefined);
+      void showModel();
+    }
     if (m.type === 'status' && lastStatus) void refreshStatus().catch(() => undefined);
   });
   socket.connect();
+}
+
+async function showModel(): Promise<void> {
+  try {
+    const c = await fetchCharacter();
+    $('char-model').textContent = c.live2d ? `${t('admin.model')}: ${c.live2d.name}` : '';
+  } catch {
+    // The status line still names the character.
+  }
 }
 
 async function signIn(candidate: string): Promise<void> {
@@ -113,11 +129,8 @@ async function signIn(candidate: string): Promise<void> {
   connectSocket();
   void modelsCard.start().catch((err: unknown) => log.warn('admin.models_unavailable', { error: String(err) }));
   void logs.refresh().catch(() => undefined);
-  void fetchCharacter()
-    .then((c) => {
-      $('char-model').textContent = c.live2d ? `${t('admin.model')}: ${c.live2d.name}` : '';
-    })
-    .catch(() => undefined);
+  void showModel();
+  void characters.refresh().catch((err: unknown) => log.warn('admin.characters_failed', { name: err instanceof Error ? err.name : typeof err }));
 }
 
 $('login').addEventListener('submit', (ev) => {

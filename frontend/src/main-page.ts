@@ -36,8 +36,15 @@ const inputToken = params.get('token');
 const socket = new SocketClient(inputToken ? { url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(inputToken)}` } : {});
 const subtitles = new Subtitles($('subtitle'));
 const tracker = new PlaybackTracker(socket);
+/** Turns whose audio started playing here, in order (the debug handle shows them to tests). */
+const playedTurns: string[] = [];
+/** Turns whose playing audio was cut off (audio-stop, or a character switch). */
+const stoppedTurns: string[] = [];
 const player = new AudioPlayer({
-  chunkStarted: (c) => tracker.started(c.turnId, c.segment),
+  chunkStarted: (c) => {
+    if (!playedTurns.includes(c.turnId)) playedTurns.push(c.turnId);
+    tracker.started(c.turnId, c.segment);
+  },
   chunkEnded: (c) => tracker.chunkEnded(c.turnId, c.seq, player.isPlaying(c.turnId)),
 });
 let avatar: Live2dAvatar | undefined;
@@ -59,6 +66,19 @@ function onMessage(m: ServerMessage): void {
     case 'hello':
       $('character').textContent = m.character.displayName;
       if (!m.canSendInput && !overlay) showToast(t('toast.input_refused'), 'warn');
+      return;
+    case 'character':
+      // A live switch: the old character's voice stops here too, even a reply the server already
+      // finished sending (it may still be queued for playback); then the new model is drawn.
+      for (const turnId of playedTurns) if (player.isPlaying(turnId)) stoppedTurns.push(turnId);
+      if (currentTurn) {
+        player.stop(currentTurn);
+        tracker.finish(currentTurn);
+      }
+      player.stop();
+      $('character').textContent = m.displayName;
+      document.documentElement.lang = m.language;
+      void reloadAvatar();
       return;
     case 'status':
       lastStatusEntries = [...Object.values(m.stages), ...Object.values(m.plugins)];
@@ -87,6 +107,7 @@ function onMessage(m: ServerMessage): void {
       player.enqueue(m);
       return;
     case 'audio-stop':
+      if (player.isPlaying(m.turnId)) stoppedTurns.push(m.turnId);
       player.stop(m.turnId);
       tracker.finish(m.turnId);
       return;
@@ -128,6 +149,8 @@ $('stop').addEventListener('click', () => {
 });
 window.addEventListener('pointerdown', () => void player.unlock(), { once: false });
 
+let characterName = '';
+
 /**
  * Another program draws the character (the VTube Studio plugin's `hide_builtin_avatar`): the canvas is
  * hidden and its render loop stopped; audio, subtitles and input stay.
@@ -146,9 +169,39 @@ async function loadAvatar(): Promise<void> {
   const info = await fetchCharacter();
   $('character').textContent = info.displayName;
   if (!info.live2d) throw new Error('no Live2D model in model_dict');
-  avatar = await Live2dAvatar.create({ canvas: $<HTMLCanvasElement>('avatar'), entry: info.live2d, still, followPointer: !overlay, mouthLevel: () => player.level() });
+  const next = await Live2dAvatar.create({ canvas: $<HTMLCanvasElement>('avatar'), entry: info.live2d, still, followPointer: !overlay, mouthLevel: () => player.level() });
+  avatar = next;
+  characterName = info.name;
   document.body.dataset.avatar = 'ready';
+  document.body.dataset.character = info.name;
+  document.body.dataset.model = info.live2d.name;
   if (!builtinAvatarShown) avatar.app.ticker.stop();
+}
+
+let reloading: Promise<void> = Promise.resolve();
+
+/** Replaces the model with the current character's (after a switch); one reload at a time. */
+function reloadAvatar(): Promise<void> {
+  reloading = reloading.then(async () => {
+    document.body.dataset.avatar = 'loading';
+    avatar?.destroy();
+    avatar = undefined;
+    // A fresh canvas: the old WebGL context went with the old renderer.
+    const old = $<HTMLCanvasElement>('avatar');
+    const fresh = document.createElement('canvas');
+    fresh.id = old.id;
+    fresh.className = old.className;
+    old.replaceWith(fresh);
+    try {
+      await loadAvatar();
+      log.info('avatar.reloaded', { character: characterName });
+    } catch (err) {
+      document.body.dataset.avatar = 'failed';
+      log.error('avatar.load_failed', { name: err instanceof Error ? err.name : typeof err });
+      showToast(t('toast.model_failed'), 'error');
+    }
+  });
+  return reloading;
 }
 
 void (async () => {
@@ -179,6 +232,12 @@ const debugHandle = {
   get avatarReady(): boolean {
     return avatar !== undefined;
   },
+  get character(): string {
+    return characterName;
+  },
+  audioPlaying: (): boolean => player.isPlaying(),
+  playedTurns: (): string[] => [...playedTurns],
+  stoppedTurns: (): string[] => [...stoppedTurns],
   get connection(): string {
     return socket.state;
   },

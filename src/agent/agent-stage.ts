@@ -16,6 +16,9 @@ import { OutputFilter } from './safety/output-filter.ts';
 import { TagVocabulary } from './text/tag-vocabulary.ts';
 import { TurnManager } from './turn-manager.ts';
 import { TurnRunner } from './turn-runner.ts';
+import { SwitchableProvider } from './llm/switchable-provider.ts';
+import type { Config } from '../config-schema.ts';
+import type { InputItem } from '../core/input.ts';
 
 export interface AgentLlm {
   provider: LlmProvider;
@@ -24,9 +27,9 @@ export interface AgentLlm {
   info?: Record<string, unknown>;
 }
 
-/** The provider chain from `character.llm`; its health is shown in /admin/status. */
-export function defaultAgentLlm(ctx: StageContext): AgentLlm | undefined {
-  const llmConfig = ctx.config.character.llm;
+/** The provider chain from `character.llm` (of `config`, default the stage's); its health is shown in /admin/status. */
+export function defaultAgentLlm(ctx: StageContext, config: Readonly<Config> = ctx.config): AgentLlm | undefined {
+  const llmConfig = config.character.llm;
   let ready = false;
   let publish: () => void = () => undefined;
   const chain = createProviderChain(llmConfig, { modelsDir: ctx.settings.modelsDir }, ctx.log.child({ scope: 'llm' }), {
@@ -53,8 +56,11 @@ export function defaultAgentLlm(ctx: StageContext): AgentLlm | undefined {
 }
 
 export interface AgentStageOptions {
-  /** Where replies come from. Default: the provider chain built from `character.llm`. */
-  llm?: (ctx: StageContext) => AgentLlm | undefined | Promise<AgentLlm | undefined>;
+  /**
+   * Where replies come from. Default: the provider chain built from `character.llm`. On a runtime
+   * character switch it is called again with the new config when `character.llm` differs.
+   */
+  llm?: (ctx: StageContext, config: Readonly<Config>) => AgentLlm | undefined | Promise<AgentLlm | undefined>;
 }
 
 /** Reads prompts/<file>; a missing file is logged and treated as empty. */
@@ -84,22 +90,25 @@ export function createAgentStage(options: AgentStageOptions = {}): StageDefiniti
       const history = new ConversationLog(store, ctx.config.active_character, agent.history.resume_last);
       ctx.routes((app) => registerHistoryRoutes(app, ctx.requireAdmin, store, history));
 
-      const llm = await (options.llm ?? defaultAgentLlm)(ctx);
+      const makeLlm = options.llm ?? defaultAgentLlm;
+      const llm = await makeLlm(ctx, ctx.config);
       if (!llm) {
         if (ctx.status.get('stage', 'agent')?.state !== 'unavailable') ctx.setStatus('unavailable', { detail: 'no LLM provider configured (character.llm)' });
         return;
       }
+      const provider = new SwitchableProvider(llm.provider);
+      let llmInfo = llm.info ?? {};
       ctx.onDispose(async () => {
-        await llm.provider.dispose?.();
+        await provider.dispose();
       });
-      const prefetcher = agent.preemptive.enabled ? new PrefetchingProvider(llm.provider, ctx.log.child({ scope: 'llm' })) : undefined;
+      const prefetcher = agent.preemptive.enabled ? new PrefetchingProvider(provider, ctx.log.child({ scope: 'llm' })) : undefined;
       const runner = new TurnRunner({
         ctx,
         log: ctx.log,
         character,
         agent,
         persona: loadPersonaPrompt(ctx.settings.rootDir, character.persona_prompt, ctx),
-        provider: prefetcher ?? llm.provider,
+        provider: prefetcher ?? provider,
         ...(prefetcher ? { prefetcher } : {}),
         sampling: llm.sampling ?? {},
         vocabulary: new TagVocabulary(character.emotions, character.motions),
@@ -115,17 +124,63 @@ export function createAgentStage(options: AgentStageOptions = {}): StageDefiniti
         });
         ctx.on('vad.speech_resume', (e) => preparer.discard('voice resumed', e.clientUid));
       }
-      new ProactiveSpeech(ctx, agent, character.greeting, () => runner.active.length > 0, ctx.log).start();
+      const proactive = new ProactiveSpeech(ctx, agent, character.greeting, () => runner.active.length > 0, ctx.log);
+      proactive.start();
 
       const loop = new AbortController();
       const manager = new TurnManager(ctx.input, runner, agent, ctx.log);
       manager.start(loop.signal);
       ctx.onDispose(async () => {
         loop.abort();
+        manager.resume();
         for (const t of runner.active) t.abort('shutdown');
         await manager.stopped();
       });
-      ctx.setStatus('live', { info: { provider: llm.provider.id, conversation: history.conversationId, ...(llm.info ?? {}) } });
+      const publish = (): void => ctx.setStatus('live', { info: { provider: provider.id, character: history.characterName, conversation: history.conversationId, ...llmInfo } });
+
+      // A runtime switch: the new persona, vocabulary, filter, history and (when `character.llm` differs)
+      // provider chain are built first; the turn manager holds new turns while the running one ends.
+      ctx.onCharacterSwitch({
+        name: 'agent',
+        prepare: async (next) => {
+          const c = next.character;
+          const current = ctx.currentConfig().character;
+          const sameLlm = JSON.stringify(current.llm) === JSON.stringify(c.llm);
+          const nextLlm = sameLlm ? undefined : await makeLlm(ctx, next);
+          if (!sameLlm && !nextLlm) throw new Error(`no LLM provider can run for ${next.active_character} (character.llm)`);
+          const persona = loadPersonaPrompt(ctx.settings.rootDir, c.persona_prompt, ctx);
+          let handedOver: InputItem[] = [];
+          let committed = false;
+          return {
+            pause: () => {
+              manager.pause();
+              // Replies generated ahead but not yet heard are answered again by the next character.
+              handedOver = runner.unspokenInputs();
+            },
+            drained: () => runner.idle(),
+            commit: async () => {
+              committed = true;
+              runner.setCharacter({ character: c, persona, vocabulary: new TagVocabulary(c.emotions, c.motions), filter: new OutputFilter(c.spicy_mode) });
+              history.switchCharacter(next.active_character, agent.history.resume_last);
+              if (nextLlm) {
+                const old = provider.replace(nextLlm.provider);
+                llmInfo = nextLlm.info ?? {};
+                if (old !== nextLlm.provider) await old.dispose?.();
+              }
+              publish();
+            },
+            resume: () => {
+              const greeting = committed ? proactive.switchedTo(c.greeting) : undefined;
+              manager.resume(...(greeting ? [greeting] : []), ...handedOver);
+              if (handedOver.length > 0) ctx.log.info({ event: 'agent.inputs_handed_over', count: handedOver.length }, 'unspoken inputs handed to the new character');
+            },
+            cancel: async () => {
+              if (nextLlm && nextLlm.provider !== provider.current) await nextLlm.provider.dispose?.();
+            },
+          };
+        },
+      });
+      publish();
     },
   });
 }

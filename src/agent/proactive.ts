@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { AgentConfig } from './agent-config.ts';
 import { isEngineError } from '../core/errors.ts';
-import type { InputKind } from '../core/input.ts';
+import { randomUUID } from 'node:crypto';
+import type { InputItem, InputKind } from '../core/input.ts';
 import type { NewInput } from '../core/input-queue.ts';
 import type { StageContext } from '../plugin-host/define-stage.ts';
 
@@ -23,7 +24,7 @@ export class ProactiveSpeech {
   constructor(
     private readonly ctx: StageContext,
     private readonly cfg: AgentConfig,
-    private readonly greeting: string,
+    private greeting: string,
     private readonly isBusy: () => boolean,
     private readonly log: Logger,
   ) {}
@@ -45,6 +46,18 @@ export class ProactiveSpeech {
       this.timer.unref();
     }
     this.ctx.onDispose(() => clearInterval(this.timer));
+  }
+
+  /**
+   * The greeting of a character switched to at runtime, as an input the turn manager runs first
+   * (undefined when greetings are off or the character has none).
+   */
+  switchedTo(greeting: string): InputItem | undefined {
+    this.greeting = greeting;
+    this.greeted = true;
+    if (!this.cfg.greeting || !greeting.trim()) return undefined;
+    this.log.info({ event: 'agent.self_started', kind: 'system', purpose: 'greeting' }, 'character speaks on its own');
+    return { id: randomUUID(), receivedAt: performance.now(), kind: 'system', text: greeting, user: SYSTEM_USER, verbatim: true, purpose: 'greeting' };
   }
 
   private maybeGreet(): void {

@@ -67,6 +67,7 @@ interface TurnState {
 export class TurnRunner {
   private speakTail: Promise<void> = Promise.resolve();
   private readonly states = new Map<string, TurnState>();
+  private readonly settledTurns = new Set<Promise<void>>();
   /** Starts replies ahead of their turns, when `agent.preemptive` is on. */
   readonly preparer: ReplyPreparer | undefined;
 
@@ -93,6 +94,29 @@ export class TurnRunner {
     return undefined;
   }
 
+  /**
+   * Binds another character (a runtime switch). Called while no turn runs; the preparer's prompts
+   * read the same deps object, so they follow too.
+   */
+  setCharacter(next: Pick<TurnRunnerDeps, 'character' | 'persona' | 'vocabulary' | 'filter'>): void {
+    this.preparer?.discard('character switched');
+    Object.assign(this.d, next);
+  }
+
+  /**
+   * Inputs of running turns nobody has heard a word of yet (generated ahead, waiting to speak). A
+   * character switch aborts them and hands them to the next character instead of dropping them.
+   * The character's own lines (greeting, proactive) are not handed on.
+   */
+  unspokenInputs(): InputItem[] {
+    return [...this.states.values()].filter((s) => !s.speaking && s.delivered.length === 0 && !s.turn.aborted && s.turn.input.kind !== 'system' && s.turn.input.kind !== 'proactive').map((s) => s.turn.input);
+  }
+
+  /** Resolves once every running turn has settled (spoken or aborted, and stored). */
+  async idle(): Promise<void> {
+    while (this.settledTurns.size > 0) await Promise.allSettled([...this.settledTurns]);
+  }
+
   /** Records what the listener heard of a turn (from `interrupt` or `playback`). */
   reportHeard(turnId: string, heardText: string): void {
     const s = this.states.get(turnId);
@@ -117,6 +141,8 @@ export class TurnRunner {
         state.failed = true;
       })
       .then(() => this.finish(state));
+    this.settledTurns.add(settled);
+    void settled.finally(() => this.settledTurns.delete(settled));
     return { turn, generated, settled };
   }
 

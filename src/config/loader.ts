@@ -23,6 +23,8 @@ export interface LoadConfigOptions {
   migrate?: boolean;
   /** Validates as if conf.yaml named this character (the admin character list and switch use it). */
   activeCharacter?: string;
+  /** The character file's content as it would be written (a card edit is checked before it lands). */
+  characterSource?: YamlSource;
 }
 
 /**
@@ -44,8 +46,8 @@ export function loadConfigWith<S extends z.ZodType>(schema: S, opts: LoadConfigO
   const characterName = typeof raw.active_character === 'string' ? raw.active_character : 'default';
   const characterPath = path.join(opts.charactersDir, `${characterName}.yaml`);
   let character: YamlSource | undefined;
-  if (existsSync(characterPath)) {
-    character = readYamlFile(characterPath);
+  if (opts.characterSource || existsSync(characterPath)) {
+    character = opts.characterSource ?? readYamlFile(characterPath);
     if (character.data !== null && !isPlainObject(character.data)) {
       throw new ConfigError([{ file: characterPath, line: 1, path: '', message: 'a character file must be a YAML mapping', received: describeValue(character.data) }]);
     }

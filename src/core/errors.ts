@@ -17,10 +17,13 @@ export const ERROR_CATALOGUE = {
   BAD_AUDIO: { retryable: false, http: 400, summary: 'audio is corrupt or malformed' },
   NOT_FOUND: { retryable: false, http: 404, summary: 'not found' },
   DUPLICATE_EVENT: { retryable: false, http: 409, summary: 'event already processed (replay)' },
+  CONFLICT: { retryable: false, http: 409, summary: 'the request conflicts with the current state' },
   ADMIN_DISABLED: { retryable: false, http: 404, summary: 'admin routes are off: set VTUBER_ADMIN_TOKEN' },
   // config
   CONFIG_INVALID: { retryable: false, http: 500, summary: 'configuration is invalid' },
   CONFIG_NOT_FOUND: { retryable: false, http: 500, summary: 'configuration file not found' },
+  CHARACTER_SWITCH_BUSY: { retryable: true, http: 409, summary: 'another character switch is running' },
+  CHARACTER_UNUSABLE: { retryable: false, http: 422, summary: 'the character is valid but a stage cannot run it' },
   // stages
   STAGE_UNAVAILABLE: { retryable: true, http: 503, summary: 'stage is unavailable' },
   MODEL_MISSING: { retryable: false, http: 503, summary: 'model files are missing' },

@@ -171,6 +171,14 @@ export class ChromaStore {
     return out;
   }
 
+  /** Rewrites items' metadata in place (documents and vectors stay). */
+  async updateMetadata(scope: MemoryScope, items: readonly MemoryItem[]): Promise<void> {
+    for (let i = 0; i < items.length; i += PAGE) {
+      const part = items.slice(i, i + PAGE);
+      await this.col(scope).update({ ids: part.map((p) => p.id), metadatas: part.map((p) => toChromaMetadata(p.metadata)) });
+    }
+  }
+
   async delete(scope: MemoryScope, opts: { ids?: string[]; where?: Where }): Promise<void> {
     if (opts.ids && opts.ids.length === 0) return;
     await this.col(scope).delete(opts);

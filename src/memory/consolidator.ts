@@ -52,11 +52,14 @@ export class Consolidator {
         report.skipped_active++;
         continue;
       }
-      const list = groups.get(it.metadata.user_id) ?? [];
+      // Never merge one character's memories into another's.
+      const key = `${it.metadata.character}\u0000${it.metadata.user_id}`;
+      const list = groups.get(key) ?? [];
       list.push(it);
-      groups.set(it.metadata.user_id, list);
+      groups.set(key, list);
     }
-    for (const [userId, group] of groups) {
+    for (const group of groups.values()) {
+      const userId = (group[0] as MemoryItem).metadata.user_id;
       report.groups++;
       let facts: string[];
       if (cfg.llm_url) {
@@ -81,6 +84,7 @@ export class Consolidator {
           user_id: userId,
           user_name: first.metadata.user_name,
           source: 'consolidation',
+          character: first.metadata.character,
           created_at: Math.min(...group.map((g) => g.metadata.created_at)),
           updated_at: now,
           expires_at: 0,

@@ -13,6 +13,8 @@ export interface OutboxRow {
 export type CoreBlockScope = 'character' | 'viewer';
 
 export interface CoreBlock {
+  /** The character the block belongs to (a viewer's block is per character too). */
+  character: string;
   scope: CoreBlockScope;
   key: string;
   text: string;
@@ -26,15 +28,53 @@ export interface CoreBlock {
  */
 export class MemoryDb {
   private readonly db: Database.Database;
+  /** The active character: core blocks are read and written for it (MemoryService keeps it in step). */
+  character: string;
 
-  constructor(dataDir: string) {
+  /** `character` is the active one; data written before memories were per character becomes its. */
+  constructor(dataDir: string, character = 'default') {
+    this.character = character;
     this.db = openSqlite(path.join(dataDir, 'memory.sqlite'));
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL, size INTEGER NOT NULL, created_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS core_blocks (scope TEXT NOT NULL, key TEXT NOT NULL, text TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (scope, key));
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL);
     `);
+    this.migrateToCharacters(character);
+  }
+
+  /**
+   * Memories became per character. The old `core_blocks (scope, key)` table is rebuilt with a
+   * `character` column (a `character` block keeps its own name, a viewer's block goes to `character`),
+   * and queued writes without a character are given it. Runs once; `legacy_character` records who got them.
+   */
+  private migrateToCharacters(character: string): void {
+    const cols = this.db.prepare("SELECT name FROM pragma_table_info('core_blocks')").all() as Array<{ name: string }>;
+    this.db.transaction(() => {
+      if (cols.length > 0 && !cols.some((c) => c.name === 'character')) {
+        this.db.exec('ALTER TABLE core_blocks RENAME TO core_blocks_v1');
+        this.createBlocksTable();
+        this.db.prepare("INSERT INTO core_blocks (character, scope, key, text, updated_at) SELECT CASE WHEN scope = 'character' THEN key ELSE ? END, scope, key, text, updated_at FROM core_blocks_v1").run(character);
+        this.db.exec('DROP TABLE core_blocks_v1');
+      } else this.createBlocksTable();
+      if (this.getMeta('legacy_character') !== undefined) return;
+      const upd = this.db.prepare('UPDATE outbox SET op = ? WHERE seq = ?');
+      for (const row of this.peek(1_000_000)) {
+        if (row.op.op !== 'upsert' || row.op.items.every((i) => i.metadata.character)) continue;
+        const items = row.op.items.map((i) => (i.metadata.character ? i : { ...i, metadata: { ...i.metadata, character } }));
+        upd.run(JSON.stringify({ op: 'upsert', items }), row.seq);
+      }
+      this.setMeta('legacy_character', character);
+    })();
+  }
+
+  private createBlocksTable(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS core_blocks (character TEXT NOT NULL, scope TEXT NOT NULL, key TEXT NOT NULL, text TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (character, scope, key))');
+  }
+
+  /** Who memories written before they were per character belong to. */
+  get legacyCharacter(): string {
+    return this.getMeta('legacy_character') ?? this.character;
   }
 
   /** Items waiting in the outbox (an upsert of n items counts n). */
@@ -76,22 +116,30 @@ export class MemoryDb {
     })();
   }
 
+  /** The active character's core blocks. */
   getBlocks(scope?: CoreBlockScope): CoreBlock[] {
     return (scope
-      ? this.db.prepare('SELECT * FROM core_blocks WHERE scope = ? ORDER BY key').all(scope)
-      : this.db.prepare('SELECT * FROM core_blocks ORDER BY scope, key').all()) as CoreBlock[];
+      ? this.db.prepare('SELECT * FROM core_blocks WHERE character = ? AND scope = ? ORDER BY key').all(this.character, scope)
+      : this.db.prepare('SELECT * FROM core_blocks WHERE character = ? ORDER BY scope, key').all(this.character)) as CoreBlock[];
   }
 
   getBlock(scope: CoreBlockScope, key: string): CoreBlock | undefined {
-    return this.db.prepare('SELECT * FROM core_blocks WHERE scope = ? AND key = ?').get(scope, key) as CoreBlock | undefined;
+    return this.db.prepare('SELECT * FROM core_blocks WHERE character = ? AND scope = ? AND key = ?').get(this.character, scope, key) as CoreBlock | undefined;
   }
 
   setBlock(scope: CoreBlockScope, key: string, text: string): void {
-    this.db.prepare('INSERT INTO core_blocks (scope, key, text, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at').run(scope, key, text, Date.now());
+    this.db
+      .prepare('INSERT INTO core_blocks (character, scope, key, text, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(character, scope, key) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at')
+      .run(this.character, scope, key, text, Date.now());
   }
 
   deleteBlock(scope: CoreBlockScope, key: string): boolean {
-    return this.db.prepare('DELETE FROM core_blocks WHERE scope = ? AND key = ?').run(scope, key).changes > 0;
+    return this.db.prepare('DELETE FROM core_blocks WHERE character = ? AND scope = ? AND key = ?').run(this.character, scope, key).changes > 0;
+  }
+
+  /** Deletes a block for every character (forgetting a viewer). */
+  deleteBlockEverywhere(scope: CoreBlockScope, key: string): number {
+    return this.db.prepare('DELETE FROM core_blocks WHERE scope = ? AND key = ?').run(scope, key).changes;
   }
 
   getMeta(key: string): string | undefined {

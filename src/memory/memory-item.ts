@@ -18,6 +18,11 @@ export interface MemoryMetadata {
   user_name: string;
   /** turn | import | admin | consolidation | seed:<character> ... */
   source: string;
+  /**
+   * The character whose memory this is (`characters/<name>.yaml`); recall only sees the active
+   * character's. '' until the memory service stamps it on write.
+   */
+  character: string;
   /** Epoch ms. */
   created_at: number;
   updated_at: number;
@@ -48,6 +53,8 @@ export const ImportItemSchema = z
         user_id: z.string().max(200).default(''),
         user_name: z.string().max(200).default(''),
         source: z.string().max(100).default('import'),
+        /** The character it belongs to; default the active one. */
+        character: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a character name').optional(),
         created_at: Timestamp.optional(),
         updated_at: Timestamp.optional(),
         expires_at: Timestamp.optional(),
@@ -60,8 +67,9 @@ export const ImportItemSchema = z
 export type ImportItem = z.output<typeof ImportItemSchema>;
 
 /** The metadata fields that import and export carry unchanged (timestamps differ in format). */
-function descriptiveFields(m: Pick<MemoryMetadata, 'kind' | 'scope' | 'importance' | 'tags' | 'emotion' | 'user_id' | 'user_name' | 'source'>): Pick<MemoryMetadata, 'kind' | 'scope' | 'importance' | 'tags' | 'emotion' | 'user_id' | 'user_name' | 'source'> {
-  return { kind: m.kind, scope: m.scope, importance: m.importance, tags: m.tags, emotion: m.emotion, user_id: m.user_id, user_name: m.user_name, source: m.source };
+type Descriptive = 'kind' | 'scope' | 'importance' | 'tags' | 'emotion' | 'user_id' | 'user_name' | 'source' | 'character';
+function descriptiveFields(m: Omit<Pick<MemoryMetadata, Descriptive>, 'character'> & { character?: string | undefined }): Pick<MemoryMetadata, Descriptive> {
+  return { kind: m.kind, scope: m.scope, importance: m.importance, tags: m.tags, emotion: m.emotion, user_id: m.user_id, user_name: m.user_name, source: m.source, character: m.character ?? '' };
 }
 
 export function itemFromImport(raw: ImportItem, now: number, sessionTtlMs: number): MemoryItem {
@@ -113,6 +121,7 @@ export function fromChromaMetadata(raw: Record<string, unknown> | null | undefin
     user_id: str('user_id'),
     user_name: str('user_name'),
     source: str('source'),
+    character: str('character'),
     created_at: num('created_at'),
     updated_at: num('updated_at'),
     expires_at: num('expires_at'),

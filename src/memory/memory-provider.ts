@@ -8,13 +8,14 @@ import type { MemoryService } from './memory-service.ts';
  * about this viewer), then recalled items. Never waits longer than `recall.timeout_ms`; when
  * Chroma is down it answers at once with the core blocks only.
  */
-export function createMemoryProvider(memory: MemoryService, character: string, log: Logger): PromptContextProvider & { lastRecallMs: number | undefined } {
+export function createMemoryProvider(memory: MemoryService, log: Logger): PromptContextProvider & { lastRecallMs: number | undefined } {
   const provider = {
     name: 'memory',
     lastRecallMs: undefined as number | undefined,
     async provide(input: InputItem, signal: AbortSignal): Promise<PromptContext> {
       const core: string[] = [];
-      const persona = memory.db.getBlock('character', character);
+      // The active character's blocks (it changes on a runtime switch).
+      const persona = memory.db.getBlock('character', memory.character);
       if (persona?.text.trim()) core.push(`About yourself: ${persona.text.trim()}`);
       const human = memory.db.getBlock('viewer', input.user.id);
       if (human?.text.trim()) core.push(`About ${input.user.displayName}: ${human.text.trim()}`);

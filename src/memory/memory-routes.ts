@@ -12,7 +12,6 @@ export interface MemoryRouteDeps {
   memory: MemoryService;
   consolidator: Consolidator;
   requireAdmin: preHandlerHookHandler;
-  characterName: string;
 }
 
 const FilterSchema = z.object({
@@ -20,7 +19,15 @@ const FilterSchema = z.object({
   kind: z.enum(MEMORY_KINDS).optional(),
   scope: z.enum(['long', 'session']).optional(),
   source: z.string().max(100).optional(),
+  /** Whose memories: default the active character's, `*` every character's. */
+  character: z.string().max(64).optional(),
 });
+
+/** The filter with its character resolved: the active one unless named, none for `*`. */
+function scoped(filter: z.infer<typeof FilterSchema>, active: string): SearchFilter {
+  const { character, ...rest } = filter;
+  return { ...rest, ...(character === '*' ? {} : { character: character ?? active }) } as SearchFilter;
+}
 
 function badRequest(reply: FastifyReply, err: z.ZodError): FastifyReply {
   const first = err.issues[0];
@@ -57,7 +64,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: MemoryRouteDeps
     const q = z.object({ q: z.string().max(2000).default(''), k: z.coerce.number().int().min(1).max(100).default(10) }).extend(FilterSchema.shape).safeParse(req.query);
     if (!q.success) return badRequest(reply, q.error);
     const { q: text, k, ...filter } = q.data;
-    const items = await memory.search(text, k, filter as SearchFilter);
+    const items = await memory.search(text, k, scoped(filter, memory.character));
     return { items: items.map((i) => ({ ...itemToExport(i), ...(i.similarity !== undefined ? { similarity: i.similarity, score: i.score } : {}) })) };
   });
 
@@ -65,7 +72,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: MemoryRouteDeps
     const q = FilterSchema.extend({ format: z.enum(['json', 'yaml']).default('json') }).safeParse(req.query);
     if (!q.success) return badRequest(reply, q.error);
     const { format, ...filter } = q.data;
-    const doc = { version: 1, items: (await memory.list(filter as SearchFilter)).map(itemToExport) };
+    const doc = { version: 1, items: (await memory.list(scoped(filter, memory.character))).map(itemToExport) };
     void reply.header('content-disposition', `attachment; filename="memory-export.${format}"`);
     if (format === 'yaml') return reply.type('application/yaml').send(toYaml(doc));
     return doc;
@@ -136,7 +143,7 @@ export function registerMemoryRoutes(app: FastifyInstance, deps: MemoryRouteDeps
     });
   });
 
-  app.get('/admin/memory/core', pre, async () => ({ character: deps.characterName, blocks: memory.db.getBlocks() }));
+  app.get('/admin/memory/core', pre, async () => ({ character: memory.character, blocks: memory.db.getBlocks() }));
 
   app.put<{ Params: { scope: string; key: string } }>('/admin/memory/core/:scope/:key', pre, async (req, reply) => {
     const scope = z.enum(['character', 'viewer']).safeParse(req.params.scope);

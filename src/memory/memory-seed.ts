@@ -18,7 +18,10 @@ export function importSeed(memory: MemoryService, charactersDir: string, charact
   if (memory.db.getMeta(key) === hash) return 0;
   const doc = parseDocument(text, 'application/yaml');
   const items = validateImport(doc, { maxItems: memory.cfg.import.max_items, maxTextChars: memory.cfg.import.max_text_chars }, Date.now(), memory.sessionTtlMs);
-  for (const it of items) if (it.metadata.source === 'import') it.metadata.source = key;
+  for (const it of items) {
+    if (it.metadata.source === 'import') it.metadata.source = key;
+    it.metadata.character ||= character;
+  }
   memory.write(items);
   memory.db.setMeta(key, hash);
   memory.db.audit('system', 'memory.seed_import', file, { count: items.length });

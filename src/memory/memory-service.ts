@@ -12,6 +12,8 @@ import { dot, RecallCache, SCOPES, type CachedItem } from './recall-cache.ts';
 
 export interface SearchFilter {
   user?: string;
+  /** A character's memories only (the admin routes default to the active one). */
+  character?: string;
   kind?: MemoryKind;
   scope?: MemoryScope;
   source?: string;
@@ -51,7 +53,26 @@ export class MemoryService {
     readonly embedder: Embedder,
     private readonly isUp: () => boolean,
     private readonly log: Logger,
-  ) {}
+    private characterName = 'default',
+  ) {
+    this.db.character = characterName;
+  }
+
+  /** The character whose memories are recalled and written now. */
+  get character(): string {
+    return this.characterName;
+  }
+
+  /** A runtime character switch: later recalls see only `name`'s memories, later writes are `name`'s. */
+  setCharacter(name: string): void {
+    this.characterName = name;
+    this.db.character = name;
+  }
+
+  /** Items without a character are the active character's. */
+  private stamp(items: readonly MemoryItem[]): MemoryItem[] {
+    return items.map((it) => (it.metadata.character ? it : { ...it, metadata: { ...it.metadata, character: this.characterName } }));
+  }
 
   get available(): boolean {
     return this.isUp();
@@ -64,8 +85,9 @@ export class MemoryService {
   /** Queues items (all or none). Throws QUEUE_FULL when the outbox is at its bound. */
   write(items: readonly MemoryItem[]): void {
     if (items.length === 0) return;
+    const stamped = this.stamp(items);
     const ops: OutboxOp[] = [];
-    for (let i = 0; i < items.length; i += OUTBOX_CHUNK) ops.push({ op: 'upsert', items: items.slice(i, i + OUTBOX_CHUNK) });
+    for (let i = 0; i < items.length; i += OUTBOX_CHUNK) ops.push({ op: 'upsert', items: stamped.slice(i, i + OUTBOX_CHUNK) });
     this.enqueue(ops, items.length);
   }
 
@@ -87,10 +109,10 @@ export class MemoryService {
     if (ids.length > 0) this.enqueue([{ op: 'delete', ids: [...ids] }], ids.length);
   }
 
-  /** Forgets every memory about a viewer, queued ones included, and their core block. */
+  /** Forgets every memory about a viewer (for every character), queued ones included, and their core blocks. */
   forgetUser(userId: string): void {
     this.db.dropUser(userId);
-    this.db.deleteBlock('viewer', userId);
+    this.db.deleteBlockEverywhere('viewer', userId);
     this.cache.dropUser(userId);
     this.enqueue([{ op: 'delete_user', userId }], 1);
     this.db.audit('admin', 'memory.forget_user', userId, {});
@@ -255,13 +277,14 @@ export class MemoryService {
   async recall(input: InputItem): Promise<RankedItem[]> {
     if (!this.isUp()) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is down');
     const [mine, general] = await Promise.all([this.cachedFor(input.user.id), this.cachedFor('')]);
+    const character = this.characterName;
     if (mine && general) {
       const vector = await this.embedOne(input.text);
-      const scored = [...mine, ...general].map((c) => ({ id: c.id, text: c.text, metadata: c.metadata, similarity: dot(vector, c.vector) }));
+      const scored = [...mine, ...general].filter((c) => c.metadata.character === character).map((c) => ({ id: c.id, text: c.text, metadata: c.metadata, similarity: dot(vector, c.vector) }));
       return this.rerank(scored, this.cfg.recall.top_k, this.cfg.recall.min_similarity);
     }
     // One $in lookup is cheaper in Chroma than an $or of two equalities.
-    const where: Where = { user_id: { $in: [input.user.id, ''] } };
+    const where: Where = { $and: [{ user_id: { $in: [input.user.id, ''] } }, { character }] };
     return this.rank(input.text, this.cfg.recall.top_k, where, ['long', 'session'], this.cfg.recall.min_similarity);
   }
 
@@ -297,8 +320,28 @@ export class MemoryService {
   replace(item: MemoryItem, previous: MemoryItem): void {
     const ops: OutboxOp[] = [];
     if (previous.metadata.scope !== item.metadata.scope) ops.push({ op: 'delete', ids: [item.id] });
-    ops.push({ op: 'upsert', items: [item] });
+    ops.push({ op: 'upsert', items: this.stamp([item]) });
     this.enqueue(ops, ops.length);
+  }
+
+  /**
+   * Memories stored before they were per character have none: they become the legacy character's
+   * (the one active when this build first opened memory.sqlite). Runs once per store; returns how many.
+   */
+  async migrateCharacters(): Promise<number> {
+    if (this.db.getMeta('chroma_characters_migrated') === '1') return 0;
+    if (!this.isUp()) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is down');
+    const owner = this.db.legacyCharacter;
+    let n = 0;
+    for (const scope of ['long', 'session'] as const) {
+      const orphans = (await this.store.all(scope)).filter((it) => !it.metadata.character);
+      await this.store.updateMetadata(scope, orphans.map((it) => ({ ...it, metadata: { ...it.metadata, character: owner } })));
+      n += orphans.length;
+    }
+    this.db.setMeta('chroma_characters_migrated', '1');
+    this.cache.clear();
+    if (n > 0) this.log.info({ event: 'memory.characters_migrated', character: owner, count: n }, 'memories from before per-character memory given to the active character');
+    return n;
   }
 
   async counts(): Promise<{ long: number; session: number }> {
@@ -318,6 +361,7 @@ export class MemoryService {
 export function whereOf(filter: SearchFilter): Where | undefined {
   const parts: Where[] = [];
   if (filter.user !== undefined) parts.push({ user_id: filter.user });
+  if (filter.character !== undefined) parts.push({ character: filter.character });
   if (filter.kind) parts.push({ kind: filter.kind });
   if (filter.source) parts.push({ source: filter.source });
   if (parts.length === 0) return undefined;

@@ -53,7 +53,8 @@ export const memoryStage = defineStage({
     const embedderInfo = { id: embedder.id, kind: choice.kind, picked: choice.picked, reason: choice.reason, upgrade: choice.upgrade ?? null };
     // A switch made by `auto` (a model pulled or removed) re-embeds; an explicit type keeps on_change.
     const onChange = choice.picked === 'auto' ? 'reembed' : cfg.embedder.on_change;
-    const db = new MemoryDb(ctx.settings.dataDir);
+    const character = ctx.config.active_character;
+    const db = new MemoryDb(ctx.settings.dataDir, character);
     ctx.onDispose(() => db.close());
     const supervisor = new ChromaSupervisor({
       mode: cfg.chroma.mode,
@@ -69,13 +70,12 @@ export const memoryStage = defineStage({
     ctx.onDispose(() => supervisor.stop());
     const store = new ChromaStore(cfg.chroma.collection_prefix, embedder, log);
     let connected = false;
-    const memory = new MemoryService(cfg, db, store, embedder, () => connected && supervisor.isHealthy, log);
+    const memory = new MemoryService(cfg, db, store, embedder, () => connected && supervisor.isHealthy, log, character);
     ctx.onDispose(async () => {
       // Last chance to hand queued writes to Chroma; whatever is left stays in the outbox for next start.
       if (memory.available && db.pendingItems() > 0) await memory.settle(1500);
       memory.close();
     });
-    const character = ctx.config.active_character;
 
     const refreshStatus = async (): Promise<void> => {
       const counts = connected && supervisor.isHealthy ? await memory.counts().catch(() => undefined) : undefined;
@@ -83,6 +83,7 @@ export const memoryStage = defineStage({
       ctx.setStatus(connected && supervisor.isHealthy ? 'live' : 'degraded', {
         ...(connected && supervisor.isHealthy ? {} : { detail: 'chroma is down: replies go without memories, writes are queued' }),
         info: {
+          character: memory.character,
           chroma: { mode: cfg.chroma.mode, url: supervisor.url, pid: supervisor.pid ?? null, healthy: supervisor.isHealthy, restarts: supervisor.restarts },
           embedder: embedderInfo,
           // The status chip's tooltip shows it: how to make memory semantic.
@@ -112,6 +113,7 @@ export const memoryStage = defineStage({
         memory.cache.clear();
         connected = true;
         log.info({ event: 'memory.connected', url: supervisor.url }, 'memory store connected');
+        await memory.migrateCharacters().catch((err: unknown) => log.warn({ event: 'memory.characters_migrate_failed', err }, 'giving old memories a character failed; will retry on reconnect'));
         await memory.flush();
       } catch (err) {
         connected = false;
@@ -149,13 +151,13 @@ export const memoryStage = defineStage({
     }
 
     const registry = ctx.services.get('promptContext');
-    const provider = createMemoryProvider(memory, character, log);
+    const provider = createMemoryProvider(memory, log);
     if (registry) ctx.onDispose(registry.register(provider));
     ctx.onDispose(ctx.services.provide('memory', memory));
 
     if (cfg.write.auto) {
       ctx.on('agent.reply_done', (done) => {
-        const items = memoriesFromTurn(done, cfg, ctx.config.character.display_name);
+        const items = memoriesFromTurn(done, cfg, ctx.currentConfig().character.display_name);
         if (items.length === 0) return;
         try {
           memory.write(items);
@@ -184,6 +186,23 @@ export const memoryStage = defineStage({
     every(Math.max(1000, cfg.chroma.health_interval_ms), refreshStatus);
     ctx.onDispose(() => timers.forEach((t) => clearInterval(t)));
 
-    ctx.routes((app) => registerMemoryRoutes(app, { memory, consolidator, requireAdmin: ctx.requireAdmin, characterName: character }));
+    ctx.routes((app) => registerMemoryRoutes(app, { memory, consolidator, requireAdmin: ctx.requireAdmin }));
+
+    // A runtime switch: recall, writes and core blocks follow the new character; its seed file is imported.
+    ctx.onCharacterSwitch({
+      name: 'memory',
+      prepare: (next) => ({
+        commit: () => {
+          memory.setCharacter(next.active_character);
+          void refreshStatus();
+          if (!cfg.seed_on_start) return;
+          try {
+            importSeed(memory, ctx.settings.charactersDir, next.active_character, log);
+          } catch (err) {
+            log.error({ event: 'memory.seed_failed', err }, 'seed memory file is invalid');
+          }
+        },
+      }),
+    });
   },
 });

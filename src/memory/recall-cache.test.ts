@@ -7,7 +7,7 @@ const item = (id: string, user: string): CachedItem => ({
   id,
   text: id,
   vector: [1, 0],
-  metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: user, user_name: '', source: 't', created_at: 0, updated_at: 0, expires_at: 0 } satisfies MemoryItem['metadata'],
+  metadata: { kind: 'user', scope: 'long', importance: 0.5, tags: [], emotion: '', user_id: user, user_name: '', source: 't', character: 'default', created_at: 0, updated_at: 0, expires_at: 0 } satisfies MemoryItem['metadata'],
 });
 
 test('recall cache: LRU bound, TTL, size limit and write-through', () => {

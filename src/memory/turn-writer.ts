@@ -27,6 +27,8 @@ export function memoriesFromTurn(done: BusEvents['agent.reply_done'], cfg: Memor
         user_id: c.kind === 'self' ? '' : user.id,
         user_name: c.kind === 'self' ? '' : user.displayName,
         source: `turn:${input.kind}`,
+        // Stamped with the active character by MemoryService.write.
+        character: '',
         created_at: now,
         updated_at: now,
         expires_at: long ? 0 : now + cfg.session.ttl_minutes * 60_000,

@@ -6,6 +6,7 @@ import type { ToolRegistry } from '../core/tool-registry.ts';
 import type { ClientHub } from '../server/ws/client-hub.ts';
 import type { Disposer } from '../core/disposable.ts';
 import type { PluginContext } from './define-plugin.ts';
+import type { SwitchParticipant } from '../characters/character-switcher.ts';
 
 /**
  * What a built-in stage (VAD, ASR, agent, TTS, memory...) gets: everything a plugin gets, plus the
@@ -16,6 +17,14 @@ export interface StageContext extends Omit<PluginContext<Config>, 'routes' | 'ro
   readonly turns: TurnTracker;
   readonly tools: ToolRegistry;
   readonly status: StatusRegistry;
+  /**
+   * Takes part in runtime character switches: `prepare` builds what the next character needs, the
+   * returned swap binds it. Removed automatically on stop. `config` stays the config the stage started
+   * with; read the current character from `currentConfig()`.
+   */
+  onCharacterSwitch(participant: SwitchParticipant): void;
+  /** The config of the character the daemon speaks as now (changes on a switch). */
+  currentConfig(): Readonly<Config>;
   /** Registers routes at the root (or under `prefix`). Call during setup. */
   routes(register: (app: FastifyInstance) => void | Promise<void>, prefix?: string): void;
 }

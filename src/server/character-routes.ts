@@ -7,7 +7,8 @@ import type { Config } from '../config-schema.ts';
 import { loadModelCatalog, resolveCharacterModel, USER_MODELS_PREFIX } from '../live2d/model-resolver.ts';
 
 export interface CharacterRouteDeps {
-  config: Readonly<Config>;
+  /** The current config (it changes when the character is switched at runtime). */
+  config: () => Readonly<Config>;
   log: Logger;
   version: string;
   /** frontend/dist (holds live2d-models/model_dict.json). */
@@ -25,17 +26,18 @@ export async function registerCharacterRoutes(app: FastifyInstance, deps: Charac
   mkdirSync(userDir, { recursive: true });
   await app.register(fastifyStatic, { root: userDir, prefix: USER_MODELS_PREFIX, decorateReply: false, wildcard: true, index: false });
   const builtinDict = path.join(deps.frontendDir, 'live2d-models', 'model_dict.json');
-  const character = deps.config.character;
-
   app.get('/api/character', async () => {
+    const config = deps.config();
+    const character = config.character;
     // Read on each request: users add models without restarting the daemon.
     const catalog = loadModelCatalog(builtinDict, userDir);
     for (const problem of catalog.problems) deps.log.warn({ event: 'live2d.model_dict_invalid', problem }, 'model_dict problem');
     const { model, fallback } = resolveCharacterModel(catalog, character.live2d, deps.log);
     return {
-      name: deps.config.active_character,
+      name: config.active_character,
       displayName: character.display_name,
       language: character.language,
+      avatar: character.avatar,
       live2d: model ?? null,
       live2dFallback: fallback,
       models: catalog.models.map((m) => ({ name: m.name, source: m.source })),
@@ -43,9 +45,9 @@ export async function registerCharacterRoutes(app: FastifyInstance, deps: Charac
     };
   });
 
-  app.get('/api/frontend-config', async () => ({
-    version: deps.version,
-    language: deps.config.frontend.language || character.language,
-    logIngest: { enabled: deps.config.frontend.log_ingest.enabled, maxBatch: deps.config.frontend.log_ingest.max_batch },
-  }));
+  app.get('/api/frontend-config', async () => {
+    const config = deps.config();
+    const ingest = config.frontend.log_ingest;
+    return { version: deps.version, language: config.frontend.language || config.character.language, logIngest: { enabled: ingest.enabled, maxBatch: ingest.max_batch } };
+  });
 }

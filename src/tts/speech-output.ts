@@ -18,11 +18,16 @@ const SILENCE_RATE = 24_000;
  */
 export class HubSpeechOutput implements SpeechOutput {
   constructor(
-    private readonly manager: TtsTaskManager,
+    private manager: TtsTaskManager,
     private readonly output: TurnOutput,
     private readonly log: Logger,
     private readonly chunkMs: number,
   ) {}
+
+  /** The next character's voice (a runtime switch); a turn already speaking keeps the one it started with. */
+  setManager(manager: TtsTaskManager): void {
+    this.manager = manager;
+  }
 
   async speak(turn: Turn, segments: AsyncIterable<ReplySegment>): Promise<SpeakResult> {
     const result: SpeakResult = { segmentsSent: 0, audioMs: 0 };
@@ -78,7 +83,8 @@ export class HubSpeechOutput implements SpeechOutput {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.manager.run(segments, sink, signal);
+      const manager = this.manager;
+      await manager.run(segments, sink, signal);
       turn.mark('tts_done');
     } catch (err) {
       if (!signal.aborted) {

@@ -23,7 +23,7 @@ const TtsRequestSchema = z
 export const TTS_PREVIEWS_PER_IP = 2;
 
 /** `POST /api/tts {text, engine?, voice?}` → audio/wav, for voice previews in the admin UI. */
-export function registerTtsRoutes(app: FastifyInstance, deps: { chain: EngineChain; base: Prosody; requireAdmin: preHandlerHookHandler; signal: AbortSignal }): void {
+export function registerTtsRoutes(app: FastifyInstance, deps: { chain: () => EngineChain; base: () => Prosody; requireAdmin: preHandlerHookHandler; signal: AbortSignal }): void {
   const limiter = new PerIpLimiter(TTS_PREVIEWS_PER_IP, 'POST /api/tts');
   app.post('/api/tts', { preHandler: deps.requireAdmin }, async (req, reply) => {
     const parsed = TtsRequestSchema.safeParse(req.body);
@@ -32,9 +32,12 @@ export function registerTtsRoutes(app: FastifyInstance, deps: { chain: EngineCha
       return reply.code(400).send({ error: { code: 'BAD_MESSAGE', message: `field ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}` } });
     }
     const body = parsed.data;
+    // The current character's voice (it changes on a runtime switch).
+    const chain = deps.chain();
+    const base = deps.base();
     if (body.voice && !body.engine) return reply.code(400).send({ error: { code: 'BAD_MESSAGE', message: 'field voice: needs engine (voice names belong to one engine)' } });
-    if (body.engine && !deps.chain.engineNames.includes(body.engine)) {
-      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `engine "${body.engine}" is not available; available: ${deps.chain.engineNames.join(', ')}` } });
+    if (body.engine && !chain.engineNames.includes(body.engine)) {
+      return reply.code(404).send({ error: { code: 'NOT_FOUND', message: `engine "${body.engine}" is not available; available: ${chain.engineNames.join(', ')}` } });
     }
     const release = limiter.acquire(req, reply);
     const controller = new AbortController();
@@ -44,12 +47,12 @@ export function registerTtsRoutes(app: FastifyInstance, deps: { chain: EngineCha
     req.raw.on('close', onClose);
     const stop = (): void => controller.abort(deps.signal.reason);
     deps.signal.addEventListener('abort', stop, { once: true });
-    const prosody: Prosody = { rate: body.rate ?? deps.base.rate, pitch: body.pitch ?? deps.base.pitch, volume: body.volume ?? deps.base.volume };
+    const prosody: Prosody = { rate: body.rate ?? base.rate, pitch: body.pitch ?? base.pitch, volume: body.volume ?? base.volume };
     const parts: Int16Array[] = [];
     let sampleRate = 0;
     let engine = '';
     try {
-      for await (const c of deps.chain.synthesize(body.text, prosody, controller.signal, { ...(body.engine ? { only: body.engine } : {}), ...(body.voice ? { voice: body.voice } : {}) })) {
+      for await (const c of chain.synthesize(body.text, prosody, controller.signal, { ...(body.engine ? { only: body.engine } : {}), ...(body.voice ? { voice: body.voice } : {}) })) {
         parts.push(c.chunk.pcm);
         sampleRate = c.chunk.sampleRate;
         engine = c.engine;

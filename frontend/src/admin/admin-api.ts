@@ -49,3 +49,21 @@ export async function adminFetch(path: string, token: string, init: RequestInit 
 export async function adminJson<T>(path: string, token: string): Promise<T> {
   return (await (await adminFetch(path, token)).json()) as T;
 }
+
+export interface AdminReply<T> {
+  ok: boolean;
+  status: number;
+  body: T;
+}
+
+/** A write (POST/PUT/DELETE) with a JSON body; refusals come back as values so forms can show them. */
+export async function adminSend<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, token: string, body?: unknown): Promise<AdminReply<T>> {
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  } catch {
+    throw new AdminRequestError('unreachable', 0);
+  }
+  if (res.status === 401) throw new AdminRequestError('unauthorized', 401);
+  return { ok: res.ok, status: res.status, body: (await res.json().catch(() => ({}))) as T };
+}

@@ -33,6 +33,8 @@ export class Live2dAvatar {
   ) {}
   private emotionTimer: number | undefined;
   private baseY = 0;
+  /** Window listeners to remove when the model is replaced (a character switch). */
+  private readonly cleanups: Array<() => void> = [];
 
   static async create(opts: AvatarOptions): Promise<Live2dAvatar> {
     const app = new PIXI.Application({ view: opts.canvas, backgroundAlpha: 0, antialias: true, autoDensity: true, resolution: window.devicePixelRatio || 1, resizeTo: opts.canvas.parentElement ?? window });
@@ -57,7 +59,7 @@ export class Live2dAvatar {
       model.y = avatar.baseY + face.bounceY * app.screen.height * 0.03;
     });
     avatar.layout();
-    window.addEventListener('resize', () => avatar.layout());
+    avatar.listen(window, 'resize', () => avatar.layout());
     avatar.installInteraction();
     log.info('avatar.model_loaded', { model: opts.entry.name, params: face.coverage().length });
     return avatar;
@@ -109,12 +111,25 @@ export class Live2dAvatar {
     return false;
   }
 
+  /** Removes the model, its ticker and its window listeners; the canvas is left for the next model. */
+  destroy(): void {
+    if (this.emotionTimer !== undefined) window.clearTimeout(this.emotionTimer);
+    for (const off of this.cleanups.splice(0)) off();
+    this.app.destroy(false, { children: true });
+  }
+
+  private listen(target: Window, type: string, handler: (ev: Event) => void): void {
+    target.addEventListener(type, handler);
+    this.cleanups.push(() => target.removeEventListener(type, handler));
+  }
+
   private installInteraction(): void {
     const canvas = this.opts.canvas;
     if (this.opts.followPointer && !this.opts.still) {
-      window.addEventListener('pointermove', (ev) => {
+      this.listen(window, 'pointermove', (ev) => {
         const r = canvas.getBoundingClientRect();
-        this.model.focus(ev.clientX - r.left, ev.clientY - r.top);
+        const p = ev as PointerEvent;
+        this.model.focus(p.clientX - r.left, p.clientY - r.top);
       });
     }
     canvas.addEventListener('pointerdown', (ev) => {

@@ -17,11 +17,28 @@ export class ConversationLog {
 
   constructor(
     private readonly store: HistoryStore,
-    private readonly character: string,
+    private character: string,
     resumeLast: boolean,
   ) {
     const last = resumeLast ? store.latestConversation(character) : undefined;
     this.activeId = last?.id ?? store.createConversation(character).id;
+  }
+
+  /** The character whose conversation this is. */
+  get characterName(): string {
+    return this.character;
+  }
+
+  /**
+   * Moves to another character's conversation (a runtime switch): its newest one when `resumeLast`,
+   * otherwise a new one. Later prompts see only that character's history.
+   */
+  switchCharacter(character: string, resumeLast: boolean): void {
+    this.character = character;
+    const last = resumeLast ? this.store.latestConversation(character) : undefined;
+    this.activeId = last?.id ?? this.store.createConversation(character).id;
+    this.revisionValue++;
+    this.window = undefined;
   }
 
   get conversationId(): string {

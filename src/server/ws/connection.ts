@@ -8,7 +8,9 @@ import type { InputQueue } from '../../core/input-queue.ts';
 import type { ServerConfig } from '../../config/schema/server.ts';
 import type { VoiceInput } from '../../voice/voice-stage.ts';
 import type { ClientHub } from './client-hub.ts';
-import { INPUT_MESSAGE_TYPES, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
+import type { SwitchRequest, SwitchResult } from '../../characters/character-switcher.ts';
+import { ConfigError } from '../../config/config-error.ts';
+import { ADMIN_MESSAGE_TYPES, INPUT_MESSAGE_TYPES, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { tokensEqual, type AuthFailureLimiter } from '../tokens.ts';
 
@@ -25,6 +27,9 @@ export interface ConnectionDeps {
   authFailures: AuthFailureLimiter;
   version: string;
   character: { name: string; displayName: string };
+  /** `auth` with this token makes the connection an admin client (character switches). */
+  adminToken: string | undefined;
+  switchCharacter(req: SwitchRequest): Promise<SwitchResult>;
   /** False once shutdown has begun: input is refused. */
   isAccepting(): boolean;
   /** Where microphone audio goes (the voice stage); undefined while there is none, and audio is ignored. */
@@ -42,6 +47,7 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
   const tokenOk = (token: string): boolean => deps.inputToken !== undefined && tokensEqual(token, deps.inputToken);
   let canSendInput = !deps.requireToken || (urlToken !== undefined && tokenOk(urlToken));
   if (deps.requireToken && urlToken !== undefined && !canSendInput) deps.authFailures.fail(remote);
+  let isAdmin = false;
   let audioRate: number | undefined;
   let seq = 0;
   let violations = 0;
@@ -79,13 +85,18 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
       fail('UNAUTHORIZED', `${msg.type} needs a token on this server: send {"type":"auth","token":...} or connect with ?token=`);
       return;
     }
-    if (INPUT_MESSAGE_TYPES.has(msg.type) && !deps.isAccepting()) {
+    if (ADMIN_MESSAGE_TYPES.has(msg.type) && !isAdmin) {
+      fail('FORBIDDEN', `${msg.type} needs an admin client: send {"type":"auth","token":<admin token>} first`);
+      return;
+    }
+    if ((INPUT_MESSAGE_TYPES.has(msg.type) || ADMIN_MESSAGE_TYPES.has(msg.type)) && !deps.isAccepting()) {
       fail('SHUTTING_DOWN', 'the daemon is shutting down', true);
       return;
     }
     switch (msg.type) {
       case 'auth': {
-        const ok = tokenOk(msg.token);
+        isAdmin = deps.adminToken !== undefined && tokensEqual(msg.token, deps.adminToken);
+        const ok = isAdmin || tokenOk(msg.token);
         // A wrong token takes away only what a token grants: where none is needed, input stays allowed.
         canSendInput = ok || !deps.requireToken;
         deps.hub.add({ uid, remote, canSendInput, connectedAt: Date.now() }, socket);
@@ -136,6 +147,19 @@ export function handleConnection(socket: WebSocket, remote: string, urlToken: st
         return;
       case 'ping':
         reply({ type: 'pong', ...(msg.t !== undefined ? { t: msg.t } : {}) });
+        return;
+      case 'character-switch':
+        // Every client hears the switch through the `character` broadcast; this one also gets the ack or the refusal.
+        deps
+          .switchCharacter({ name: msg.name, queue: msg.queue ?? 'keep' })
+          .then(() => reply({ type: 'ack', ref: msg.type }))
+          .catch((err: unknown) => {
+            if (err instanceof ConfigError || isEngineError(err)) fail(err.code, err.message.slice(0, 2000), err.retryable);
+            else {
+              log.error({ event: 'ws.character_switch_failed', err }, 'character switch failed');
+              fail('INTERNAL', 'character switch failed');
+            }
+          });
         return;
     }
   };

@@ -24,6 +24,14 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
     .object({ type: z.literal('playback'), turnId: TurnId, seq: z.number().int().min(0).optional(), heardText: z.string().max(4000).optional(), ended: z.boolean() })
     .strict(),
   z.object({ type: z.literal('ping'), t: z.number().optional() }).strict(),
+  /** Admin clients only (authenticated with the admin token): switch the active character live. */
+  z
+    .object({
+      type: z.literal('character-switch'),
+      name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a character name: letters, digits, "_" or "-"'),
+      queue: z.enum(['keep', 'clear']).optional(),
+    })
+    .strict(),
 ]);
 
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
@@ -31,6 +39,8 @@ export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = ClientMessageSchema.options.map((o) => o.shape.type.value);
 /** Messages that change what the engine does; they need a token on a non-loopback daemon. */
 export const INPUT_MESSAGE_TYPES: ReadonlySet<ClientMessageType> = new Set(['text-input', 'audio-start', 'audio-end', 'interrupt']);
+/** Messages only a client that sent `auth` with the admin token may send. */
+export const ADMIN_MESSAGE_TYPES: ReadonlySet<ClientMessageType> = new Set(['character-switch']);
 
 // ── server → client ────────────────────────────────────────────────────────────
 const StatusEntrySchema = z.object({
@@ -49,6 +59,17 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     version: z.string(),
     canSendInput: z.boolean(),
     character: z.object({ name: z.string(), displayName: z.string() }).catchall(z.unknown()),
+  }),
+  /**
+   * The active character changed at runtime: pages reload the Live2D model (`GET /api/character`) and
+   * show the new name. Also the answer to an admin's `character-switch` (then with `ms`).
+   */
+  z.object({
+    type: z.literal('character'),
+    name: z.string(),
+    displayName: z.string(),
+    language: z.string(),
+    previous: z.string().optional(),
   }),
   /** Acknowledges an accepted client message (`ref` is its type). */
   z.object({ type: z.literal('ack'), ref: z.string(), inputId: z.string().optional() }),
@@ -94,7 +115,7 @@ export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 export type ServerMessageType = ServerMessage['type'];
 
 /** Control messages skip the backpressure drop that data (audio) is subject to. */
-export const CONTROL_MESSAGE_TYPES: ReadonlySet<ServerMessageType> = new Set(['audio-stop', 'turn-end', 'error', 'setup-hint', 'status', 'hello', 'ack', 'pong']);
+export const CONTROL_MESSAGE_TYPES: ReadonlySet<ServerMessageType> = new Set(['audio-stop', 'turn-end', 'error', 'setup-hint', 'status', 'hello', 'ack', 'pong', 'character']);
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: 'BAD_JSON' | 'BAD_MESSAGE' | 'UNKNOWN_MESSAGE_TYPE'; message: string };
 
