@@ -18,8 +18,12 @@ function arg(args: string[], name: string, fallback: number): number {
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
 }
 
-/** Runs `turns` voice turns in one show and returns their latency rows. */
-async function measure(turns: number, scripted: ScriptedTimes, config: Record<string, unknown>, label: string): Promise<LatencyRow[]> {
+/**
+ * Runs `turns` voice turns in one show and returns their latency rows. A turn whose first segment
+ * missed the TTS deadline went out as silence and has no `tts_first_audio` mark: it is counted as
+ * incomplete, not measured, and not allowed to end the run.
+ */
+async function measure(turns: number, scripted: ScriptedTimes, config: Record<string, unknown>, label: string, incomplete: string[]): Promise<LatencyRow[]> {
   const show = await Show.start({ ...scripted, config: { logging: { level: 'warn' }, ...config } });
   const rows: LatencyRow[] = [];
   try {
@@ -27,6 +31,10 @@ async function measure(turns: number, scripted: ScriptedTimes, config: Record<st
     for (let i = 0; i < turns; i++) {
       const [file, transcript] = FIXTURES[i % FIXTURES.length] as [string, string];
       const r = await show.voiceTurn(file, transcript);
+      if (r.summary.marks.tts_first_audio === undefined) {
+        incomplete.push(`${label} turn ${i + 1}: no tts_first_audio mark (marks: ${Object.keys(r.summary.marks).join(', ')})`);
+        continue;
+      }
       rows.push(latencyRow(r, scripted));
       process.stderr.write(`${label} turn ${i + 1}/${turns}: total ${rows.at(-1)?.total} ms, overhead ${rows.at(-1)?.overhead} ms\n`);
     }
@@ -39,8 +47,9 @@ async function measure(turns: number, scripted: ScriptedTimes, config: Record<st
 export async function main(args: string[]): Promise<void> {
   const turns = arg(args, '--turns', 20);
   const scripted = { ttftMs: arg(args, '--ttft', 300), tokenDelayMs: arg(args, '--token-ms', 20), asrDelayMs: arg(args, '--asr-ms', 30) };
-  const early = await measure(turns, scripted, {}, 'preemptive');
-  const late = await measure(turns, scripted, { agent: { preemptive: { enabled: false } }, vad: { pause_ms: 0 } }, 'after hangover');
+  const incomplete: string[] = [];
+  const early = await measure(turns, scripted, {}, 'preemptive', incomplete);
+  const late = await measure(turns, scripted, { agent: { preemptive: { enabled: false } }, vad: { pause_ms: 0 } }, 'after hangover', incomplete);
   const cols = Object.keys(early[0] ?? {}) as Array<keyof LatencyRow>;
   const table: BenchRow[] = cols.map((c) => ({
     stage: STAGE_NAMES[c],
@@ -64,6 +73,7 @@ export async function main(args: string[]): Promise<void> {
     ],
     notes: [
       `the early LLM request was used in ${claimed} of ${early.length} turns`,
+      `${incomplete.length} turn(s) not measured (first segment replaced by silence after the TTS deadline)${incomplete.length > 0 ? `: ${incomplete.join('; ')}` : ''}`,
       'overhead = total − espeak-ng synthesis to its first chunk − the longest chain of model times the turn waited on: (hangover + ASR time left after it + LLM time to the first clause, when the LLM started after the hangover) or (speech end → tentative pause + ASR decode + LLM time to the first clause, when it started at the pause); model times as the fakes actually produced them',
       'Open-LLM-VTuber waits about 1.1 s of silence before it even starts ASR; here the hangover is the VAD’s 300 ms minimum silence, and the reply starts during it.',
     ],

@@ -24,6 +24,8 @@ interface Pending {
   reverting: boolean;
   /** Restored from the file: owed by a previous run, so no rule of this run supersedes it. */
   fromLastRun: boolean;
+  /** Activity came while the action was still being applied: undo it as soon as it lands. */
+  undoWhenApplied?: boolean;
 }
 
 export interface TriggerEngineOptions {
@@ -153,9 +155,10 @@ export class TriggerEngine {
       this.idle.delete(i);
       this.owedIdle.delete(i);
       const fired = this.byRule.get(i);
-      if (fired?.plan && rule.return_on_activity) {
+      if (fired && rule.return_on_activity) {
         this.byRule.delete(i);
-        void this.revertDurably(fired);
+        if (fired.plan) void this.revertDurably(fired);
+        else fired.undoWhenApplied = true;
       }
       if (this.runningTurns > 0 || fired) return;
       const timer = setTimeout(() => {
@@ -200,13 +203,17 @@ export class TriggerEngine {
       const plan = undo ? await planRevert(this.o.obs, rule.action, filled) : undefined;
       await this.o.obs.perform(rule.action, vars);
       this.o.log.debug({ event: 'obs.trigger_fired', rule: index, on: rule.on, action: rule.action.type }, 'OBS trigger fired');
-      if (!undo || this.byRule.get(index) !== p) return;
+      if (!undo || (this.byRule.get(index) !== p && !p.undoWhenApplied)) return;
       if (!plan) {
         // OBS was already in that state: nothing of ours to undo.
         this.forget(p);
         return;
       }
       p.plan = plan;
+      if (p.undoWhenApplied) {
+        void this.revertDurably(p);
+        return;
+      }
       if (p.dueAt !== undefined) p.timer = this.revertTimer(p, Math.max(0, p.dueAt - Date.now()));
       this.persist();
     } catch (err) {

@@ -98,6 +98,8 @@ export default definePlugin({
       if (!cfg.lip_sync.enabled) driver.segmentHeard(s.emotion, s.motions ?? []);
     });
     ctx.on('turn.ended', (t) => lipSync.turnEnded(t.turnId));
+    // An emotion set outside a reply (MCP set_emotion, a channel-point redemption) shows in VTS too.
+    ctx.on('emotion.set', (e) => driver.segmentHeard(e.name, []));
 
     ctx.routes((app) => registerVtsRoutes(app, { conn, cfg, requireAdmin: ctx.requireAdmin, status: () => ctx.statusSnapshot().plugins['vtube-studio'] }));
 

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
+import { ROOT_DIR } from '../../src/config/env.ts';
 import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { BUILTIN_STAGES } from '../../src/stages.ts';
 import { startTestDaemon } from '../helpers/test-daemon.ts';
@@ -28,7 +32,10 @@ function routesFromTree(tree: string): Array<{ path: string; methods: string[] }
 }
 
 test('every HTTP route survives seeded random requests with a clear answer; /healthz stays responsive', { timeout: 90_000 }, async () => {
-  const td = await startTestDaemon({ stages: BUILTIN_STAGES.filter((s) => s.name !== 'memory'), env: { VTUBER_ADMIN_TOKEN: TOKEN }, logLevel: 'silent' });
+  // The character card routes write files: fuzz them on a copy, never on the repository's characters/.
+  const chars = mkdtempSync(path.join(os.tmpdir(), 'vtuber-fuzz-chars-'));
+  cpSync(path.join(ROOT_DIR, 'characters'), chars, { recursive: true });
+  const td = await startTestDaemon({ stages: BUILTIN_STAGES.filter((s) => s.name !== 'memory'), env: { VTUBER_ADMIN_TOKEN: TOKEN, VTUBER_CHARACTERS_DIR: chars }, logLevel: 'silent' });
   try {
     const routes = routesFromTree(td.daemon.app.printRoutes({ commonPrefix: false })).filter((r) => !STATIC.test(r.path) && r.path !== '/' && r.path !== '/ws' && r.path !== '/healthz');
     assert.ok(routes.length >= 10, `found ${routes.length} routes: ${routes.map((r) => r.path).join(' ')}`);
@@ -95,5 +102,6 @@ test('every HTTP route survives seeded random requests with a clear answer; /hea
     process.stdout.write(`# http fuzz: ${sent} requests over ${routes.length} routes in ${Math.round(performance.now() - started)} ms; /healthz max ${Math.round(Math.max(...healthz))} ms\n`);
   } finally {
     await td.stop();
+    rmSync(chars, { recursive: true, force: true });
   }
 });

@@ -115,3 +115,22 @@ describe('VTube Studio not running', () => {
     }
   });
 });
+
+describe('VTube Studio and emotions set outside a reply', () => {
+  test('an emotion from the output port (MCP set_emotion, a redemption) triggers its mapped hotkey', async () => {
+    const fake = new FakeVtsServer();
+    await fake.start();
+    const td = await startVtsDaemon(fake, { emotions: { joy: { hotkey: 'Happy' } } });
+    try {
+      await waitForVts(td, inState('connected'));
+      td.daemon.output.emotion('joy', 'test');
+      await fake.waitFor(() => fake.requestsOf('HotkeyTriggerRequest').some((r) => r.data.hotkeyID === 'Happy'), 5_000, 'the Happy hotkey');
+      td.daemon.output.emotion('unmapped', 'test');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(fake.requestsOf('HotkeyTriggerRequest').length, 1, 'an unmapped emotion does nothing');
+    } finally {
+      await td.stop();
+      await fake.stop();
+    }
+  });
+});
