@@ -22,6 +22,8 @@ const VALID: unknown[] = [
   { type: 'audio-end' },
   { type: 'interrupt', heardText: 'hi' },
   { type: 'playback', turnId: 't1', ended: true },
+  // Admin-only: a fuzzing client is not an admin, so every variant must be refused, never switch.
+  { type: 'character-switch', name: 'no-such-character', queue: 'keep' },
 ];
 const WEIRD_VALUES: unknown[] = [null, true, -1, 1e308, '', 'x'.repeat(5000), [], {}, { nested: { deep: [1, 2, 3] } }, '\u0000\uffff', NaN];
 
