@@ -214,7 +214,8 @@ export function describeTagSuite(model: 'shizuku' | 'haru', part: 'emotions' | '
         const hype = await say('[stage: hype]', 'stage-cue');
         assert.equal(hype.name, 'hype');
         assert.deepEqual(cues.at(-1), { turnId: hype.turnId, name: 'hype' });
-        assert.equal(await vt(page).stage(), 'hype', 'a new cue replaces the last one');
+        // The test's socket can hear the cue before the page has drawn it: wait for the page, bounded.
+        await page.waitForFunction(() => (window as unknown as { vtuber: DebugHandle }).vtuber.stage() === 'hype', null, { timeout: 5000 });
         await page.waitForTimeout(900);
         saveScreenshot(`tags-${model}-stage-hype.png`, (await snapshot()).png);
         const hyped = await liveliness();
