@@ -55,7 +55,11 @@ export const memoryStage = defineStage({
     const onChange = choice.picked === 'auto' ? 'reembed' : cfg.embedder.on_change;
     const character = ctx.config.active_character;
     const db = new MemoryDb(ctx.settings.dataDir, character);
-    ctx.onDispose(() => db.close());
+    let dbClosed = false;
+    ctx.onDispose(() => {
+      dbClosed = true;
+      db.close();
+    });
     const supervisor = new ChromaSupervisor({
       mode: cfg.chroma.mode,
       url: cfg.chroma.url,
@@ -79,6 +83,8 @@ export const memoryStage = defineStage({
 
     const refreshStatus = async (): Promise<void> => {
       const counts = connected && supervisor.isHealthy ? await memory.counts().catch(() => undefined) : undefined;
+      // A refresh started just before stop must not touch the closed database (it runs un-awaited).
+      if (dbClosed) return;
       const embed = [...memory.embedTimings].sort((a, b) => a - b);
       ctx.setStatus(connected && supervisor.isHealthy ? 'live' : 'degraded', {
         ...(connected && supervisor.isHealthy ? {} : { detail: 'chroma is down: replies go without memories, writes are queued' }),
