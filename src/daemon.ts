@@ -88,12 +88,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // `auth` can grant admin, so a guesser must not get a second budget there.
   const authFailures = new AuthFailureLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000);
   const requireAdmin = makeAdminGuard(settings.adminToken, authFailures);
-  // Mutated in place on a switch: hello messages and /admin/status read it.
-  const character = { name: config.active_character, displayName: config.character.display_name, language: config.character.language };
   const catalogPaths = { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir, schema: ConfigSchema };
   const characters = new CharacterSwitcher({ paths: catalogPaths, input, turns, bus, log: log.child({ component: 'characters' }), initial: config });
+  // The current character as hello messages and /admin/status show it, read from the switcher.
+  const character = {
+    get name() {
+      return characters.config.active_character;
+    },
+    get displayName() {
+      return characters.config.character.display_name;
+    },
+    get language() {
+      return characters.config.character.language;
+    },
+  };
   bus.on('character.switched', (e) => {
-    Object.assign(character, { name: e.name, displayName: e.displayName, language: e.language });
     hub.broadcast({ type: 'character', name: e.name, displayName: e.displayName, language: e.language, previous: e.previous });
   });
   let accepting = true;
