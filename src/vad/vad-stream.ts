@@ -109,12 +109,10 @@ export class VadStream {
     this.step(false);
   }
 
-  /** The stream ended: an open utterance is closed and reported. Returns the detector, reset, for reuse. */
-  finish(): SherpaVad {
+  /** The stream ended: an open utterance is closed and reported. The detector is reset where it is reused (the VAD stage's pool). */
+  finish(): void {
     this.vad.flush();
     this.step(true);
-    this.vad.reset();
-    return this.vad;
   }
 
   private step(final: boolean): void {
