@@ -117,10 +117,10 @@ export class YoutubeApi {
     const body: unknown = await res.json().catch(() => undefined);
     if (res.ok) return body;
     const parsed = ErrorBodySchema.safeParse(body);
-    const reason = parsed.success ? (parsed.data.error.errors[0]?.reason || parsed.data.error.details?.find((d) => d.reason)?.reason || '') : '';
-    const detailReason = parsed.success ? parsed.data.error.details?.find((d) => d.reason)?.reason : undefined;
-    const finalReason = detailReason === 'API_KEY_INVALID' ? 'keyInvalid' : reason || `http_${res.status}`;
-    throw new YoutubeApiError(res.status, finalReason, `GET ${path}: ${res.status} ${finalReason}${parsed.success && parsed.data.error.message ? ` (${parsed.data.error.message.slice(0, 200)})` : ''}`);
+    const error = parsed.success ? parsed.data.error : undefined;
+    const detailReason = error?.details?.find((d) => d.reason)?.reason;
+    const reason = detailReason === 'API_KEY_INVALID' ? 'keyInvalid' : error?.errors[0]?.reason || detailReason || `http_${res.status}`;
+    throw new YoutubeApiError(res.status, reason, `GET ${path}: ${res.status} ${reason}${error?.message ? ` (${error.message.slice(0, 200)})` : ''}`);
   }
 
   /** The live chat of a video, if it is live now. */
