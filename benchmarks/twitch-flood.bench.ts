@@ -19,7 +19,7 @@ async function idleBaseline(ms: number): Promise<{ p50: number; p99: number }> {
 
 async function burst(perSecond: number, seconds: number): Promise<BenchRow> {
   const fake = await new FakeTwitchServer('benchchan').start();
-  const h = await startTwitchDaemon(fake, { moderation: { batch_interval_ms: 1_000 } }, {});
+  const h = await startTwitchDaemon(fake, { moderation: { batch_interval_ms: 1_000 } });
   try {
     await fake.waitForJoins(1);
     await until(() => h.statuses.at(-1)?.state === 'connected', 5_000, 'connected');

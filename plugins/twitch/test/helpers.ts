@@ -9,9 +9,9 @@ export interface TwitchHarness {
 }
 
 /** A daemon with only the twitch plugin, pointed at the fake server; records every queued input. */
-export async function startTwitchDaemon(fake: FakeTwitchServer | undefined, twitch: Record<string, unknown> = {}, env: Record<string, string> = {}): Promise<TwitchHarness> {
+export async function startTwitchDaemon(fake: FakeTwitchServer | undefined, twitch: Record<string, unknown> = {}): Promise<TwitchHarness> {
   const base = fake ? { channel: fake.channel, server: { host: '127.0.0.1', port: fake.port, secure: false }, reconnect: { initial_ms: 100, max_ms: 1_000 } } : {};
-  const td = await startTestDaemon({ config: { plugins: { enabled: ['twitch'], twitch: { ...base, ...twitch } } }, env, logLevel: 'debug' });
+  const td = await startTestDaemon({ config: { plugins: { enabled: ['twitch'], twitch: { ...base, ...twitch } } }, logLevel: 'debug' });
   const inputs: InputItem[] = [];
   const statuses: Array<{ state: string; detail?: string }> = [];
   td.daemon.bus.on('input.queued', (item) => inputs.push(item));
