@@ -24,8 +24,6 @@ interface Pending {
   reverting: boolean;
   /** Restored from the file: owed by a previous run, so no rule of this run supersedes it. */
   fromLastRun: boolean;
-  /** Activity came while the action was still being applied: undo it as soon as it lands. */
-  undoWhenApplied?: boolean;
 }
 
 export interface TriggerEngineOptions {
@@ -156,9 +154,9 @@ export class TriggerEngine {
       this.owedIdle.delete(i);
       const fired = this.byRule.get(i);
       if (fired && rule.return_on_activity) {
+        // Still being applied (no plan yet): apply() sees it left byRule and undoes it once it lands.
         this.byRule.delete(i);
-        if (fired.plan) void this.revertDurably(fired);
-        else fired.undoWhenApplied = true;
+        void this.revertDurably(fired);
       }
       if (this.runningTurns > 0 || fired) return;
       const timer = setTimeout(() => {
@@ -203,21 +201,23 @@ export class TriggerEngine {
       const plan = undo ? await planRevert(this.o.obs, rule.action, filled) : undefined;
       await this.o.obs.perform(rule.action, vars);
       this.o.log.debug({ event: 'obs.trigger_fired', rule: index, on: rule.on, action: rule.action.type }, 'OBS trigger fired');
-      if (!undo || (this.byRule.get(index) !== p && !p.undoWhenApplied)) return;
+      if (!undo) return;
       if (!plan) {
         // OBS was already in that state: nothing of ours to undo.
         this.forget(p);
         return;
       }
       p.plan = plan;
-      if (p.undoWhenApplied) {
+      // Only activity takes a slot out of byRule while its action is applied: undo it now.
+      if (this.byRule.get(index) !== p) {
         void this.revertDurably(p);
         return;
       }
       if (p.dueAt !== undefined) p.timer = this.revertTimer(p, Math.max(0, p.dueAt - Date.now()));
       this.persist();
     } catch (err) {
-      if (this.byRule.get(index) === p) this.forget(p);
+      // Nothing was applied, so nothing is owed (also when activity already took it out of byRule).
+      if (undo) this.forget(p);
       this.warn(index, 'obs.trigger_failed', err);
       const code = (err as { code?: string }).code;
       if (rule.on === 'idle' && (code === 'UPSTREAM_UNREACHABLE' || code === 'TIMEOUT')) this.owedIdle.add(index);
@@ -229,7 +229,6 @@ export class TriggerEngine {
       if (this.byRule.get(p.rule) === p) this.byRule.delete(p.rule);
       void this.revertDurably(p);
     }, ms);
-    // (the revert owns its retries; the timer only starts it)
   }
 
   /**

@@ -21,7 +21,6 @@ export interface DriverCounters {
 export class ExpressionDriver {
   private activeExpression: string | undefined;
   readonly counters: DriverCounters = { hotkeys: 0, expressions: 0, failed: 0, unmapped: 0 };
-  lastAction: { tag: string; action: string; at: string } | undefined;
 
   constructor(
     private readonly cfg: Pick<VtsConfig, 'emotions' | 'motions' | 'clear_expression_after_reply'>,
@@ -69,14 +68,12 @@ export class ExpressionDriver {
       if ('hotkey' in action) {
         await this.vts.request('HotkeyTriggerRequest', { hotkeyID: action.hotkey });
         this.counters.hotkeys++;
-        this.lastAction = { tag, action: `hotkey ${action.hotkey}`, at: new Date().toISOString() };
         return;
       }
       if (isEmotion && this.activeExpression && this.activeExpression !== action.expression) this.clearExpression();
       await this.vts.request('ExpressionActivationRequest', { expressionFile: action.expression, active: true });
       if (isEmotion) this.activeExpression = action.expression;
       this.counters.expressions++;
-      this.lastAction = { tag, action: `expression ${action.expression}`, at: new Date().toISOString() };
     } catch (err) {
       this.failed(tag, err);
     }

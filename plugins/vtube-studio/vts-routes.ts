@@ -29,14 +29,10 @@ function mappingReport(cfg: Readonly<VtsConfig>, hotkeys: Array<{ name: string; 
  */
 export function registerVtsRoutes(app: FastifyInstance, deps: VtsRouteDeps): void {
   const { conn, cfg } = deps;
-  app.get('/status', async () => ({
-    state: conn.state,
-    detail: deps.status()?.detail ?? null,
-    url: cfg.url,
-    reconnects: conn.reconnects,
-    lastError: conn.lastError ?? null,
-    info: deps.status()?.info ?? {},
-  }));
+  app.get('/status', async () => {
+    const status = deps.status();
+    return { state: conn.state, detail: status?.detail ?? null, url: cfg.url, reconnects: conn.reconnects, lastError: conn.lastError ?? null, info: status?.info ?? {} };
+  });
 
   app.get('/model', { preHandler: deps.requireAdmin }, async (_req, reply) => {
     if (!conn.ready) return reply.code(503).send({ error: { code: 'PLUGIN_UNAVAILABLE', message: `VTube Studio is not connected (state: ${conn.state})`, retryable: true } });

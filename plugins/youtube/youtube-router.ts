@@ -29,7 +29,6 @@ export class YoutubeRouter {
   private readonly seen = new RecentIds(20_000);
   readonly chat: ChatFlow;
   private readonly startedAt = Date.now();
-  lastEventAt: number | undefined;
   backlogSkipped = 0;
 
   constructor(
@@ -68,7 +67,6 @@ export class YoutubeRouter {
   private handle(m: LiveChatMessage): void {
     const s = m.snippet;
     bump(this.counters.received, s.type);
-    this.lastEventAt = Date.now();
     const a = m.authorDetails;
     if (s.type === 'messageDeletedEvent' && s.messageDeletedDetails) {
       const removed = this.input.remove((q) => q.source === SOURCE && q.sourceMessageId === s.messageDeletedDetails?.deletedMessageId, 'superseded');

@@ -23,25 +23,20 @@ async function vtsCall(path: string, token: string, method: 'GET' | 'POST' = 'GE
   return data;
 }
 
+function tableRow(cells: string[], tag: 'th' | 'td'): HTMLTableRowElement {
+  const tr = document.createElement('tr');
+  for (const text of cells) {
+    const cell = document.createElement(tag);
+    cell.textContent = text;
+    tr.append(cell);
+  }
+  return tr;
+}
+
 function table(head: string[], rows: string[][], attr: string): HTMLTableElement {
   const tbl = document.createElement('table');
   tbl.dataset.vts = attr;
-  const tr = document.createElement('tr');
-  for (const h of head) {
-    const th = document.createElement('th');
-    th.textContent = h;
-    tr.append(th);
-  }
-  tbl.append(tr);
-  for (const row of rows) {
-    const r = document.createElement('tr');
-    for (const cell of row) {
-      const td = document.createElement('td');
-      td.textContent = cell;
-      r.append(td);
-    }
-    tbl.append(r);
-  }
+  tbl.append(tableRow(head, 'th'), ...rows.map((r) => tableRow(r, 'td')));
   return tbl;
 }
 

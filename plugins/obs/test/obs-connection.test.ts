@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { ConfigError } from '../../../src/config/config-error.ts';
 import { startTestDaemon } from '../../../test/helpers/test-daemon.ts';
 import { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
-import { connected, startObsDaemon, waitForObsStatus } from './obs-harness.ts';
+import { connected, recordObsStatus, startObsDaemon, waitForObsStatus } from './obs-harness.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -66,10 +66,7 @@ test('reconnects with backoff after OBS drops the socket, passing through reconn
   const fake = new FakeObsServer();
   await fake.start();
   const td = await startObsDaemon(fake);
-  const seen: string[] = [];
-  const off = td.daemon.bus.on('status.changed', (e) => {
-    if (e.kind === 'plugin' && e.name === 'obs') seen.push(`${e.state}:${String(e.info?.connection)}`);
-  });
+  const { seen, off } = recordObsStatus(td);
   try {
     await waitForObsStatus(td, connected);
     const port = fake.port;

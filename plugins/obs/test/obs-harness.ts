@@ -1,3 +1,4 @@
+import type { Disposer } from '../../../src/core/disposable.ts';
 import type { StatusEntry } from '../../../src/core/status-registry.ts';
 import { startTestDaemon, type TestDaemon } from '../../../test/helpers/test-daemon.ts';
 import type { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
@@ -37,6 +38,15 @@ export async function waitForObsStatus(td: TestDaemon, pred: (s: StatusEntry) =>
 }
 
 export const connected = (s: StatusEntry): boolean => s.info?.connection === 'connected';
+
+/** Records each OBS plugin status change as `state:connection` (e.g. `degraded:reconnecting`) until `off()`. */
+export function recordObsStatus(td: TestDaemon): { seen: string[]; off: Disposer } {
+  const seen: string[] = [];
+  const off = td.daemon.bus.on('status.changed', (e) => {
+    if (e.kind === 'plugin' && e.name === 'obs') seen.push(`${e.state}:${String(e.info?.connection)}`);
+  });
+  return { seen, off };
+}
 
 export async function api(td: TestDaemon, method: 'GET' | 'POST', path: string, body?: unknown, token: string | null = TOKEN): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = {};

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
-import { api, connected, startObsDaemon, waitForObsStatus } from './obs-harness.ts';
+import { api, connected, recordObsStatus, startObsDaemon, waitForObsStatus } from './obs-harness.ts';
 
 // The fake speaks obs-websocket 5 per its protocol doc (docs/generated/protocol.md in obsproject/obs-websocket:
 // Hello/Identify/Identified, Request/RequestResponse). `hang()` models a hung OBS process: its TCP sockets are
@@ -13,10 +13,7 @@ test('a hung OBS is marked degraded, the session is dropped at once, and it is l
   const fake = new FakeObsServer();
   await fake.start();
   const td = await startObsDaemon(fake, { health_check_ms: 60_000 });
-  const seen: string[] = [];
-  const off = td.daemon.bus.on('status.changed', (e) => {
-    if (e.kind === 'plugin' && e.name === 'obs') seen.push(`${e.state}:${String(e.info?.connection)}`);
-  });
+  const { seen, off } = recordObsStatus(td);
   try {
     await waitForObsStatus(td, connected);
     fake.hang();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { NewInput } from '../../../src/core/input-queue.ts';
 import { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
+import { until } from '../../../test/helpers/memory-fixtures.ts';
 import { ALLOW, connected, startObsDaemon, waitForObsStatus } from './obs-harness.ts';
 
 // The fake follows obs-websocket 5's protocol doc (docs/generated/protocol.md): Get/SetSceneItemEnabled,
@@ -21,14 +22,6 @@ const donation = (amount: number): NewInput => ({
   currency: 'RUB',
   message: 'great stream',
 });
-
-async function until(pred: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await wait(20);
-  }
-}
 
 test("a hand change during a trigger's window wins for filters, texts, transitions and transforms", async () => {
   const fake = new FakeObsServer();
@@ -49,7 +42,7 @@ test("a hand change during a trigger's window wins for filters, texts, transitio
     td.daemon.input.push(donation(300));
     seg('surprised');
     seg('joy');
-    await until(() => fake.filterEnabled.get('Camera/shake') === true && fake.inputText.get('Subtitle') === 'Аня: 300 RUB' && fake.currentTransition === 'Stinger' && fake.transforms.get('Main/Camera')?.scaleX === 1.5);
+    await until(() => fake.filterEnabled.get('Camera/shake') === true && fake.inputText.get('Subtitle') === 'Аня: 300 RUB' && fake.currentTransition === 'Stinger' && fake.transforms.get('Main/Camera')?.scaleX === 1.5, 5000, 'all four actions applied');
     // The streamer takes over in OBS: turns the filter off and on again, types their own text,
     // picks another transition and moves the camera.
     fake.filterEnabled.set('Camera/shake', false);
@@ -66,8 +59,8 @@ test("a hand change during a trigger's window wins for filters, texts, transitio
     // Untouched, the same rules revert as before.
     seg('surprised');
     seg('joy');
-    await until(() => fake.currentTransition === 'Stinger');
-    await until(() => fake.currentTransition === 'Cut' && fake.transforms.get('Main/Camera')?.scaleX === 1.5 && fake.transforms.get('Main/Camera')?.positionX === 100);
+    await until(() => fake.currentTransition === 'Stinger', 5000, 'the transition applied again');
+    await until(() => fake.currentTransition === 'Cut' && fake.transforms.get('Main/Camera')?.scaleX === 1.5 && fake.transforms.get('Main/Camera')?.positionX === 100, 5000, 'the transition reverted, the placement kept');
   } finally {
     await td.stop();
     await fake.stop();
@@ -97,7 +90,7 @@ test('a revert owed while OBS is down is replayed as soon as OBS reconnects', as
   try {
     await waitForObsStatus(td, connected);
     td.daemon.input.push(donation(5));
-    await until(() => fake.itemEnabled.get('Main/Thanks') === true);
+    await until(() => fake.itemEnabled.get('Main/Thanks') === true, 5000, 'the source shown');
     const port = fake.port;
     await fake.stop();
     // Several retries fail meanwhile; their backoff grows towards 5 s.
@@ -107,7 +100,7 @@ test('a revert owed while OBS is down is replayed as soon as OBS reconnects', as
     await restarted.start(port);
     await waitForObsStatus(td, connected, 5000);
     const back = performance.now();
-    await until(() => restarted.itemEnabled.get('Main/Thanks') === false, 3000);
+    await until(() => restarted.itemEnabled.get('Main/Thanks') === false, 3000, 'the source hidden again');
     assert.ok(performance.now() - back < 1000, 'replayed on reconnect, not at the next backoff step');
     await restarted.stop();
   } finally {
@@ -126,9 +119,9 @@ test('a revert owed at shutdown survives a restart and lands when the daemon and
     const first = await startObsDaemon(fake, { triggers: rules }, { VTUBER_DATA_DIR: dataDir });
     await waitForObsStatus(first, connected);
     first.daemon.input.push(donation(100));
-    await until(() => fake.currentScene === 'BRB');
+    await until(() => fake.currentScene === 'BRB', 5000, 'the scene switched');
     const file = path.join(dataDir, 'obs', 'pending-reverts.json');
-    await until(() => readFileSync(file, 'utf8').includes('"restore":"Main"'));
+    await until(() => readFileSync(file, 'utf8').includes('"restore":"Main"'), 5000, 'the revert saved');
     // OBS goes away, then the daemon stops: the revert cannot run now.
     await fake.stop();
     await first.stop();
@@ -171,7 +164,7 @@ test('an idle rule that comes due while OBS is down fires once OBS is back', asy
     const back = new FakeObsServer();
     await back.start(port);
     await waitForObsStatus(td, connected, 5000);
-    await until(() => back.currentScene === 'BRB', 3000);
+    await until(() => back.currentScene === 'BRB', 3000, 'the idle scene');
     await back.stop();
   } finally {
     await td.stop();

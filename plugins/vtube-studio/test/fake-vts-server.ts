@@ -28,7 +28,25 @@ export interface Injection {
 
 const DEFAULT_PARAMS = new Set(['MouthOpen', 'MouthSmile', 'FaceAngleX', 'FaceAngleY', 'FaceAngleZ', 'EyeOpenLeft', 'EyeOpenRight', 'Brows']);
 
-export class FakeVtsServer {
+/** What a fake VTube Studio received, and polling on it (shared by the in-thread fake and its worker host). */
+export class VtsRecorder {
+  readonly requests: RecordedRequest[] = [];
+  readonly injections: Injection[] = [];
+
+  requestsOf(type: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.type === type);
+  }
+
+  async waitFor(pred: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`fake VTube Studio: ${what} not met within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+export class FakeVtsServer extends VtsRecorder {
   private wss: WebSocketServer | undefined;
   private readonly sockets = new Set<WebSocket>();
   private readonly tokens = new Set<string>();
@@ -37,8 +55,6 @@ export class FakeVtsServer {
   private tokenCount = 0;
   port = 0;
   allow: 'allow' | 'deny' | 'manual' = 'allow';
-  readonly requests: RecordedRequest[] = [];
-  readonly injections: Injection[] = [];
   /** Called for every recorded request (the worker host forwards these). */
   onRecord: ((r: RecordedRequest, injection: Injection | undefined) => void) | undefined;
   tokenRequests = 0;
@@ -105,18 +121,6 @@ export class FakeVtsServer {
 
   get popupOpen(): boolean {
     return this.pendingPopup !== undefined;
-  }
-
-  requestsOf(type: string): RecordedRequest[] {
-    return this.requests.filter((r) => r.type === type);
-  }
-
-  async waitFor(pred: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`fake VTube Studio: ${what} not met within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
   }
 
   private send(ws: WebSocket, requestID: string, messageType: string, data: Record<string, unknown>): void {

@@ -3,7 +3,7 @@
 // (`performance.timeOrigin + now`) and converted back to the main thread's `performance.now()` scale.
 import { performance } from 'node:perf_hooks';
 import { parentPort, Worker } from 'node:worker_threads';
-import { FakeVtsServer, type Injection, type RecordedRequest } from './fake-vts-server.ts';
+import { FakeVtsServer, VtsRecorder, type Injection } from './fake-vts-server.ts';
 
 type FromWorker = { kind: 'ready'; port: number } | { kind: 'request'; type: string; data: Record<string, unknown>; abs: number; sentAbs?: number; values?: Injection['values'] } | { kind: 'stopped' };
 
@@ -18,11 +18,11 @@ if (parentPort) {
 }
 
 /** The main thread's handle on a fake VTube Studio running in a worker. */
-export class WorkerVtsServer {
-  readonly requests: RecordedRequest[] = [];
-  readonly injections: Injection[] = [];
+export class WorkerVtsServer extends VtsRecorder {
   port = 0;
-  private constructor(private readonly worker: Worker) {}
+  private constructor(private readonly worker: Worker) {
+    super();
+  }
 
   static async start(): Promise<WorkerVtsServer> {
     const worker = new Worker(new URL('./fake-vts-worker-entry.mjs', import.meta.url));
@@ -46,18 +46,6 @@ export class WorkerVtsServer {
 
   get url(): string {
     return `ws://127.0.0.1:${this.port}`;
-  }
-
-  requestsOf(type: string): RecordedRequest[] {
-    return this.requests.filter((r) => r.type === type);
-  }
-
-  async waitFor(pred: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pred()) {
-      if (Date.now() > deadline) throw new Error(`fake VTube Studio: ${what} not met within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
   }
 
   async stop(): Promise<void> {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ensureFrontendBuilt } from '../../../test/helpers/frontend-build.ts';
 import type { TestDaemon } from '../../../test/helpers/test-daemon.ts';
-import { chromiumMissing, launchChromium, openAdminPage, watchErrors } from '../../../test/frontend/browser.ts';
+import { chromiumMissing, openAdminPage, watchErrors } from '../../../test/frontend/browser.ts';
 import { FakeVtsServer } from './fake-vts-server.ts';
 import { TOKEN, api, inState, startVtsDaemon, waitForVts } from './vts-harness.ts';
 
@@ -73,9 +73,8 @@ describe('VTube Studio in the admin page and on the avatar page (Chromium)', { s
   });
 
   test('hide_builtin_avatar: the avatar page keeps audio and subtitles but does not draw the model', async () => {
-    const b = await launchChromium();
+    const p = await browser.newPage({ viewport: { width: 400, height: 400 } });
     try {
-      const p = await b.newPage({ viewport: { width: 400, height: 400 } });
       const pageErrors = watchErrors(p);
       await p.goto(`${td.url}/?still=1`, { waitUntil: 'domcontentloaded' });
       await p.waitForFunction(() => document.body.dataset.builtinAvatar === 'off', null, { timeout: 15_000 });
@@ -83,7 +82,7 @@ describe('VTube Studio in the admin page and on the avatar page (Chromium)', { s
       assert.equal(await p.locator('#subtitle').count(), 1);
       assert.deepEqual(pageErrors, []);
     } finally {
-      await b.close();
+      await p.close();
     }
   });
 });
