@@ -84,13 +84,25 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   services.provide('promptContext', new PromptContextRegistry());
   const hub = new ClientHub(bus, status, log.child({ component: 'ws' }));
   const output = new TurnOutput(hub, bus, log.child({ component: 'output' }));
-  const requireAdmin = makeAdminGuard(settings.adminToken);
-  // Mutated in place on a switch: hello messages and /admin/status read it.
-  const character = { name: config.active_character, displayName: config.character.display_name, language: config.character.language };
+  // One failure budget per address for every token check (admin HTTP and websocket auth): a websocket
+  // `auth` can grant admin, so a guesser must not get a second budget there.
+  const authFailures = new AuthFailureLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000);
+  const requireAdmin = makeAdminGuard(settings.adminToken, authFailures);
   const catalogPaths = { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir, schema: ConfigSchema };
   const characters = new CharacterSwitcher({ paths: catalogPaths, input, turns, bus, log: log.child({ component: 'characters' }), initial: config });
+  // The current character as hello messages and /admin/status show it, read from the switcher.
+  const character = {
+    get name() {
+      return characters.config.active_character;
+    },
+    get displayName() {
+      return characters.config.character.display_name;
+    },
+    get language() {
+      return characters.config.character.language;
+    },
+  };
   bus.on('character.switched', (e) => {
-    Object.assign(character, { name: e.name, displayName: e.displayName, language: e.language });
     hub.broadcast({ type: 'character', name: e.name, displayName: e.displayName, language: e.language, previous: e.previous });
   });
   let accepting = true;
@@ -103,7 +115,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const app = await createApp({ log, accessLog: opts.accessLog ?? log.child({ component: 'access' }), server: config.server, frontendDir });
   const host = new ComponentHost(app, status, log);
   const requireToken = config.server.input_auth === 'always' || !isLoopbackHost(settings.host);
-  const wsAuthFailures = new AuthFailureLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000);
 
   app.get('/ws', { websocket: true }, (socket, req) => {
     const query = req.query as Record<string, unknown>;
@@ -116,7 +127,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       ws: config.server.ws,
       inputToken: settings.inputToken,
       requireToken,
-      authFailures: wsAuthFailures,
+      authFailures,
       version: VERSION,
       character,
       adminToken: settings.adminToken,

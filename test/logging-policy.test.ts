@@ -3,36 +3,32 @@ import { after, before, test } from 'node:test';
 import { createAgentStage } from '../src/agent/agent-stage.ts';
 import { memoryStage } from '../src/memory/memory-stage.ts';
 import { createTtsStage } from '../src/tts/index.ts';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from './fakes/fake-openai-server.ts';
-import { openaiProvider } from './agent/agent-daemon.ts';
+import { startAgentDaemon, type AgentDaemon } from './agent/agent-daemon.ts';
 import { until } from './helpers/memory-fixtures.ts';
 import { ScriptedEngine } from './helpers/scripted-tts-engine.ts';
-import { startTestDaemon, type TestDaemon } from './helpers/test-daemon.ts';
-import { TestClient } from './helpers/ws-client.ts';
+import type { TestDaemon } from './helpers/test-daemon.ts';
+import type { FakeOpenAiServer } from './fakes/fake-openai-server.ts';
+import type { TestClient } from './helpers/ws-client.ts';
 
 // The logging policy (docs/logging.md): the lines of one input, from the queue through the agent,
 // memory and TTS, carry where it came from (client_uid + ws_seq here); each turn writes `perf`
 // lines with `stage` and `latency_ms`; HTTP requests go to the access sink with its keys.
+let agent: AgentDaemon;
 let fake: FakeOpenAiServer;
 let td: TestDaemon;
 let client: TestClient;
 
 before(async () => {
-  fake = await startFakeOpenAiServer();
-  td = await startTestDaemon({
-    config: { character: { greeting: '', llm: { providers: [openaiProvider(fake.baseUrl, 'fake')] } }, memory: { consolidation: { interval_minutes: 0 } } },
+  agent = await startAgentDaemon({
+    config: { memory: { consolidation: { interval_minutes: 0 } } },
     stages: [memoryStage, createAgentStage(), createTtsStage({ engines: () => [new ScriptedEngine('scripted', () => ({ kind: 'speak', firstMs: 5, chunks: 2, chunkMs: 50 }))] })],
     logLevel: 'debug',
   });
+  ({ fake, d: td, client } = agent);
   await until(() => td.daemon.status.get('stage', 'memory')?.state === 'live', 30_000, 'memory live');
-  client = await TestClient.connect(td.wsUrl);
 });
 
-after(async () => {
-  await client?.close();
-  await td?.stop();
-  await fake?.close();
-});
+after(() => agent?.stop());
 
 test('the lines of one websocket input carry its client_uid and ws_seq from the queue to agent, memory and TTS, and the turn gets perf lines', async () => {
   const hello = client.messages.find((m) => m.type === 'hello');

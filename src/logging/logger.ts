@@ -45,9 +45,19 @@ export async function createLogger(opts: LoggerOptions): Promise<LoggerHandle> {
   // interpolated messages alike, wherever a secret appears.
   // After close() a late line (e.g. a socket closing during shutdown) is dropped, never thrown.
   let closed = false;
+  // The multistream hands the same line to each sink in turn: scrub it once, not once per sink.
+  let lastRaw = '';
+  let lastScrubbed = '';
+  const scrub = (line: string): string => {
+    if (line !== lastRaw) {
+      lastRaw = line;
+      lastScrubbed = redactLine(line);
+    }
+    return lastScrubbed;
+  };
   const scrubbed = (stream: DestinationStream): DestinationStream => ({
     write: (line: string) => {
-      if (!closed) stream.write(redactLine(line));
+      if (!closed) stream.write(scrub(line));
     },
   });
   // With a debug file the root logger lets debug lines through; the other sinks keep the configured level.

@@ -1,6 +1,7 @@
 import { createAgentStage } from '../../src/agent/agent-stage.ts';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.ts';
-import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
+import type { StageDefinition } from '../../src/plugin-host/define-stage.ts';
+import { startTestDaemon, type TestDaemon, type TestDaemonOptions } from '../helpers/test-daemon.ts';
 import { TestClient } from '../helpers/ws-client.ts';
 
 export interface AgentDaemon {
@@ -25,14 +26,24 @@ export const openaiProvider = (baseUrl: string, id: string): Record<string, unkn
  * The agent stage alone in a real daemon, talking to the fake OpenAI server over HTTP, with a
  * websocket client connected. `providers` gets the fake's base URL (default: just the fake).
  */
-export async function startAgentDaemon(opts: { providers?: (fakeUrl: string) => Promise<unknown[]>; env?: Record<string, string> } = {}): Promise<AgentDaemon> {
+export async function startAgentDaemon(
+  opts: {
+    providers?: (fakeUrl: string) => Promise<unknown[]>;
+    env?: Record<string, string>;
+    /** Config sections besides `character` (e.g. `memory`). */
+    config?: Record<string, unknown>;
+    /** Stages to run (default: the agent stage alone). */
+    stages?: StageDefinition[];
+    logLevel?: TestDaemonOptions['logLevel'];
+  } = {},
+): Promise<AgentDaemon> {
   const fake = await startFakeOpenAiServer();
   const providers = opts.providers ? await opts.providers(fake.baseUrl) : [openaiProvider(fake.baseUrl, 'fake')];
   const d = await startTestDaemon({
-    config: { character: { greeting: '', llm: { providers } } },
+    config: { ...opts.config, character: { greeting: '', llm: { providers } } },
     ...(opts.env ? { env: opts.env } : {}),
-    stages: [createAgentStage()],
-    logLevel: 'info',
+    stages: opts.stages ?? [createAgentStage()],
+    logLevel: opts.logLevel ?? 'info',
   });
   const client = await TestClient.connect(d.wsUrl);
   return {

@@ -78,24 +78,22 @@ test('errors found in the worker come back coded: a WAV with no samples is 400 B
 // A streaming engine decodes synchronously, so on the main thread it held the loop for the whole
 // decode. (The offline engines already decode on libuv's pool; moving their resampling and feature
 // extraction is measured by `npm run bench -- asr-upload`, not asserted here.)
-for (const [engine, dir] of [['nemo-ctc-streaming', () => streamingDir]] as const) {
-  test(`${engine}: three 60 s 48 kHz uploads keep the event loop free`, async () => {
-    const wavFile = path.join(modelsDir, 'upload-60s-48k.wav');
-    writeFileSync(wavFile, noise(48_000 * 60, 48_000));
-    const busy = async (uploadWorker: boolean): Promise<number> =>
-      withDaemon({ engine, model: dir(), upload_concurrency_per_ip: 3, upload_worker: uploadWorker }, async (td) => {
-        assert.equal((await post(td, noise(16_000, 16_000))).status, 200, 'warm-up: the recognizer is loaded');
-        let statuses: number[] = [];
-        const ms = await busyMsDuring(async () => {
-          statuses = (await runUploadLoad(td.url, wavFile, 3, 50)).statuses;
-        });
-        assert.deepEqual(statuses, [200, 200, 200]);
-        return ms;
+test('nemo-ctc-streaming: three 60 s 48 kHz uploads keep the event loop free', async () => {
+  const wavFile = path.join(modelsDir, 'upload-60s-48k.wav');
+  writeFileSync(wavFile, noise(48_000 * 60, 48_000));
+  const busy = async (uploadWorker: boolean): Promise<number> =>
+    withDaemon({ engine: 'nemo-ctc-streaming', model: streamingDir, upload_concurrency_per_ip: 3, upload_worker: uploadWorker }, async (td) => {
+      assert.equal((await post(td, noise(16_000, 16_000))).status, 200, 'warm-up: the recognizer is loaded');
+      let statuses: number[] = [];
+      const ms = await busyMsDuring(async () => {
+        statuses = (await runUploadLoad(td.url, wavFile, 3, 50)).statuses;
       });
-    const onLoop = await busy(false);
-    const inWorker = await busy(true);
-    // The client is another process, so this is the daemon's own work: receiving the bodies, and
-    // without the worker the decoding too. Compared as a ratio so a loaded machine slows both alike.
-    assert.ok(inWorker < onLoop * 0.5, `event loop busy ${inWorker.toFixed(0)} ms with the worker vs ${onLoop.toFixed(0)} ms without`);
-  });
-}
+      assert.deepEqual(statuses, [200, 200, 200]);
+      return ms;
+    });
+  const onLoop = await busy(false);
+  const inWorker = await busy(true);
+  // The client is another process, so this is the daemon's own work: receiving the bodies, and
+  // without the worker the decoding too. Compared as a ratio so a loaded machine slows both alike.
+  assert.ok(inWorker < onLoop * 0.5, `event loop busy ${inWorker.toFixed(0)} ms with the worker vs ${onLoop.toFixed(0)} ms without`);
+});
