@@ -3,7 +3,8 @@
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { FakeTwitchServer } from '../plugins/twitch/test/fake-twitch-server.ts';
-import { startTwitchDaemon, until } from '../plugins/twitch/test/helpers.ts';
+import { until } from '../test/helpers/memory-fixtures.ts';
+import { startTwitchDaemon } from '../plugins/twitch/test/helpers.ts';
 import { writeResult, type BenchRow } from './lib/report.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -14,7 +14,7 @@ import { TurnsPanel } from './admin/turns-panel.ts';
 import { fetchCharacter } from './avatar/model-entry.ts';
 import { BUILD_VERSION } from './shared/build-info.ts';
 import { installErrorHandlers } from './shared/error-handlers.ts';
-import { chosenLanguage, detectLanguage, getLanguage, setLanguage, t, translatePage, type Language, type MessageKey } from './shared/i18n.ts';
+import { chosenLanguage, detectLanguage, followDaemonLanguage, getLanguage, setLanguage, t, translatePage, type Language, type MessageKey } from './shared/i18n.ts';
 import { createLogger } from './shared/logger.ts';
 import { SocketClient } from './shared/socket-client.ts';
 import { bindConnectionBadge } from './ui/connection-badge.ts';
@@ -32,10 +32,8 @@ if (!chosenLanguage()) {
   void fetch('/api/frontend-config')
     .then(async (res) => ((await res.json()) as { language?: string }).language)
     .then((daemonLanguage) => {
-      if (!daemonLanguage || chosenLanguage()) return;
-      setLanguage(detectLanguage(daemonLanguage));
+      if (!followDaemonLanguage(daemonLanguage)) return;
       $<HTMLSelectElement>('lang').value = getLanguage();
-      translatePage();
       $('version').textContent = t('version', { v: BUILD_VERSION });
     })
     .catch(() => log.warn('admin.config_unavailable'));

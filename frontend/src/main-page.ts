@@ -6,7 +6,7 @@ import { Live2dAvatar } from './avatar/live2d-avatar.ts';
 import { fetchCharacter } from './avatar/model-entry.ts';
 import { BUILD_VERSION } from './shared/build-info.ts';
 import { installErrorHandlers } from './shared/error-handlers.ts';
-import { chosenLanguage, detectLanguage, getLanguage, setLanguage, t, translatePage, type Language } from './shared/i18n.ts';
+import { detectLanguage, followDaemonLanguage, getLanguage, setLanguage, t, translatePage, type Language } from './shared/i18n.ts';
 import { createLogger, recentLogs, setLogLevel } from './shared/logger.ts';
 import { startLogShipper } from './shared/log-shipper.ts';
 import type { ServerMessage } from './shared/protocol-types.ts';
@@ -240,11 +240,8 @@ void (async () => {
   try {
     const cfg = (await (await fetch('/api/frontend-config')).json()) as { language?: string; logIngest?: { enabled: boolean; maxBatch: number } };
     if (cfg.logIngest?.enabled) startLogShipper({ maxBatch: cfg.logIngest.maxBatch });
-    if (!chosenLanguage() && cfg.language) {
-      // The daemon's UI language (the character's, unless frontend.language says otherwise).
-      setLanguage(detectLanguage(cfg.language));
+    if (followDaemonLanguage(cfg.language)) {
       lang.value = getLanguage();
-      translatePage();
       $('version').textContent = t('version', { v: BUILD_VERSION });
     }
   } catch {

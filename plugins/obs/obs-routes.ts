@@ -12,9 +12,7 @@ const Bodies = {
   text: z.object({ source: Name, text: z.string().max(2000) }).strict(),
   filter: z.object({ source: Name, filter: Name, enabled: z.boolean() }).strict(),
   media: z.object({ source: Name, action: z.enum(['play', 'pause', 'stop', 'restart', 'next', 'previous']) }).strict(),
-  transition: z.object({ name: Name, duration_ms: z.number().int().min(50).max(20_000).optional() }).strict(),
   output: z.object({ action: z.enum(['start', 'stop']) }).strict(),
-  transform: z.object({ scene: Name, source: Name, x: z.number().finite().optional(), y: z.number().finite().optional(), rotation: z.number().min(-360).max(360).optional(), scale_x: z.number().positive().max(100).optional(), scale_y: z.number().positive().max(100).optional() }).strict(),
 };
 
 export type AuditOutcome = 'ok' | 'refused' | 'failed';
@@ -88,8 +86,9 @@ export function obsRoutes(opts: ObsRoutesOptions): (app: FastifyInstance) => voi
     opts.onAction(audited, req, 'ok');
     return { ok: true };
   };
-  /** A body checked by its route's schema, then as a whole action (the same rules triggers get). */
-  const action = (body: unknown): ObsAction => parse(ObsActionSchema, body);
+  /** A body checked as the whole action of `type`: the same schema (and limits) trigger rules get. */
+  const actionOf = (type: 'transition' | 'transform', body: unknown): ObsAction =>
+    parse(ObsActionSchema, typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, type } : body);
   return (app) => {
     const preHandler = [opts.requireAdmin, rateLimit];
     app.get('/status', { preHandler }, async () => ({ ...opts.obs.status(), allow: opts.obs.allow }));
@@ -122,15 +121,9 @@ export function obsRoutes(opts: ObsRoutesOptions): (app: FastifyInstance) => voi
       const b = parse(Bodies.media, req.body);
       return act(req, { type: 'media', source: b.source, action: b.action });
     });
-    app.post('/transition', { preHandler }, async (req) => {
-      const b = parse(Bodies.transition, req.body);
-      return act(req, action({ type: 'transition', ...b }));
-    });
+    app.post('/transition', { preHandler }, async (req) => act(req, actionOf('transition', req.body)));
     app.post('/record', { preHandler }, async (req) => act(req, { type: 'record', action: parse(Bodies.output, req.body).action }));
     app.post('/stream', { preHandler }, async (req) => act(req, { type: 'stream', action: parse(Bodies.output, req.body).action }));
-    app.post('/transform', { preHandler }, async (req) => {
-      const b = parse(Bodies.transform, req.body);
-      return act(req, action({ type: 'transform', ...b }));
-    });
+    app.post('/transform', { preHandler }, async (req) => act(req, actionOf('transform', req.body)));
   };
 }

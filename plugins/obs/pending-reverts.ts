@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { RevertPlanSchema, type RevertPlan } from './revert-plan.ts';
+import { RevertPlanSchema } from './revert-plan.ts';
 
 const PendingSchema = z.object({
   rule: z.number().int(),
@@ -52,5 +52,3 @@ export class PendingRevertFile {
     }
   }
 }
-
-export type { RevertPlan };

@@ -2,11 +2,12 @@ import type { Logger } from 'pino';
 import type { AgentConfig } from './agent-config.ts';
 import { isEngineError } from '../core/errors.ts';
 import { randomUUID } from 'node:crypto';
-import type { InputItem, InputKind } from '../core/input.ts';
+import { INPUT_KIND_NAMES, type InputItem, type InputKind } from '../core/input.ts';
 import type { NewInput } from '../core/input-queue.ts';
 import type { StageContext } from '../plugin-host/define-stage.ts';
 
-const ACTIVITY: ReadonlySet<InputKind> = new Set(['voice', 'text', 'chat', 'chat_batch', 'first_chat', 'donation', 'super_chat', 'membership', 'cheer', 'sub', 'resub', 'gift', 'raid', 'follow', 'redemption', 'win', 'loss']);
+/** Inputs from people (every kind but the character's own lines) count as activity. */
+const ACTIVITY: ReadonlySet<InputKind> = new Set(INPUT_KIND_NAMES.filter((k) => k !== 'system' && k !== 'proactive'));
 const SYSTEM_USER = { id: 'system:agent', displayName: 'System', platform: 'system' } as const;
 
 /**

@@ -13,7 +13,6 @@ import { traceOf, withTrace } from '../logging/trace-context.ts';
  * call overlaps the current speech, while speech itself stays one turn at a time.
  */
 export class TurnManager {
-  private readonly settling = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
   /** Set while paused (a character switch): no turn starts until it resolves. */
   private gate: { promise: Promise<void>; open: () => void } | undefined;
@@ -53,7 +52,7 @@ export class TurnManager {
   /** Waits for the loop and every turn still settling (after the signal aborted). */
   async stopped(): Promise<void> {
     await this.loop;
-    await Promise.allSettled([...this.settling]);
+    await this.runner.idle();
   }
 
   private async run(signal: AbortSignal): Promise<void> {
@@ -95,12 +94,9 @@ export class TurnManager {
         this.log.error({ event: 'agent.turn_start_failed', err }, 'could not start a turn');
         continue;
       }
-      const settled = running.settled;
-      this.settling.add(settled);
-      void settled.finally(() => this.settling.delete(settled));
       await running.generated;
       // An interrupted turn must be settled (history holds what was heard) before the next prompt is built.
-      if (running.turn.aborted) await settled;
+      if (running.turn.aborted) await running.settled;
     }
   }
 }

@@ -27,10 +27,6 @@ export class AsrUploadWorker {
     private readonly log: Logger,
   ) {}
 
-  get inFlight(): number {
-    return this.pending.size;
-  }
-
   /**
    * Decodes, resamples and transcribes one WAV file off the event loop. When `wav` owns its whole
    * memory (a large received body does) that memory is handed to the thread, not copied, and `wav`

@@ -83,6 +83,11 @@ export function validateCardText(paths: CatalogPaths, name: string, text: string
   return source;
 }
 
+/** The card just written: its text and keys are already parsed, so the file is not read back. */
+function written(name: string, file: string, yaml: string, source: YamlSource): Card {
+  return { name, file, yaml, card: isPlainObject(source.data) ? source.data : {} };
+}
+
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
@@ -95,19 +100,19 @@ export function createCard(paths: CatalogPaths, name: string, change: CardChange
   if (existsSync(file)) throw new EngineError('CONFLICT', `character "${name}" already exists`);
   const base = from !== undefined ? readCard(paths, from).yaml : '';
   const text = nextText(file, base, change);
-  validateCardText(paths, name, text);
+  const source = validateCardText(paths, name, text);
   writeAtomic(file, text);
-  return readCard(paths, name);
+  return written(name, file, text, source);
 }
 
 /** Edits a card in place; an invalid result is refused and the file stays as it was. `<file>.backup` keeps the old text. */
 export function updateCard(paths: CatalogPaths, name: string, change: CardChange): Card {
   const current = readCard(paths, name);
   const text = nextText(current.file, current.yaml, change);
-  validateCardText(paths, name, text);
+  const source = validateCardText(paths, name, text);
   writeFileSync(`${current.file}.backup`, current.yaml);
   writeAtomic(current.file, text);
-  return readCard(paths, name);
+  return written(name, current.file, text, source);
 }
 
 /** Deletes a card (never the active one): it is renamed to `<name>.yaml.deleted`, so it can be restored by hand. */

@@ -4,6 +4,7 @@ import type { Config } from '../config-schema.ts';
 import type { EventBus } from '../core/bus.ts';
 import { EngineError } from '../core/errors.ts';
 import type { InputQueue } from '../core/input-queue.ts';
+import { withTimeout } from '../core/retry.ts';
 import type { TurnTracker } from '../core/turn-tracker.ts';
 
 declare module '../core/bus-events.ts' {
@@ -162,14 +163,13 @@ export class CharacterSwitcher {
 
   private async drain(swaps: ReadonlyArray<{ name: string; swap: CharacterSwap }>): Promise<void> {
     const limit = this.d.drainTimeoutMs ?? 5000;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), limit);
-    });
-    const all = Promise.all(swaps.map(({ swap }) => swap.drained?.()));
-    const outcome = await Promise.race([all.then(() => 'ok' as const), timeout]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') this.d.log.warn({ event: 'character.drain_timeout', ms: limit }, 'aborted turns did not settle in time; switching anyway');
+    const late = new EngineError('TIMEOUT', `aborted turns did not settle within ${limit} ms`);
+    try {
+      await withTimeout(Promise.all(swaps.map(({ swap }) => swap.drained?.())), limit, () => late);
+    } catch (err) {
+      if (err !== late) throw err;
+      this.d.log.warn({ event: 'character.drain_timeout', ms: limit }, 'aborted turns did not settle in time; switching anyway');
+    }
   }
 
   private async cancel(swaps: ReadonlyArray<{ name: string; swap: CharacterSwap }>): Promise<void> {

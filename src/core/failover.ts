@@ -1,4 +1,4 @@
-import { abortError, childController } from './abort.ts';
+import { abortError, childController, raceAbort } from './abort.ts';
 import { EngineError, toEngineError, type ErrorCode } from './errors.ts';
 
 /**
@@ -215,37 +215,14 @@ export class Failover<M> {
 }
 
 /** The iterator's next step, or `timeout` after `ms` (never when undefined); rejects at once when `signal` aborts. */
-function nextWithin<T>(iterator: AsyncIterator<T>, ms: number | undefined, signal: AbortSignal): Promise<Step<T>> {
-  return new Promise<Step<T>>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (): void => {
-      cleanup();
-      reject(abortError(signal));
-    };
-    const timer =
-      ms === undefined
-        ? undefined
-        : setTimeout(() => {
-            cleanup();
-            resolve({ kind: 'timeout' });
-          }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-    iterator.next().then(
-      (r) => {
-        cleanup();
-        resolve(r.done ? { kind: 'done' } : { kind: 'item', item: r.value });
-      },
-      (err: unknown) => {
-        cleanup();
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
+async function nextWithin<T>(iterator: AsyncIterator<T>, ms: number | undefined, signal: AbortSignal): Promise<Step<T>> {
+  if (signal.aborted) throw abortError(signal);
+  let timer: NodeJS.Timeout | undefined;
+  const next = iterator.next().then((r): Step<T> => (r.done ? { kind: 'done' } : { kind: 'item', item: r.value }));
+  const timeout = ms === undefined ? undefined : new Promise<Step<T>>((resolve) => (timer = setTimeout(() => resolve({ kind: 'timeout' }), ms)));
+  try {
+    return await raceAbort(timeout ? Promise.race([next, timeout]) : next, signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }

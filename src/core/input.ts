@@ -136,9 +136,11 @@ export function parseInputFields<K extends InputKind>(kind: K, fields: unknown):
   return INPUT_KINDS[kind].fields.parse(fields ?? {}) as InputFields<K>;
 }
 
-/** The kind-specific fields of an input, e.g. to fill a prompt template. */
+/** The kind-specific fields of an input (those its kind's schema names), e.g. to fill a prompt template. */
 export function inputFields(item: InputItem): Readonly<Record<string, unknown>> {
-  const { id: _id, kind: _kind, text: _text, user: _user, receivedAt: _r, clientUid: _c, requestId: _q, wsSeq: _w, source: _s, sourceMessageId: _m, timings: _t, ...fields } = item;
+  const values = item as unknown as Readonly<Record<string, unknown>>;
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(INPUT_KINDS[item.kind].fields.shape)) if (key in values) fields[key] = values[key];
   return fields;
 }
 

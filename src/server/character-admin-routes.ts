@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { CharacterSwitcher } from '../characters/character-switcher.ts';
 import { listCharacters, type CatalogPaths } from '../config/character-catalog.ts';
 import { ConfigError } from '../config/config-error.ts';
-import { isEngineError } from '../core/errors.ts';
 import { createCard, deleteCard, readCard, updateCard, type CardChange } from '../characters/character-cards.ts';
 import { isPlainObject } from '../config/yaml-source.ts';
 
@@ -16,10 +15,9 @@ export interface CharacterAdminDeps {
 
 type Reply = { code(status: number): { send(body: unknown): unknown } };
 
-/** ConfigError → 422 with the issues (file:line, key path); other coded errors → their HTTP status. */
+/** ConfigError → 422 with the issues (file:line, key path); anything else goes to the app's error handler (coded errors → their HTTP status). */
 function refuse(reply: Reply, err: unknown): unknown {
   if (err instanceof ConfigError) return reply.code(422).send({ error: { code: 'CONFIG_INVALID', message: err.message, issues: err.issues } });
-  if (isEngineError(err)) return reply.code(err.httpStatus).send({ error: { code: err.code, message: err.message } });
   throw err;
 }
 

@@ -76,17 +76,22 @@ export class VadStream {
   private voiceFloor = 0;
   private readonly confirmSamples: number;
 
-  /** `vad` is a fresh or reset native detector made with `createVadFor(config, model)`. */
+  /**
+   * `vad` is a fresh or reset native detector made with `createVadFor(config, model)`. `history`
+   * (of `speechHistorySamples(config)`) receives every window; pass one to let others read the
+   * stream's audio instead of keeping a copy of their own.
+   */
   constructor(
     private readonly config: VadConfig,
     private readonly vad: SherpaVad,
     private readonly handlers: VadStreamHandlers,
+    history?: SampleHistory,
   ) {
     this.preRollSamples = msToSamples(config.pre_roll_ms);
     this.hangoverSamples = msToSamples(config.min_silence_ms);
     this.maxSamples = Math.round(config.max_speech_s * INGEST_RATE);
     this.confirmSamples = msToSamples(config.min_speech_ms + 2 * WINDOW_MS);
-    this.history = new SampleHistory(speechHistorySamples(config));
+    this.history = history ?? new SampleHistory(speechHistorySamples(config));
   }
 
   get isSpeaking(): boolean {
@@ -104,12 +109,10 @@ export class VadStream {
     this.step(false);
   }
 
-  /** The stream ended: an open utterance is closed and reported. Returns the detector, reset, for reuse. */
-  finish(): SherpaVad {
+  /** The stream ended: an open utterance is closed and reported. The detector is reset where it is reused (the VAD stage's pool). */
+  finish(): void {
     this.vad.flush();
     this.step(true);
-    this.vad.reset();
-    return this.vad;
   }
 
   private step(final: boolean): void {

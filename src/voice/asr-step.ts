@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { INGEST_RATE } from '../audio/ingest-format.ts';
-import { SampleHistory } from '../audio/sample-history.ts';
+import type { SampleHistory } from '../audio/sample-history.ts';
 import { isEngineError } from '../core/errors.ts';
 import { SegmentChannel } from '../agent/segment-channel.ts';
 import type { AsrResult, AsrStream } from '../asr/asr-engine.ts';
@@ -16,22 +16,21 @@ export interface Recognizer {
   transcribe(samples: Float32Array, signal?: AbortSignal): Promise<AsrResult>;
 }
 
-/** How much recent audio is kept to replay into a streaming recognizer at speech start. */
-const HISTORY_SECONDS = 2;
-
 /**
  * Speech → text. With a streaming recognizer, audio flows into it from speech start (replaying the
  * pre-roll), partials come out as they change and the final is ready right at speech end. With an
  * offline one, the segment is decoded at speech end, or already at a tentative pause, whose decode
  * the end reuses when no voice came back. Decodes run off the pipeline: their results join the
  * output when ready, while audio keeps flowing. Outputs events only (speech and ASR); audio stops here.
+ * The pre-roll is replayed from `history`, the one the VAD step writes.
  */
-export function transcribe(recognizer: Recognizer | undefined, preRollMs: number): VoiceStep<VoiceFrame, VoiceFrame> {
+export function transcribe(recognizer: Recognizer | undefined, preRollMs: number, history: SampleHistory): VoiceStep<VoiceFrame, VoiceFrame> {
   return (input, ctx) => {
     const out = new SegmentChannel<VoiceFrame>();
     const pending = new Set<Promise<unknown>>();
     const streaming = recognizer?.streaming === true && recognizer.createStream !== undefined;
-    const history = streaming ? new SampleHistory(HISTORY_SECONDS * INGEST_RATE) : undefined;
+    /** End of the audio frames passed so far: a speech_start arrives before the frame of its window. */
+    let heard = 0;
     let open: AsrStream | undefined;
     let partial = '';
     let tentative: { pauseId: number; result: Promise<AsrResult>; controller: AbortController } | undefined;
@@ -67,11 +66,11 @@ export function transcribe(recognizer: Recognizer | undefined, preRollMs: number
 
     const speechStart = (startMs: number): void => {
       const stream = guard(() => recognizer?.createStream?.());
-      if (!stream || !history) return;
+      if (!stream) return;
       open = stream;
       partial = '';
       const from = Math.round(((startMs - preRollMs) * INGEST_RATE) / 1000);
-      newPartial(guard(() => stream.accept(history.slice(from, history.end))));
+      newPartial(guard(() => stream.accept(history.slice(from, heard))));
     };
 
     const speechPause = (segment: SpeechSegment, pauseId: number): void => {
@@ -120,7 +119,7 @@ export function transcribe(recognizer: Recognizer | undefined, preRollMs: number
         for await (const frame of input) {
           switch (frame.kind) {
             case 'audio':
-              history?.push(frame.samples);
+              heard = history.end;
               if (open) {
                 const stream = open;
                 newPartial(guard(() => stream.accept(frame.samples)));

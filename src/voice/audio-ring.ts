@@ -13,8 +13,6 @@ export class AudioRing {
   private wake: (() => void) | undefined;
   /** Samples dropped (oldest first) because the ring was full. */
   droppedSamples = 0;
-  /** Writes that had to drop audio. */
-  overflows = 0;
   /** Samples written in total (including those later dropped). */
   receivedSamples = 0;
 
@@ -23,10 +21,6 @@ export class AudioRing {
     capacityMs: number,
   ) {
     this.buf = new Int16Array(Math.max(1, Math.round((sampleRate * capacityMs) / 1000)));
-  }
-
-  get capacity(): number {
-    return this.buf.length;
   }
 
   /** Samples read so far (the session's position in the client's stream, drops skipped). */
@@ -71,10 +65,7 @@ export class AudioRing {
       this.writePos++;
     }
     this.receivedSamples += n;
-    if (dropped > 0) {
-      this.droppedSamples += dropped;
-      this.overflows++;
-    }
+    this.droppedSamples += dropped;
     this.notify();
     return dropped;
   }

@@ -6,7 +6,7 @@ import { createSherpaResampler } from './sherpa-resampler.ts';
 import type { StepContext, VoiceStep } from './voice-frames.ts';
 
 /** Most source samples read from the ring at once: 64 ms, so a backlog is worked off in small bites. */
-export function readChunkSamples(sampleRate: number): number {
+function readChunkSamples(sampleRate: number): number {
   return Math.max(INGEST_WINDOW, Math.round(sampleRate * 0.064));
 }
 

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
 import { INGEST_WINDOW } from '../audio/ingest-format.ts';
+import { SampleHistory } from '../audio/sample-history.ts';
 import { VadConfigSchema } from '../vad/vad-config.ts';
-import { createVadFor, type SpeechSegment } from '../vad/vad-stream.ts';
+import { createVadFor, speechHistorySamples, type SpeechSegment } from '../vad/vad-stream.ts';
 import { SILERO_V5, speech } from '../../test/helpers/speech-fixtures.ts';
 import { detectPauses } from './pause-step.ts';
 import { detectSpeech } from './vad-step.ts';
@@ -35,7 +36,8 @@ async function trace(samples: Float32Array, overrides: Record<string, unknown> =
     }
   }
   const ctx = { signal: new AbortController().signal, log };
-  for await (const frame of detectPauses(cfg)(detectSpeech(cfg, createVadFor(cfg, SILERO_V5))(windows(), ctx), ctx)) {
+  const history = new SampleHistory(speechHistorySamples(cfg));
+  for await (const frame of detectPauses(cfg, history)(detectSpeech(cfg, createVadFor(cfg, SILERO_V5), history)(windows(), ctx), ctx)) {
     if (frame.kind === 'speech_start') out.events.push('start');
     else if (frame.kind === 'speech_end') {
       out.events.push(`end${frame.pauseId !== undefined ? `#${frame.pauseId}` : ''}`);

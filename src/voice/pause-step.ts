@@ -1,8 +1,8 @@
 import { INGEST_WINDOW } from '../audio/ingest-format.ts';
-import { SampleHistory } from '../audio/sample-history.ts';
+import type { SampleHistory } from '../audio/sample-history.ts';
 import type { VadConfig } from '../vad/vad-config.ts';
 import { PauseDetector } from '../vad/pause-detector.ts';
-import { msToSamples, speechHistorySamples, speechSegment } from '../vad/vad-stream.ts';
+import { msToSamples, speechSegment } from '../vad/vad-stream.ts';
 import type { VoiceFrame, VoiceStep } from './voice-frames.ts';
 
 /**
@@ -10,12 +10,14 @@ import type { VoiceFrame, VoiceStep } from './voice-frames.ts';
  * reports `speech_pause` with the utterance so far, well before the VAD's hangover ends it; voice
  * coming back reports `speech_resume`. A `speech_end` that follows a pause still standing carries
  * its `pauseId`, so work started at the pause can be kept. Frames pass through in order.
+ * `history` is the one the VAD step writes (it already holds each window when its frames arrive).
  */
-export function detectPauses(config: VadConfig): VoiceStep<VoiceFrame, VoiceFrame> {
+export function detectPauses(config: VadConfig, history: SampleHistory): VoiceStep<VoiceFrame, VoiceFrame> {
   return async function* (input) {
     // A pause as long as the hangover would only repeat the end.
     const detector = new PauseDetector(config.pause_ms < config.min_silence_ms ? msToSamples(config.pause_ms) : 0);
-    const history = new SampleHistory(speechHistorySamples(config));
+    /** End of the audio frames passed so far: a speech_start arrives before the frame of its window. */
+    let heard = 0;
     const preRoll = msToSamples(config.pre_roll_ms);
     let start: number | undefined;
     let seq = 0;
@@ -24,7 +26,7 @@ export function detectPauses(config: VadConfig): VoiceStep<VoiceFrame, VoiceFram
       if (frame.kind === 'speech_start') {
         start = msToSamples(frame.startMs);
         pauseId = undefined;
-        detector.begin(history.slice(start, history.end), INGEST_WINDOW);
+        detector.begin(history.slice(start, heard), INGEST_WINDOW);
         yield frame;
       } else if (frame.kind === 'speech_end') {
         const confirmed = detector.paused ? pauseId : undefined;
@@ -33,7 +35,7 @@ export function detectPauses(config: VadConfig): VoiceStep<VoiceFrame, VoiceFram
         detector.stop();
         yield confirmed !== undefined ? { kind: 'speech_end', segment: { ...frame.segment, pauseId: confirmed }, pauseId: confirmed } : frame;
       } else if (frame.kind === 'audio') {
-        history.push(frame.samples);
+        heard = history.end;
         const change = start !== undefined ? detector.accept(frame.samples, history.end) : undefined;
         if (change?.kind === 'pause' && start !== undefined) {
           pauseId = ++seq;

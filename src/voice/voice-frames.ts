@@ -21,8 +21,6 @@ export type VoiceFrame =
   | { kind: 'asr_final'; result: AsrResult; segment: SpeechSegment; at: number }
   | { kind: 'asr_error'; code: string; message: string; err: unknown };
 
-export type VoiceFrameKind = VoiceFrame['kind'];
-
 export interface StepContext {
   /** Aborted when the session closes: a step stops reading and returns. */
   readonly signal: AbortSignal;

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { VadConfig } from '../vad/vad-config.ts';
 import type { SherpaVad } from '../vad/sherpa-vad.ts';
+import { SampleHistory } from '../audio/sample-history.ts';
+import { speechHistorySamples } from '../vad/vad-stream.ts';
 import { readRing, toMono16k, cutWindows } from './audio-steps.ts';
 import { AudioRing } from './audio-ring.ts';
 import { transcribe, type Recognizer } from './asr-step.ts';
@@ -30,14 +32,16 @@ export interface VoicePipelineParts {
  *   → ASR                        asr_partial, asr_tentative, asr_final, asr_error
  *
  * What comes out is events only; `publishVoiceFrame` (voice-publish.ts) sends the ones others
- * need to the bus, the clients and the input queue.
+ * need to the bus, the clients and the input queue. The VAD step writes each window into one
+ * history of the stream; the pause detector and the ASR read the utterance's audio from it.
  */
 export function voicePipeline(pcm: AsyncIterable<Int16Array>, parts: VoicePipelineParts, ctx: StepContext): AsyncIterable<VoiceFrame> {
   const audio = toMono16k(parts.sampleRate)(pcm, ctx);
   const windows = cutWindows(audio, ctx);
-  const speech = detectSpeech(parts.vad, parts.detector)(windows, ctx);
-  const pauses = detectPauses(parts.vad)(speech, ctx);
-  return transcribe(parts.recognizer, parts.vad.pre_roll_ms)(pauses, ctx);
+  const history = new SampleHistory(speechHistorySamples(parts.vad));
+  const speech = detectSpeech(parts.vad, parts.detector, history)(windows, ctx);
+  const pauses = detectPauses(parts.vad, history)(speech, ctx);
+  return transcribe(parts.recognizer, parts.vad.pre_roll_ms, history)(pauses, ctx);
 }
 
 /** Most audio (ms of the stream) worked off while a partial transcript waits for the session to catch up. */

@@ -250,6 +250,12 @@ export class FakeObsServer {
     const d = req.requestData;
     const missing = (what: string): { code: number; comment: string } => ({ code: 600, comment: `No source was found by the name of \`${what}\`.` });
     const str = (k: string): string => (typeof d[k] === 'string' ? (d[k] as string) : '');
+    /** The request's scene item as "scene/source", or undefined when OBS has no such item. */
+    const itemKey = (): string | undefined => {
+      const item = this.opts.sceneItems[str('sceneName')]?.[Number(d.sceneItemId) - 1];
+      return item === undefined ? undefined : `${str('sceneName')}/${item}`;
+    };
+    const noItem = { code: 600, comment: 'No scene item found' };
     switch (req.requestType) {
       case 'GetVersion':
         return { data: { obsVersion: this.opts.obsVersion, obsWebSocketVersion: this.opts.obsWebSocketVersion, rpcVersion: 1, availableRequests: [], supportedImageFormats: [], platform: 'ubuntu', platformDescription: 'fake' } };
@@ -278,11 +284,10 @@ export class FakeObsServer {
         return { data: { sceneItemId: index + 1 } };
       }
       case 'SetSceneItemEnabled': {
-        const items = this.opts.sceneItems[str('sceneName')];
-        const id = Number(d.sceneItemId);
-        if (!items || !items[id - 1]) return { code: 600, comment: 'No scene item found' };
+        const key = itemKey();
+        if (!key) return noItem;
         if (typeof d.sceneItemEnabled !== 'boolean') return { code: 300, comment: 'Your request is missing the `sceneItemEnabled` field.' };
-        this.itemEnabled.set(`${str('sceneName')}/${items[id - 1]}`, d.sceneItemEnabled);
+        this.itemEnabled.set(key, d.sceneItemEnabled);
         return {};
       }
       case 'SetInputSettings': {
@@ -319,12 +324,10 @@ export class FakeObsServer {
         return {};
       }
       case 'GetSceneItemEnabled': {
-        const items = this.opts.sceneItems[str('sceneName')];
-        const id = Number(d.sceneItemId);
-        const item = items?.[id - 1];
-        if (!items || !item) return { code: 600, comment: 'No scene item found' };
+        const key = itemKey();
+        if (!key) return noItem;
         // OBS sources start visible.
-        return { data: { sceneItemEnabled: this.itemEnabled.get(`${str('sceneName')}/${item}`) ?? true } };
+        return { data: { sceneItemEnabled: this.itemEnabled.get(key) ?? true } };
       }
       case 'GetSourceFilter': {
         const filters = this.opts.filters[str('sourceName')];
@@ -358,11 +361,8 @@ export class FakeObsServer {
       }
       case 'GetSceneItemTransform':
       case 'SetSceneItemTransform': {
-        const items = this.opts.sceneItems[str('sceneName')];
-        const id = Number(d.sceneItemId);
-        const item = items?.[id - 1];
-        if (!items || !item) return { code: 600, comment: 'No scene item found' };
-        const key = `${str('sceneName')}/${item}`;
+        const key = itemKey();
+        if (!key) return noItem;
         const current = this.transforms.get(key) ?? { positionX: 0, positionY: 0, rotation: 0, scaleX: 1, scaleY: 1 };
         if (req.requestType === 'GetSceneItemTransform') return { data: { sceneItemTransform: { ...current, alignment: 5, width: 1920, height: 1080, sourceWidth: 1920, sourceHeight: 1080 } } };
         const patch = (d.sceneItemTransform ?? {}) as Partial<FakeTransform>;

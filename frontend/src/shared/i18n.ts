@@ -44,6 +44,18 @@ export function setLanguage(lang: Language, remember = false): void {
   }
 }
 
+/**
+ * Once `/api/frontend-config` has answered: the daemon's UI language (the character's unless
+ * `frontend.language` says otherwise) replaces the browser's, unless the viewer chose one. Translates
+ * the page again; true when it did, so the caller refreshes what it renders itself.
+ */
+export function followDaemonLanguage(daemonLanguage: string | undefined): boolean {
+  if (!daemonLanguage || chosenLanguage()) return false;
+  setLanguage(detectLanguage(daemonLanguage));
+  translatePage();
+  return true;
+}
+
 export function getLanguage(): Language {
   return current;
 }

@@ -21,15 +21,6 @@ export async function startTwitchDaemon(fake: FakeTwitchServer | undefined, twit
   return { td, inputs, statuses };
 }
 
-/** Polls until `check` is true (every loop bounded in time). */
-export async function until(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export async function twitchStatus(td: TestDaemon): Promise<Record<string, unknown>> {
   const res = await fetch(`${td.url}/api/twitch/status`);
   return (await res.json()) as Record<string, unknown>;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { InputItem } from '../../../src/core/input.ts';
 import { FakeTwitchServer } from './fake-twitch-server.ts';
-import { startTwitchDaemon, twitchStatus, until, type TwitchHarness } from './helpers.ts';
+import { until } from '../../../test/helpers/memory-fixtures.ts';
+import { startTwitchDaemon, twitchStatus, type TwitchHarness } from './helpers.ts';
 import { expectKind } from '../../../test/helpers/input-kind.ts';
 
 let fake: FakeTwitchServer;

@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { isInputOf } from '../../../src/core/input.ts';
 import { TestClient } from '../../../test/helpers/ws-client.ts';
 import { FakeEventsub } from './fake-eventsub-server.ts';
-import { startTwitchDaemon, twitchStatus, until, type TwitchHarness } from './helpers.ts';
+import { until } from '../../../test/helpers/memory-fixtures.ts';
+import { startTwitchDaemon, twitchStatus, type TwitchHarness } from './helpers.ts';
 
 const ids = { client: 'ES_TEST_CLIENT_ID', token: 'ES_TEST_TOKEN' };
 const BROADCASTER = '141981764';

@@ -3,7 +3,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { STREAMER } from '../../../src/core/input.ts';
 import { FakeTwitchServer } from './fake-twitch-server.ts';
-import { startTwitchDaemon, twitchStatus, until } from './helpers.ts';
+import { until } from '../../../test/helpers/memory-fixtures.ts';
+import { startTwitchDaemon, twitchStatus } from './helpers.ts';
 import { expectKind } from '../../../test/helpers/input-kind.ts';
 
 test('a burst of 1,000 chat lines in one second keeps the queue bounded and the loop responsive, and the streamer\'s voice is served first', async (t) => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeTwitchServer } from './fake-twitch-server.ts';
-import { startTwitchDaemon, twitchStatus, until } from './helpers.ts';
+import { until } from '../../../test/helpers/memory-fixtures.ts';
+import { startTwitchDaemon, twitchStatus } from './helpers.ts';
 
 test('with a token the bot logs in, answers chat within its rate limit, and a server RECONNECT gives exactly one new connection', async () => {
   const envName = 'TWITCH_TEST_GOOD_TOKEN';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeTwitchServer } from './fake-twitch-server.ts';
-import { startTwitchDaemon, twitchStatus, until } from './helpers.ts';
+import { until } from '../../../test/helpers/memory-fixtures.ts';
+import { startTwitchDaemon, twitchStatus } from './helpers.ts';
 
 test('when Twitch drops and comes back, the plugin reconnects (reconnecting → connected) and a replayed message is not processed twice', async () => {
   const fake = await new FakeTwitchServer('resilient').start();

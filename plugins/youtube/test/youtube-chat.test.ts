@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isInputOf } from '../../../src/core/input.ts';
 import { FakeYoutubeApi } from './fake-youtube-api.ts';
-import { startYoutubeDaemon, until, youtubeStatus, type YoutubeHarness } from './youtube-harness.ts';
+import { until } from '../../../test/helpers/memory-fixtures.ts';
+import { startYoutubeDaemon, youtubeStatus, type YoutubeHarness } from './youtube-harness.ts';
 
 const alice = { channelId: 'UCaliceaaaaaaaaaaaaaaaaa', displayName: 'Alice' };
 const boris = { channelId: 'UCborisbbbbbbbbbbbbbbbbb', displayName: 'Борис' };

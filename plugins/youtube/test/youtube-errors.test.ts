@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeYoutubeApi } from './fake-youtube-api.ts';
-import { startYoutubeDaemon, until, youtubeStatus } from './youtube-harness.ts';
+import { until } from '../../../test/helpers/memory-fixtures.ts';
+import { startYoutubeDaemon, youtubeStatus } from './youtube-harness.ts';
 
 const viewer = { channelId: 'UCviewervvvvvvvvvvvvvvvv', displayName: 'Viewer' };
 

@@ -48,14 +48,6 @@ export async function startYoutubeDaemon(fake: FakeYoutubeApi, youtube: Record<s
   };
 }
 
-export async function until(check: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export async function youtubeStatus(td: TestDaemon): Promise<Record<string, unknown>> {
   const res = await fetch(`${td.url}/api/youtube/status`);
   return (await res.json()) as Record<string, unknown>;

@@ -20,8 +20,7 @@ export class ConversationLog {
     private character: string,
     resumeLast: boolean,
   ) {
-    const last = resumeLast ? store.latestConversation(character) : undefined;
-    this.activeId = last?.id ?? store.createConversation(character).id;
+    this.activeId = this.open(character, resumeLast);
   }
 
   /** The character whose conversation this is. */
@@ -35,10 +34,15 @@ export class ConversationLog {
    */
   switchCharacter(character: string, resumeLast: boolean): void {
     this.character = character;
-    const last = resumeLast ? this.store.latestConversation(character) : undefined;
-    this.activeId = last?.id ?? this.store.createConversation(character).id;
+    this.activeId = this.open(character, resumeLast);
     this.revisionValue++;
     this.window = undefined;
+  }
+
+  /** The character's newest conversation when `resumeLast`, otherwise a new one. */
+  private open(character: string, resumeLast: boolean): string {
+    const last = resumeLast ? this.store.latestConversation(character) : undefined;
+    return last?.id ?? this.store.createConversation(character).id;
   }
 
   get conversationId(): string {
