@@ -28,7 +28,7 @@ export interface CoreBlock {
  */
 export class MemoryDb {
   private readonly db: Database.Database;
-  /** The active character: core blocks are read and written for it (MemoryService keeps it in step). */
+  /** The active character: core blocks are read and written for it (MemoryService.setCharacter changes it). */
   character: string;
 
   /** `character` is the active one; data written before memories were per character becomes its. */

@@ -53,25 +53,21 @@ export class MemoryService {
     readonly embedder: Embedder,
     private readonly isUp: () => boolean,
     private readonly log: Logger,
-    private characterName = 'default',
-  ) {
-    this.db.character = characterName;
-  }
+  ) {}
 
-  /** The character whose memories are recalled and written now. */
+  /** The character whose memories are recalled and written now (the database's active one). */
   get character(): string {
-    return this.characterName;
+    return this.db.character;
   }
 
   /** A runtime character switch: later recalls see only `name`'s memories, later writes are `name`'s. */
   setCharacter(name: string): void {
-    this.characterName = name;
     this.db.character = name;
   }
 
   /** Items without a character are the active character's. */
   private stamp(items: readonly MemoryItem[]): MemoryItem[] {
-    return items.map((it) => (it.metadata.character ? it : { ...it, metadata: { ...it.metadata, character: this.characterName } }));
+    return items.map((it) => (it.metadata.character ? it : { ...it, metadata: { ...it.metadata, character: this.character } }));
   }
 
   get available(): boolean {
@@ -277,7 +273,7 @@ export class MemoryService {
   async recall(input: InputItem): Promise<RankedItem[]> {
     if (!this.isUp()) throw new EngineError('STAGE_UNAVAILABLE', 'chroma is down');
     const [mine, general] = await Promise.all([this.cachedFor(input.user.id), this.cachedFor('')]);
-    const character = this.characterName;
+    const character = this.character;
     if (mine && general) {
       const vector = await this.embedOne(input.text);
       const scored = [...mine, ...general].filter((c) => c.metadata.character === character).map((c) => ({ id: c.id, text: c.text, metadata: c.metadata, similarity: dot(vector, c.vector) }));

@@ -74,7 +74,7 @@ export const memoryStage = defineStage({
     ctx.onDispose(() => supervisor.stop());
     const store = new ChromaStore(cfg.chroma.collection_prefix, embedder, log);
     let connected = false;
-    const memory = new MemoryService(cfg, db, store, embedder, () => connected && supervisor.isHealthy, log, character);
+    const memory = new MemoryService(cfg, db, store, embedder, () => connected && supervisor.isHealthy, log);
     ctx.onDispose(async () => {
       // Last chance to hand queued writes to Chroma; whatever is left stays in the outbox for next start.
       if (memory.available && db.pendingItems() > 0) await memory.settle(1500);
@@ -86,6 +86,7 @@ export const memoryStage = defineStage({
       // A refresh started just before stop must not touch the closed database (it runs un-awaited).
       if (dbClosed) return;
       const embed = [...memory.embedTimings].sort((a, b) => a - b);
+      const importStored = memory.importProgress();
       ctx.setStatus(connected && supervisor.isHealthy ? 'live' : 'degraded', {
         ...(connected && supervisor.isHealthy ? {} : { detail: 'chroma is down: replies go without memories, writes are queued' }),
         info: {
@@ -97,7 +98,7 @@ export const memoryStage = defineStage({
           collections: counts ?? null,
           outbox_pending: db.pendingItems(),
           // A long admin import: items stored so far / items in it (shown in the admin panel's memory line).
-          ...(memory.importProgress() ? { import_stored: memory.importProgress() } : {}),
+          ...(importStored ? { import_stored: importStored } : {}),
           upsert_ms: store.upserts.summary(),
           query_ms: store.queries.summary(),
           recall_cache: { viewers: memory.cache.size, hits: memory.cache.hits, misses: memory.cache.misses },

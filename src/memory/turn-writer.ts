@@ -4,7 +4,6 @@ import type { MemoryConfig } from './memory-config.ts';
 import type { MemoryItem } from './memory-item.ts';
 import { classifyCharacterText, classifyEvent, classifyUserText, type Classified } from './turn-classifier.ts';
 
-const EVENT_KINDS = new Set(['donation', 'super_chat', 'membership', 'cheer', 'sub', 'resub', 'gift', 'raid', 'win', 'loss']);
 const SPEECH_KINDS = new Set(['voice', 'text', 'chat', 'first_chat']);
 
 /** The memories one finished turn leaves behind (possibly none). */
@@ -36,8 +35,9 @@ export function memoriesFromTurn(done: BusEvents['agent.reply_done'], cfg: Memor
     });
   };
   if (SPEECH_KINDS.has(input.kind)) push(classifyUserText(input.text, input.user.displayName), input.user);
-  else if (EVENT_KINDS.has(input.kind)) push(classifyEvent(input), input.user);
   else if (input.kind === 'chat_batch') for (const m of input.messages) push(classifyUserText(m.text, m.user.displayName), m.user);
+  // Events worth remembering (donations, subs, raids, game results...); classifyEvent skips the rest.
+  else push(classifyEvent(input), input.user);
   if (done.heardText.trim()) push(classifyCharacterText(done.heardText, characterName), input.user);
   return out;
 }

@@ -32,13 +32,18 @@ export function configLinesOf(entries: readonly ModelEntry[]): ConfigLine[] {
   return entries.flatMap((e) => Object.entries(e.config ?? {}).map(([key, value]) => ({ key, value })));
 }
 
-/** Pulls every model of a profile in order, then prints where each went and the disk used. */
-export async function pullProfile(registry: ModelRegistry, id: string, opts: PullOptions): Promise<ModelEntry[]> {
+/** A profile's models in pull order; throws naming the known profiles when `id` is not one. */
+export function profileEntries(registry: ModelRegistry, id: string): ModelEntry[] {
   const profile = registry.profiles[id];
   if (!profile) throw new Error(`unknown profile ${id}; known: ${Object.keys(registry.profiles).join(', ')}`);
-  const entries = profile.models.map((n) => findModel(registry, n) as ModelEntry);
+  return profile.models.map((n) => findModel(registry, n) as ModelEntry);
+}
+
+/** Pulls every model of a profile in order, then prints where each went and the disk used. */
+export async function pullProfile(registry: ModelRegistry, id: string, opts: PullOptions): Promise<ModelEntry[]> {
+  const entries = profileEntries(registry, id);
   const total = entries.reduce((s, e) => s + entrySize(e).bytes, 0);
-  opts.out.write(`profile ${id}: ${profile.description}; about ${mb(total)} to download\n`);
+  opts.out.write(`profile ${id}: ${registry.profiles[id]?.description ?? ''}; about ${mb(total)} to download\n`);
   const done: Array<{ entry: ModelEntry; dir: string }> = [];
   for (const entry of entries) done.push({ entry, dir: (await pullModel(entry, opts)).dir });
   opts.out.write(`\nprofile ${id} installed in ${opts.modelsDir}:\n`);

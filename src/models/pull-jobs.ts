@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { pullModel, type PullEvent } from './model-install.ts';
 import { findModel, type ModelEntry, type ModelRegistry } from './model-registry.ts';
-import { pullProfile } from './profile-pull.ts';
+import { profileEntries } from './profile-pull.ts';
 
 export type PullTarget = { profile: string } | { model: string };
 
@@ -87,7 +87,10 @@ export class PullJobs {
       onEvent: (e: PullEvent) => this.onEvent(job, e),
       ...(this.opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.opts.idleTimeoutMs } : {}),
     };
-    const run = 'profile' in target ? pullProfile(registry, target.profile, options) : pullModel(entries[0] as ModelEntry, options);
+    // The models one after another, as pullProfile does, without its text summary (no one reads it here).
+    const run = (async () => {
+      for (const entry of entries) await pullModel(entry, options);
+    })();
     void run.then(
       () => this.finish(job, 'done'),
       (err: unknown) => this.finish(job, abort.signal.aborted ? 'cancelled' : 'failed', err instanceof Error ? err.message : String(err)),
@@ -185,11 +188,7 @@ function describe(target: PullTarget): string {
 }
 
 function entriesOf(registry: ModelRegistry, target: PullTarget): ModelEntry[] {
-  if ('profile' in target) {
-    const profile = registry.profiles[target.profile];
-    if (!profile) throw new Error(`unknown profile ${target.profile}; known: ${Object.keys(registry.profiles).join(', ')}`);
-    return profile.models.map((n) => findModel(registry, n) as ModelEntry);
-  }
+  if ('profile' in target) return profileEntries(registry, target.profile);
   const entry = findModel(registry, target.model);
   if (!entry) throw new Error(`unknown model ${target.model}`);
   return [entry];

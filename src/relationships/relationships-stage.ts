@@ -47,7 +47,7 @@ export const relationshipsStage = defineStage({
           provide: async (input) => {
             const v = db.get(input.user.id);
             if (!v) return {};
-            return { relationshipCard: relationshipCard(v, db.interactions(v.user.id, 3), cfg.card_max_tokens, Date.now(), ctx.config.character.language) };
+            return { relationshipCard: relationshipCard(v, db.interactions(v.user.id, 3), cfg.card_max_tokens, Date.now(), ctx.currentConfig().character.language) };
           },
         }),
       );

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isInstalled } from '../models/model-install.ts';
 import { loadRegistry, registryFile, type ModelEntry, type ModelRegistry } from '../models/model-registry.ts';
-import { entrySize } from '../models/profile-pull.ts';
+import { entrySize, profileEntries } from '../models/profile-pull.ts';
 import { PullJobs, type PullJobEvent } from '../models/pull-jobs.ts';
 
 export interface ModelAdminDeps {
@@ -41,11 +41,10 @@ export function registerModelAdminRoutes(app: FastifyInstance, deps: ModelAdminD
 
   app.get('/admin/models', { preHandler: deps.requireAdmin }, async () => {
     const reg = registry();
-    const byName = new Map(reg.models.map((m) => [m.name, m]));
     return {
       models_dir: deps.modelsDir,
       profiles: Object.entries(reg.profiles).map(([id, p]) => {
-        const models = p.models.map((n) => modelView(byName.get(n) as ModelEntry, deps.modelsDir));
+        const models = profileEntries(reg, id).map((e) => modelView(e, deps.modelsDir));
         return { id, description: p.description, command: `npm run models -- pull --profile ${id}`, apply_command: `npm run models -- pull --profile ${id} --apply`, bytes: models.reduce((s, m) => s + m.bytes, 0), installed: models.every((m) => m.installed), models };
       }),
       job: jobs.current() ?? null,

@@ -1,5 +1,4 @@
-import type { CharacterConfig } from '../config-schema.ts';
-import type { Config } from '../config-schema.ts';
+import type { CharacterConfig, Config } from '../config-schema.ts';
 import type { TtsEngineName } from './voice-config.ts';
 import '../core/speech.ts';
 import { defineStage, type StageContext, type StageDefinition } from '../plugin-host/define-stage.ts';
@@ -102,9 +101,14 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
         ctx.setStatus('disabled', { detail: 'tts.enabled is false: replies are text only' });
         return;
       }
-      let voice: Voice | undefined;
+      const built = await buildVoice(ctx, ctx.config, options, () => report());
+      if (!('chain' in built)) {
+        await disposeEngines(built.engines);
+        ctx.setStatus('unavailable', { detail: `no TTS engine can run: ${Object.entries(built.unavailable).map(([n, d]) => `${n}: ${d}`).join('; ')}`, info: { unavailable: built.unavailable } });
+        return;
+      }
+      let voice: Voice = built;
       const report = (): void => {
-        if (!voice) return;
         const { chain, unavailable } = voice;
         const preferred = voice.entries[0]?.engine.name;
         const engines = chain.snapshot();
@@ -116,16 +120,7 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
         if (coolingPreferred) ctx.setStatus('degraded', { detail: `${preferred} keeps failing; speaking with ${chain.live ?? 'the next engine'}`, info });
         else ctx.setStatus('live', { detail: `speaking with ${chain.live ?? preferred}`, info });
       };
-      const built = await buildVoice(ctx, ctx.config, options, () => report());
-      if (!('chain' in built)) {
-        await disposeEngines(built.engines);
-        ctx.setStatus('unavailable', { detail: `no TTS engine can run: ${Object.entries(built.unavailable).map(([n, d]) => `${n}: ${d}`).join('; ')}`, info: { unavailable: built.unavailable } });
-        return;
-      }
-      voice = built;
-      ctx.onDispose(async () => {
-        if (voice) await disposeEngines(voice.engines);
-      });
+      ctx.onDispose(() => disposeEngines(voice.engines));
       // Warm-ups (e.g. espeak-ng processes waiting ready) are topped up when a turn ends, so the next
       // turn finds them ready; spawning a process blocks the loop for several ms, which must not land
       // between a turn's start and its LLM request. Not during daemon start-up (setup stays fast): the
@@ -133,7 +128,6 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
       const prepare = (): void => {
         setImmediate(() => {
           const current = voice;
-          if (!current) return;
           for (const e of current.entries) e.engine.prepare?.(e.voice, current.prosody);
         });
       };
@@ -141,13 +135,13 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
       ctx.on('turn.ended', prepare);
       const output = new HubSpeechOutput(voice.manager, ctx.output, ctx.log, tts.chunk_ms);
       ctx.onDispose(ctx.services.provide('speech', output));
-      ctx.routes((app) => registerTtsRoutes(app, { chain: () => (voice as Voice).chain, base: () => (voice as Voice).prosody, requireAdmin: ctx.requireAdmin, signal: ctx.signal }));
+      ctx.routes((app) => registerTtsRoutes(app, { chain: () => voice.chain, base: () => voice.prosody, requireAdmin: ctx.requireAdmin, signal: ctx.signal }));
 
       ctx.onCharacterSwitch({
         name: 'tts',
         prepare: async (next) => {
           const nextVoice = await buildVoice(ctx, next, options, () => report());
-          const keep = voice?.engines ?? [];
+          const keep = voice.engines;
           if (!('chain' in nextVoice)) {
             await disposeEngines(nextVoice.engines, keep);
             throw new Error(`no TTS engine can run for ${next.active_character}: ${Object.entries(nextVoice.unavailable).map(([n, d]) => `${n}: ${d}`).join('; ')}`);
@@ -159,7 +153,7 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
               output.setManager(nextVoice.manager);
               report();
               ctx.log.info({ event: 'tts.voice_switched', character: next.active_character, order: nextVoice.chain.engineNames, voices: nextVoice.entries.map((e) => `${e.engine.name}:${e.voice}`) }, 'TTS voice switched');
-              if (old) await disposeEngines(old.engines, nextVoice.engines);
+              await disposeEngines(old.engines, nextVoice.engines);
             },
             cancel: () => disposeEngines(nextVoice.engines, keep),
           };

@@ -3,7 +3,8 @@
 // the admin token; EventSource cannot).
 import { t } from '../shared/i18n.ts';
 import { createLogger } from '../shared/logger.ts';
-import { adminFetch } from './admin-api.ts';
+import type { FileProgress, PullJobSnapshot } from '../../../src/models/pull-jobs.ts';
+import { adminFetch, adminJson, adminSend } from './admin-api.ts';
 
 const log = createLogger('models-card');
 
@@ -19,22 +20,8 @@ interface ProfileView {
   installed: boolean;
   models: ModelView[];
 }
-interface FileRow {
-  model: string;
-  file: string;
-  state: 'waiting' | 'checking' | 'downloading' | 'done' | 'failed';
-  received: number;
-  total: number | null;
-  rate_bps: number;
-  eta_s: number | null;
-  error?: string;
-}
-interface Job {
-  id: number;
-  state: 'running' | 'done' | 'failed' | 'cancelled';
-  files: FileRow[];
-  error?: string;
-}
+/** The daemon's pull job as the routes send it (its target and times are not shown). */
+type Job = Pick<PullJobSnapshot, 'id' | 'state' | 'files' | 'error'>;
 
 const size = (n: number): string => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${Math.round(n / 1e3)} KB`);
 const clock = (s: number): string => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
@@ -69,7 +56,7 @@ export class ModelsCard {
   }
 
   async refresh(): Promise<void> {
-    const body = (await (await adminFetch('/admin/models', this.token())).json()) as { profiles: ProfileView[]; job: Job | null };
+    const body = await adminJson<{ profiles: ProfileView[]; job: Job | null }>('/admin/models', this.token());
     this.profiles = body.profiles;
     this.job = body.job ?? undefined;
     this.render();
@@ -113,7 +100,7 @@ export class ModelsCard {
     this.root.replaceChildren(title, el('p', 'hint', t('models.intro')), list, progress);
   }
 
-  private fileRow(f: FileRow): HTMLElement {
+  private fileRow(f: FileProgress): HTMLElement {
     const row = el('div', `file file-${f.state}`);
     row.dataset.model = f.model;
     row.dataset.file = f.file;
@@ -133,8 +120,8 @@ export class ModelsCard {
 
   private async pull(profile: string): Promise<void> {
     try {
-      const res = await fetch('/admin/models/pull', { method: 'POST', headers: { authorization: `Bearer ${this.token()}`, 'content-type': 'application/json' }, body: JSON.stringify({ profile }) });
-      const body = (await res.json()) as { job?: Job; error?: { message: string } };
+      const res = await adminSend<{ job?: Job; error?: { message: string } }>('POST', '/admin/models/pull', this.token(), { profile });
+      const body = res.body;
       if (res.status === 409) this.job = { id: 0, state: 'failed', files: this.job?.files ?? [], error: t('models.busy') };
       else if (!res.ok || !body.job) this.job = { id: 0, state: 'failed', files: [], error: body.error?.message ?? `HTTP ${res.status}` };
       else this.job = body.job;
@@ -180,7 +167,7 @@ export class ModelsCard {
       const job = (data as { job: Job | null }).job;
       if (job) this.job = job;
     } else if (event === 'progress') {
-      const { job, file } = data as { job: number; file: FileRow };
+      const { job, file } = data as { job: number; file: FileProgress };
       if (!this.job || this.job.id !== job) this.job = { id: job, state: 'running', files: [] };
       const i = this.job.files.findIndex((f) => f.model === file.model && (f.file === file.file || f.file === ''));
       if (i >= 0) this.job.files[i] = file;

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as wait } from 'node:timers/promises';
 import { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
 import { connected, startObsDaemon, waitForObsStatus } from './obs-harness.ts';
 
 // The fake speaks obs-websocket 5 (Hello/Identify/Identified, Request/RequestResponse, CurrentProgramSceneChanged
 // with eventIntent Scenes=4), per the obs-websocket 5 protocol doc; `frozen` stops answering with the socket open.
-
-const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test('a revert that fails while OBS is frozen is retried and lands once OBS answers again', async () => {
   const fake = new FakeObsServer();

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as wait } from 'node:timers/promises';
 import { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
 import { api, connected, recordObsStatus, startObsDaemon, waitForObsStatus } from './obs-harness.ts';
 
 // The fake speaks obs-websocket 5 per its protocol doc (docs/generated/protocol.md in obsproject/obs-websocket:
 // Hello/Identify/Identified, Request/RequestResponse). `hang()` models a hung OBS process: its TCP sockets are
 // no longer read, so requests, the close handshake and new websocket handshakes all go unanswered until `thaw()`.
-
-const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 test('a hung OBS is marked degraded, the session is dropped at once, and it is live again within 5 s of thawing', async (t) => {
   const fake = new FakeObsServer();

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as wait } from 'node:timers/promises';
 import type { NewInput } from '../../../src/core/input-queue.ts';
 import { FakeObsServer } from '../../../test/fakes/fake-obs-server.ts';
 import { until } from '../../../test/helpers/memory-fixtures.ts';
@@ -11,8 +12,6 @@ import { ALLOW, connected, startObsDaemon, waitForObsStatus } from './obs-harnes
 // The fake follows obs-websocket 5's protocol doc (docs/generated/protocol.md): Get/SetSceneItemEnabled,
 // Get/SetSourceFilter(Enabled), Get/SetInputSettings, GetCurrentSceneTransition, Get/SetSceneItemTransform.
 // A "change by hand" is the fake's model changing the way OBS's does when the streamer clicks in OBS.
-
-const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const donation = (amount: number): NewInput => ({
   kind: 'donation',
