@@ -132,7 +132,8 @@ export default definePlugin({
       const clientId = readSecret(es.client_id_env);
       const esToken = readSecret(es.token_env);
       if (!clientId || !esToken || !es.broadcaster_id) {
-        eventsubDetail = `EventSub needs ${[!clientId && es.client_id_env, !esToken && es.token_env].filter(Boolean).join(' and ') || ''}${!es.broadcaster_id ? `${!clientId || !esToken ? ' and ' : ''}plugins.twitch.eventsub.broadcaster_id` : ''}`;
+        const missing = [!clientId && es.client_id_env, !esToken && es.token_env, !es.broadcaster_id && 'plugins.twitch.eventsub.broadcaster_id'].filter(Boolean);
+        eventsubDetail = `EventSub needs ${missing.join(' and ')}`;
         ctx.log.warn({ event: 'twitch.eventsub_not_configured', client_id_env: es.client_id_env, token_env: es.token_env }, 'EventSub is enabled but not configured');
       } else {
         const esRouter = new EventsubRouter(es, ctx.input, moderator, counters, (name) => ctx.output.emotion(name, 'twitch-redemption'), ctx.log);
