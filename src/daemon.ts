@@ -9,7 +9,6 @@ import { InputQueue } from './core/input-queue.ts';
 import { ServiceRegistry } from './core/services.ts';
 import { PromptContextRegistry } from './core/prompt-context.ts';
 import './core/speech.ts';
-import './voice/voice-stage.ts';
 import { StatusRegistry } from './core/status-registry.ts';
 import { ToolRegistry } from './core/tool-registry.ts';
 import { TurnTracker } from './core/turn-tracker.ts';
