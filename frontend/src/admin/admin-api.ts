@@ -30,15 +30,21 @@ export function saveToken(token: string | undefined): void {
   }
 }
 
-export async function adminFetch(path: string, token: string, init: RequestInit = {}): Promise<Response> {
+/** A request with the bearer token: no answer is `unreachable`, a refused token `unauthorized`; other statuses are returned. */
+async function authorized(path: string, token: string, init: RequestInit): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } });
   } catch {
     throw new AdminRequestError('unreachable', 0);
   }
-  if (res.ok) return res;
   if (res.status === 401) throw new AdminRequestError('unauthorized', 401);
+  return res;
+}
+
+export async function adminFetch(path: string, token: string, init: RequestInit = {}): Promise<Response> {
+  const res = await authorized(path, token, init);
+  if (res.ok) return res;
   if (res.status === 404) {
     const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
     if (body.error?.code === 'ADMIN_DISABLED') throw new AdminRequestError('disabled', 404);
@@ -58,12 +64,6 @@ export interface AdminReply<T> {
 
 /** A write (POST/PUT/DELETE) with a JSON body; refusals come back as values so forms can show them. */
 export async function adminSend<T>(method: 'POST' | 'PUT' | 'DELETE', path: string, token: string, body?: unknown): Promise<AdminReply<T>> {
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  } catch {
-    throw new AdminRequestError('unreachable', 0);
-  }
-  if (res.status === 401) throw new AdminRequestError('unauthorized', 401);
+  const res = await authorized(path, token, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
   return { ok: res.ok, status: res.status, body: (await res.json().catch(() => ({}))) as T };
 }
