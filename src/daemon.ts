@@ -16,7 +16,7 @@ import { ComponentHost, type ComponentBase } from './plugin-host/component-host.
 import type { PluginContext } from './plugin-host/define-plugin.ts';
 import type { StageContext, StageDefinition } from './plugin-host/define-stage.ts';
 import { loadPlugins } from './plugin-host/plugin-loader.ts';
-import { ADMIN_AUTH_FAILURES_PER_MINUTE, makeAdminGuard } from './server/admin-auth.ts';
+import { ADMIN_AUTH_FAILURES_PER_MINUTE, makeAdminGuard, makeInputGuard } from './server/admin-auth.ts';
 import { AuthFailureLimiter } from './server/tokens.ts';
 import { registerAdminLogRoutes } from './server/admin-log-routes.ts';
 import { registerAdminRoutes } from './server/admin-routes.ts';
@@ -87,6 +87,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // `auth` can grant admin, so a guesser must not get a second budget there.
   const authFailures = new AuthFailureLimiter(ADMIN_AUTH_FAILURES_PER_MINUTE, 60_000);
   const requireAdmin = makeAdminGuard(settings.adminToken, authFailures);
+  // One rule for every way input comes in (websocket and HTTP): a token off loopback, or always when configured.
+  const requireToken = config.server.input_auth === 'always' || !isLoopbackHost(settings.host);
+  const requireInput = makeInputGuard(settings.inputToken, requireToken, authFailures);
   const catalogPaths = { configPath: opts.loaded.configPath, charactersDir: settings.charactersDir, schema: ConfigSchema };
   const characters = new CharacterSwitcher({ paths: catalogPaths, input, turns, bus, log: log.child({ component: 'characters' }), initial: config });
   // The current character as hello messages and /admin/status show it, read from the switcher.
@@ -113,7 +116,6 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const frontendDir = path.join(settings.rootDir, 'frontend', 'dist');
   const app = await createApp({ log, accessLog: opts.accessLog ?? log.child({ component: 'access' }), server: config.server, frontendDir });
   const host = new ComponentHost(app, status, log);
-  const requireToken = config.server.input_auth === 'always' || !isLoopbackHost(settings.host);
 
   app.get('/ws', { websocket: true }, (socket, req) => {
     const query = req.query as Record<string, unknown>;
@@ -154,6 +156,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     services,
     signal: base.signal,
     requireAdmin,
+    requireInput,
     // Handler errors are logged by the component's own logger, so the line names the plugin or stage.
     on: ((event, handler) =>
       base.store.add(

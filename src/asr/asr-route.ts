@@ -1,11 +1,10 @@
 import fastifyMultipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { mixToMono } from '../audio/pcm.ts';
 import { resampleYielding } from '../audio/resample.ts';
 import { decodeWav, readWavHeader } from '../audio/wav.ts';
 import { EngineError } from '../core/errors.ts';
 import { PerIpLimiter } from '../server/per-ip-limiter.ts';
-import { tokensEqual } from '../server/tokens.ts';
 import type { AsrService } from './asr-events.ts';
 import type { AsrUploadWorker } from './upload-worker-client.ts';
 
@@ -18,9 +17,8 @@ export interface AsrRouteOptions {
   maxSeconds: number;
   /** Requests one client address may have in flight. */
   concurrencyPerIp: number;
-  /** When set, requests need `Authorization: Bearer <token>` (non-loopback daemons). */
-  token: string | undefined;
-  requireToken: boolean;
+  /** The daemon's input guard (a bearer input token off loopback, failures limited per address). */
+  requireInput: preHandlerHookHandler;
 }
 
 const WAV_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'];
@@ -41,8 +39,7 @@ export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptio
   await app.register(fastifyMultipart, { limits: { fileSize: opts.maxBytes, files: 1, fields: 8, parts: 9 }, throwFileSizeLimit: true });
 
   const limiter = new PerIpLimiter(opts.concurrencyPerIp, 'POST /asr');
-  app.post('/asr', { bodyLimit: opts.maxBytes }, async (req, reply) => {
-    if (opts.requireToken) checkToken(req, opts.token);
+  app.post('/asr', { bodyLimit: opts.maxBytes, preHandler: opts.requireInput }, async (req, reply) => {
     const service = opts.service();
     if (!service) throw new EngineError('STAGE_UNAVAILABLE', 'speech recognition is not available: see /admin/status');
     const release = limiter.acquire(req, reply);
@@ -97,8 +94,3 @@ async function readUpload(req: FastifyRequest): Promise<Buffer> {
   throw new EngineError('UNSUPPORTED_MEDIA_TYPE', `send the audio as ${WAV_TYPES[0]} or multipart/form-data with a "file" field`);
 }
 
-function checkToken(req: FastifyRequest, token: string | undefined): void {
-  const header = req.headers.authorization;
-  const given = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
-  if (!token || !given || !tokensEqual(given, token)) throw new EngineError('UNAUTHORIZED', 'POST /asr needs Authorization: Bearer <input token> on this server');
-}

@@ -1,4 +1,3 @@
-import { isLoopbackHost } from '../config/env.ts';
 import { isEngineError } from '../core/errors.ts';
 import { defineStage } from '../plugin-host/define-stage.ts';
 import type { AsrEngine, AsrStream } from './asr-engine.ts';
@@ -27,7 +26,7 @@ export const asrStage = defineStage({
     let service: AsrService | undefined;
     let uploads: AsrUploadWorker | undefined;
     ctx.routes((app) =>
-      registerAsrRoute(app, { service: () => service, uploadWorker: () => uploads, maxBytes: cfg.upload_max_bytes, maxSeconds: cfg.upload_max_seconds, concurrencyPerIp: cfg.upload_concurrency_per_ip, token: ctx.settings.inputToken, requireToken: !isLoopbackHost(ctx.settings.host) }),
+      registerAsrRoute(app, { service: () => service, uploadWorker: () => uploads, maxBytes: cfg.upload_max_bytes, maxSeconds: cfg.upload_max_seconds, concurrencyPerIp: cfg.upload_concurrency_per_ip, requireInput: ctx.requireInput }),
     );
     if (cfg.engine === 'none') {
       ctx.setStatus('disabled', { detail: 'asr.engine is none: voice is not transcribed' });

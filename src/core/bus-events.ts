@@ -44,8 +44,6 @@ export interface BusEvents {
   'reply.audio_stop': { turnId: string; reason: string };
   /** A turn's reply is settled: `heardText` is what the listener actually heard (memory/relationships listen). */
   'agent.reply_done': { turnId: string; input: InputItem; replyText: string; heardText: string; interrupted: boolean; emotions: string[] };
-  /** The daemon is stopping; stop accepting work. */
-  'daemon.stopping': Record<string, never>;
   /** The character's expression was set outside a reply (e.g. by an MCP client), through the turn-output port; OBS emotion triggers listen. */
   'emotion.set': { name: string; source: string };
 }

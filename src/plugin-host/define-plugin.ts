@@ -41,6 +41,11 @@ export interface PluginContext<C> {
   rootRoutes(register: (app: FastifyInstance) => void | Promise<void>): void;
   /** preHandler that requires `Authorization: Bearer <VTUBER_ADMIN_TOKEN>`. */
   readonly requireAdmin: preHandlerHookHandler;
+  /**
+   * preHandler for HTTP routes that send input: needs `Authorization: Bearer <VTUBER_INPUT_TOKEN>`
+   * under the websocket's rule (a non-loopback daemon, or `server.input_auth: always`).
+   */
+  readonly requireInput: preHandlerHookHandler;
   /** Adds a tool for the agent; removed automatically on stop. */
   registerTool(tool: ToolDefinition): Disposer;
   /** Sends a message to every websocket client. The character's own output goes through `output`. */
