@@ -62,7 +62,7 @@ export class StreamlabsConnection extends ServiceConnection {
     const socket = this.socket;
     this.socket = undefined;
     if (!socket) return;
-    socket.off();
+    socket.removeAllListeners();
     socket.close();
   }
 
