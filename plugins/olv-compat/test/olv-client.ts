@@ -25,6 +25,7 @@ export class OlvTestClient {
   /** Play time per `audio` message before `frontend-playback-complete`; 0 answers at once. */
   playMsPerAudio = 0;
   private queued = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
   private waiters: Array<() => void> = [];
 
   private constructor(readonly ws: WebSocket) {
@@ -65,7 +66,13 @@ export class OlvTestClient {
         this.fullResponse += (msg.display_text as { text?: string } | null)?.text ?? '';
         return;
       case 'backend-synth-complete':
-        setTimeout(() => this.send({ type: 'frontend-playback-complete' }), this.playMsPerAudio * this.queued);
+        {
+          const t = setTimeout(() => {
+            this.timers.delete(t);
+            this.send({ type: 'frontend-playback-complete' });
+          }, this.playMsPerAudio * this.queued);
+          this.timers.add(t);
+        }
         return;
       case 'config-switched':
         this.send({ type: 'fetch-history-list' });
@@ -92,7 +99,7 @@ export class OlvTestClient {
   }
 
   send(msg: Record<string, unknown>): void {
-    this.ws.send(JSON.stringify(msg));
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
   }
 
   /** Waits (bounded) until `pred` matches a message received at or after index `from`; returns it. */
@@ -114,6 +121,8 @@ export class OlvTestClient {
   }
 
   close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.ws.close();
   }
 }

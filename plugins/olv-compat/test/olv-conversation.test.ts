@@ -51,6 +51,7 @@ test('their client runs a whole conversation: text and voice turns, an interrupt
     assert.equal(conf.model_info.url, '/live2d-models/shizuku/shizuku.model.json');
     assert.equal(conf.model_info.emotionMap.joy, 3);
     assert.equal(conf.model_info.emotionMap.sad, 'f02');
+    assert.deepEqual((conf.model_info as unknown as { tapMotions: unknown }).tapMotions, { head: { flick_head: 1 }, body: { tap_body: 1 } });
     const configs = (c.received.find((m) => m.type === 'config-files') as OlvMessage & { configs: Array<{ filename: string; name: string }> }).configs;
     assert.deepEqual(configs, [{ filename: 'aria.yaml', name: 'Aria' }, { filename: 'lena.yaml', name: 'Лена' }]);
     assert.deepEqual(c.received.find((m) => m.type === 'history-list')?.histories, []);
@@ -205,6 +206,34 @@ test('raw-audio-data: our VAD finds the end of speech in their raw stream, tells
     assert.deepEqual(got.slice(0, 4), ['control:mic-audio-end', 'control:conversation-chain-start', 'full-text:Thinking...', 'user-input-transcription']);
     assert.equal(got.filter((t) => t === 'user-input-transcription').length, 1, 'one utterance');
     assert.equal(c.received.find((m) => m.type === 'user-input-transcription')?.text, HEARD);
+  } finally {
+    c.close();
+    await s.stop();
+  }
+});
+
+test('the engine cutting a reply (barge-in on their raw mic) reaches their client as interrupt-signal; a chain ends without playback-complete after playback_wait_ms', async () => {
+  const s = await startOlvDaemon({ playback_wait_ms: 300 });
+  const c = await OlvTestClient.connect(s.url);
+  try {
+    await c.waitFor((m) => m.type === 'new-history-created');
+    // A client that never reports playback (their client before `backend-synth-complete` handling): the chain still ends.
+    c.playMsPerAudio = 60_000;
+    s.llm.enqueue({ text: '[emotion: joy] Short answer.' });
+    const quiet = await turn(c, () => c.send({ type: 'text-input', text: 'Hi' }));
+    assert.deepEqual(quiet.map(describe), ['control:conversation-chain-start', 'full-text:Thinking...', 'audio', 'backend-synth-complete', 'force-new-message', 'control:conversation-chain-end']);
+    c.playMsPerAudio = 0;
+
+    s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is the last one.', tokenDelayMs: 200 });
+    const from = c.received.length;
+    c.send({ type: 'text-input', text: 'Talk for a while' });
+    await c.waitFor((m) => m.type === 'audio', 15_000, from);
+    const speechRaw = concat(16_000, silence(300), speech('hello').samples).samples;
+    for (let i = 0; i < speechRaw.length; i += 1024) c.send({ type: 'raw-audio-data', audio: Array.from(speechRaw.subarray(i, i + 1024)) });
+    const cut = await c.waitFor((m) => m.type === 'interrupt-signal', 10_000, from);
+    assert.equal(cut.text, 'conversation-interrupted');
+    assert.equal(c.aiState, 'interrupted');
+    assert.ok(!c.received.slice(from).some((m) => m.type === 'control' && m.text === 'conversation-chain-end'));
   } finally {
     c.close();
     await s.stop();

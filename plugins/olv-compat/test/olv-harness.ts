@@ -42,7 +42,7 @@ class EnvelopeEngine implements TtsEngine {
  * a local fake of OpenAI's /v1/audio/transcriptions (scripted, since no ASR model is on this machine).
  * Two characters: Aria (English, Shizuku) and Лена (Russian, Haru).
  */
-export async function startOlvDaemon() {
+export async function startOlvDaemon(plugin: Record<string, unknown> = {}) {
   const chars = mkdtempSync(path.join(os.tmpdir(), 'olv-chars-'));
   writeFileSync(path.join(chars, 'aria.yaml'), ['display_name: Aria', 'language: en', 'greeting: ""', 'live2d:', '  model: shizuku', '  emotion_map: { joy: 3, sad: f02 }', ''].join('\n'));
   writeFileSync(path.join(chars, 'lena.yaml'), ['display_name: Лена', 'language: ru', 'greeting: ""', 'live2d:', '  model: haru', '  emotion_map: { joy: 2 }', ''].join('\n'));
@@ -56,7 +56,7 @@ export async function startOlvDaemon() {
       character: { greeting: '', llm: { providers: [openaiProvider(llm.baseUrl, 'fake')] } },
       tts: { cache_entries: 0, anti_repeat_window_ms: 0 },
       asr: { engine: 'remote', remote: { base_url: asr.baseUrl } },
-      plugins: { enabled: ['olv-compat'] },
+      plugins: { enabled: ['olv-compat'], 'olv-compat': plugin },
     },
   });
   const url = d.wsUrl.replace(/\/ws(\?.*)?$/, '/client-ws');
