@@ -313,7 +313,8 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
           fail(`Error switching configuration: ${String(msg.message)}`);
           return;
         }
-        if (typeof msg.message === 'string') fail(msg.message);
+        if (msg.code === 'UNAUTHORIZED') fail(`this needs the input token on this server: connect with ${deps.config.path}?token=<VTUBER_INPUT_TOKEN>`);
+        else if (typeof msg.message === 'string') fail(msg.message);
         return;
     }
   };

@@ -239,3 +239,34 @@ test('the engine cutting a reply (barge-in on their raw mic) reaches their clien
     await s.stop();
   }
 });
+
+test('with an input token required, their client needs ?token= for input and history; a wrong token is named', async () => {
+  const s = await startOlvDaemon({}, { env: { VTUBER_INPUT_TOKEN: 'olv-test-input-token-0123456789' }, server: { input_auth: 'always' } });
+  try {
+    const bare = await OlvTestClient.connect(s.url);
+    await bare.waitFor((m) => m.type === 'control' && m.text === 'start-mic');
+    const errs = await bare.waitFor((m) => m.type === 'error' && /fetch-history-list needs the input token/.test(String(m.message)), 5000);
+    assert.match(String(errs.message), /connect with \/client-ws\?token=<VTUBER_INPUT_TOKEN>/);
+    let from = bare.received.length;
+    bare.send({ type: 'text-input', text: 'let me in' });
+    assert.match(String((await bare.waitFor((m) => m.type === 'error', 5000, from)).message), /needs the input token on this server/);
+    bare.close();
+
+    const wrong = await OlvTestClient.connect(`${s.url}?token=not-the-token`);
+    assert.match(String((await wrong.waitFor((m) => m.type === 'error', 5000)).message), /token in \/client-ws\?token= was not accepted/);
+    wrong.close();
+
+    const good = await OlvTestClient.connect(`${s.url}?token=olv-test-input-token-0123456789`);
+    await good.waitFor((m) => m.type === 'new-history-created');
+    assert.ok(!good.received.some((m) => m.type === 'error'), good.received.map(describe).join(', '));
+    from = good.received.length;
+    good.send({ type: 'switch-config', file: 'lena.yaml' });
+    assert.match(String((await good.waitFor((m) => m.type === 'error', 5000, from)).message), /needs the admin token/);
+    good.close();
+    const logged = JSON.stringify(s.d.logs()) + s.d.fileLogs().join('\n');
+    assert.ok(logged.includes('olv.connected'), 'the connections are logged');
+    assert.ok(!logged.includes('olv-test-input-token-0123456789') && !logged.includes('not-the-token'), 'tokens are not');
+  } finally {
+    await s.stop();
+  }
+});

@@ -42,7 +42,7 @@ class EnvelopeEngine implements TtsEngine {
  * a local fake of OpenAI's /v1/audio/transcriptions (scripted, since no ASR model is on this machine).
  * Two characters: Aria (English, Shizuku) and Лена (Russian, Haru).
  */
-export async function startOlvDaemon(plugin: Record<string, unknown> = {}) {
+export async function startOlvDaemon(plugin: Record<string, unknown> = {}, extra: { env?: Record<string, string>; server?: Record<string, unknown> } = {}) {
   const chars = mkdtempSync(path.join(os.tmpdir(), 'olv-chars-'));
   writeFileSync(path.join(chars, 'aria.yaml'), ['display_name: Aria', 'language: en', 'greeting: ""', 'live2d:', '  model: shizuku', '  emotion_map: { joy: 3, sad: f02 }', ''].join('\n'));
   writeFileSync(path.join(chars, 'lena.yaml'), ['display_name: Лена', 'language: ru', 'greeting: ""', 'live2d:', '  model: haru', '  emotion_map: { joy: 2 }', ''].join('\n'));
@@ -50,13 +50,14 @@ export async function startOlvDaemon(plugin: Record<string, unknown> = {}) {
   const asr = await fakeTranscriptionServer(() => ({ status: 200, body: JSON.stringify({ text: HEARD }) }));
   const d = await startTestDaemon({
     stages: [vadStage, asrStage, voiceStage, createAgentStage(), createTtsStage({ engines: () => [new EnvelopeEngine()] })],
-    env: { VTUBER_ADMIN_TOKEN: ADMIN_TOKEN, VTUBER_CHARACTERS_DIR: chars },
+    env: { VTUBER_ADMIN_TOKEN: ADMIN_TOKEN, VTUBER_CHARACTERS_DIR: chars, ...extra.env },
     config: {
       active_character: 'aria',
       character: { greeting: '', llm: { providers: [openaiProvider(llm.baseUrl, 'fake')] } },
       tts: { cache_entries: 0, anti_repeat_window_ms: 0 },
       asr: { engine: 'remote', remote: { base_url: asr.baseUrl } },
       plugins: { enabled: ['olv-compat'], 'olv-compat': plugin },
+      ...(extra.server ? { server: extra.server } : {}),
     },
   });
   const url = d.wsUrl.replace(/\/ws(\?.*)?$/, '/client-ws');
