@@ -189,3 +189,24 @@ test('bad messages get their error format and the connection stays up; what we d
     await s.stop();
   }
 });
+
+test('raw-audio-data: our VAD finds the end of speech in their raw stream, tells the client mic-audio-end and answers', async () => {
+  const s = await startOlvDaemon();
+  const c = await OlvTestClient.connect(s.url);
+  try {
+    await c.waitFor((m) => m.type === 'new-history-created');
+    const raw = concat(16_000, silence(500), speech('hello').samples, silence(1500)).samples;
+    s.llm.enqueue({ text: '[emotion: joy] Fine, thanks.' });
+    const from = c.received.length;
+    // Their raw stream has no end marker: chunks keep coming, the server's VAD decides (_handle_raw_audio_data).
+    for (let i = 0; i < raw.length; i += 1024) c.send({ type: 'raw-audio-data', audio: Array.from(raw.subarray(i, i + 1024)) });
+    await c.waitFor((m) => m.type === 'control' && m.text === 'conversation-chain-end', 20_000, from);
+    const got = c.received.slice(from).map(describe);
+    assert.deepEqual(got.slice(0, 4), ['control:mic-audio-end', 'control:conversation-chain-start', 'full-text:Thinking...', 'user-input-transcription']);
+    assert.equal(got.filter((t) => t === 'user-input-transcription').length, 1, 'one utterance');
+    assert.equal(c.received.find((m) => m.type === 'user-input-transcription')?.text, HEARD);
+  } finally {
+    c.close();
+    await s.stop();
+  }
+});
