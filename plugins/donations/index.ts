@@ -66,8 +66,9 @@ export default definePlugin({
     const snapshot = () => Object.fromEntries([...slots.keys()].map((s) => [s, serviceStatus(s)]));
     const publish = (): void => {
       const services = snapshot();
-      const states = Object.values(services).map((s) => s?.state ?? 'not_configured');
-      const detail = slots.size === 0 ? 'no donation service is enabled (plugins.donations.<service>.enabled)' : Object.values(services).map((s, i) => `${[...slots.keys()][i]}: ${s?.state}`).join(', ');
+      const entries = Object.entries(services);
+      const states = entries.map(([, s]) => s?.state ?? 'not_configured');
+      const detail = entries.length === 0 ? 'no donation service is enabled (plugins.donations.<service>.enabled)' : entries.map(([name, s]) => `${name}: ${s?.state ?? 'not_configured'}`).join(', ');
       ctx.setStatus(overall(states), { detail, info: { services } });
     };
 

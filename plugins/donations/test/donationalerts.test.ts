@@ -77,6 +77,18 @@ describe('DonationAlerts (Centrifugo)', () => {
     assert.equal(en.message, '');
   });
 
+  test('a publication outside the documented shape is logged with the field named, and the connection carries on', async () => {
+    const before = h.inputs.length;
+    fake.publishRaw({ id: 4001, username: 'Без валюты', message: 'нет currency', amount: 10 });
+    fake.donate([{ id: 4002, username: 'После', message: 'всё ещё работает', amount: 20, currency: 'RUB' }]);
+    await until(() => h.inputs.length >= before + 1, 5_000, 'the good donation after the bad one');
+    assert.equal(h.inputs.at(-1)?.user.displayName, 'После');
+    const warn = h.td.logs().find((l) => l.event === 'donations.bad_event' && l.service === 'donationalerts');
+    assert.equal(warn?.level, 'warn');
+    assert.equal(warn?.field, 'currency');
+    assert.equal((await donationsStatus(h.td)).donationalerts?.state, 'connected');
+  });
+
   test('the server drops: reconnect (oauth, connect, subscribe again), the old id stays one input, new donations flow', async () => {
     const before = h.inputs.length;
     const oauthBefore = fake.oauthCalls;

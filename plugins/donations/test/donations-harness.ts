@@ -19,7 +19,11 @@ export const FAST = { reconnect: { initial_ms: 100, max_ms: 400 }, auth_retry: {
  * A daemon with only the donations plugin. Each service's token goes in through an env var whose name
  * is unique to this harness (the plugin reads `process.env`); `tokens` maps service → token.
  */
-export async function startDonationsDaemon(donations: Record<string, unknown>, tokens: Partial<Record<'streamelements' | 'streamlabs' | 'donationalerts', string>>): Promise<DonationsHarness> {
+export async function startDonationsDaemon(
+  donations: Record<string, unknown>,
+  tokens: Partial<Record<'streamelements' | 'streamlabs' | 'donationalerts', string>>,
+  daemonEnv: Record<string, string> = {},
+): Promise<DonationsHarness> {
   const n = ++envCounter;
   const env: Record<string, string> = {};
   const services: Record<string, unknown> = {};
@@ -29,7 +33,7 @@ export async function startDonationsDaemon(donations: Record<string, unknown>, t
     process.env[name] = token;
     services[service] = { enabled: true, token_env: name, ...(donations[service] as Record<string, unknown> | undefined) };
   }
-  const td = await startTestDaemon({ config: { plugins: { enabled: ['donations'], donations: { ...FAST, ...donations, ...services } } }, logLevel: 'debug' });
+  const td = await startTestDaemon({ config: { plugins: { enabled: ['donations'], donations: { ...FAST, ...donations, ...services } } }, logLevel: 'debug', env: daemonEnv });
   const inputs: InputItem[] = [];
   td.daemon.bus.on('input.queued', (item) => inputs.push(item));
   return {

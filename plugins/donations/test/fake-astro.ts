@@ -24,15 +24,20 @@ export class FakeAstro {
   /** Every subscribe request, with its token type and topic (never the token). */
   subscribes: Array<{ topic: string; token_type: string; ok: boolean }> = [];
   url = '';
+  /** false: the gateway stays connected but stops answering websocket pings (a silently dead route). */
+  answerPings = true;
 
   async start(): Promise<void> {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false });
     this.wss = wss;
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     this.url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
     wss.on('connection', (ws) => {
       this.connections++;
       ws.on('message', (raw) => this.onMessage(ws, raw.toString()));
+      ws.on('ping', (data) => {
+        if (this.answerPings) ws.pong(data);
+      });
       ws.on('close', () => this.subscribed.delete(ws));
     });
   }

@@ -157,6 +157,12 @@ export class FakeDonationAlerts {
     }
   }
 
+  /** A publication on the channel with any payload (to test what the client does with a bad one). */
+  publishRaw(data: unknown): void {
+    const frame = JSON.stringify({ result: { channel: this.channel, data: { seq: ++this.seq, gen: 0, data } } });
+    for (const ws of this.subscribed) ws.send(frame);
+  }
+
   dropAll(): void {
     for (const ws of this.wss?.clients ?? []) ws.terminate();
     this.subscribed.clear();

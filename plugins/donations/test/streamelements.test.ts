@@ -92,6 +92,27 @@ describe('StreamElements (Astro gateway)', () => {
   });
 });
 
+describe('StreamElements: a connection that dies silently', () => {
+  test('no pong to the websocket ping: reconnect, and tips flow on the new connection', async () => {
+    const fake = new FakeAstro();
+    await fake.start();
+    const h = await startDonationsDaemon({ streamelements: { url: fake.url }, ping_interval_ms: 300 }, { streamelements: GOOD });
+    try {
+      await waitForState(h.td, 'streamelements', 'connected');
+      fake.answerPings = false;
+      await until(async () => String((await donationsStatus(h.td)).streamelements?.lastError ?? '').includes('no pong'), 5_000, 'the dead connection to be noticed');
+      fake.answerPings = true;
+      await waitForState(h.td, 'streamelements', 'connected');
+      fake.tip({ id: 'after-silence', username: 'Still Here', amount: 1, currency: 'USD', message: '' });
+      await until(() => h.inputs.length === 1, 5_000, 'the tip after the reconnect');
+      assert.equal(h.inputs[0]?.user.displayName, 'Still Here');
+    } finally {
+      await h.stop();
+      await fake.stop();
+    }
+  });
+});
+
 describe('StreamElements: a refused token', () => {
   test('unauthorized status naming the service and env var, no reconnect storm, no token in any log line', async () => {
     const fake = new FakeAstro();
