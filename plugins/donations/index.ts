@@ -8,11 +8,6 @@ import type { ConnectionOptions, ConnectionState, ServiceConnection } from './se
 import { StreamElementsConnection } from './streamelements-connection.ts';
 import { StreamlabsConnection } from './streamlabs-connection.ts';
 
-function readSecret(name: string): string | undefined {
-  const value = process.env[name]?.trim();
-  return value ? value : undefined;
-}
-
 function createConnection(service: ServiceName, cfg: Readonly<DonationsConfig>, opts: ConnectionOptions): ServiceConnection {
   switch (service) {
     case 'streamelements':
@@ -75,7 +70,7 @@ export default definePlugin({
     for (const service of SERVICE_NAMES) {
       const sc = cfg[service];
       if (!sc.enabled) continue;
-      const token = readSecret(sc.token_env);
+      const token = ctx.secret(sc.token_env);
       if (!token) {
         slots.set(service, { tokenEnv: sc.token_env, connection: undefined, missing: `set ${sc.token_env} in the environment (.env)` });
         ctx.log.warn({ event: 'donations.not_configured', service, token_env: sc.token_env }, 'donation service is enabled but its token is not set');
