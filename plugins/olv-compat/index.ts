@@ -4,6 +4,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import '../../src/agent/history/history-service.ts';
+import { SYSTEM_USER } from '../../src/agent/proactive.ts';
 import { listCharacters } from '../../src/config/character-catalog.ts';
 import { ConfigSchema } from '../../src/config-schema.ts';
 import { definePlugin } from '../../src/plugin-host/define-plugin.ts';
@@ -77,6 +78,9 @@ export default definePlugin({
           configFiles,
           backgrounds,
           history,
+          speakNow: (clientUid) => {
+            ctx.input.push({ kind: 'proactive', text: '', user: SYSTEM_USER, source: 'olv-compat', ...(clientUid ? { clientUid } : {}) });
+          },
         });
       });
     });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import WebSocket, { type RawData } from 'ws';
+import { isEngineError } from '../../src/core/errors.ts';
 import { float32ToInt16, int16ToPcm16leBytes, pcm16leBytesToInt16 } from '../../src/audio/pcm.ts';
 import type { OlvCompatConfig } from './config.ts';
 import { OlvChain } from './olv-chain.ts';
@@ -32,6 +33,8 @@ export interface SessionDeps {
   configFiles: () => Array<{ filename: string; name: string }>;
   backgrounds: () => string[];
   history: OlvHistory;
+  /** Queues a proactive line (our `proactive` input kind) for their `ai-speak-signal`; throws an EngineError when refused. */
+  speakNow: (clientUid: string | undefined) => void;
 }
 
 type Json = Record<string, unknown>;
@@ -215,7 +218,15 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
         send({ type: 'group-operation-result', success: false, message: `${msg.type} is not supported: this engine runs one character for every client, there are no groups` });
         return;
       case 'ai-speak-signal':
-        fail('ai-speak-signal is not supported: the engine decides when to speak on its own (agent.proactive in conf.yaml)');
+        // Their proactive-speak trigger: our proactive input, which is not stored as a user message (their skip_history).
+        if (!needsInput(msg.type)) return;
+        send({ type: 'full-text', text: 'AI wants to speak something...' });
+        try {
+          deps.speakNow(engineUid);
+        } catch (err) {
+          if (!isEngineError(err)) throw err;
+          fail(`ai-speak-signal: ${err.message}`);
+        }
         return;
     }
   };

@@ -161,7 +161,6 @@ test('bad messages get their error format and the connection stays up; what we d
       [JSON.stringify({ type: 'fetch-and-set-history' }), 'error', /fetch-and-set-history: history_uid/],
       [JSON.stringify({ type: 'fetch-and-set-history', history_uid: 'nope' }), 'error', /no history "nope"/],
       [JSON.stringify({ type: 'add-client-to-group', invitee_uid: 'x' }), 'group-operation-result', /not supported.*no groups/],
-      [JSON.stringify({ type: 'ai-speak-signal' }), 'error', /ai-speak-signal is not supported/],
       [JSON.stringify({ type: 'switch-config', file: 'nobody.yaml' }), 'error', /Error switching configuration: no character file "nobody.yaml"/],
       [JSON.stringify({ type: 'switch-config', file: 'lena.yaml' }), 'error', /needs the admin token: connect with \/client-ws\?token=/],
     ];
@@ -206,6 +205,21 @@ test('raw-audio-data: our VAD finds the end of speech in their raw stream, tells
     assert.deepEqual(got.slice(0, 4), ['control:mic-audio-end', 'control:conversation-chain-start', 'full-text:Thinking...', 'user-input-transcription']);
     assert.equal(got.filter((t) => t === 'user-input-transcription').length, 1, 'one utterance');
     assert.equal(c.received.find((m) => m.type === 'user-input-transcription')?.text, HEARD);
+
+    // Their proactive-speak button: our proactive input; no user message is stored for it (their skip_history).
+    const history = s.d.daemon.services.get('history');
+    assert.ok(history);
+    const stored = history.store.messages(history.log.conversationId).length;
+    s.llm.enqueue({ text: '[emotion: joy] Let us play a game.' });
+    const self = await turn(c, () => c.send({ type: 'ai-speak-signal', images: [] }));
+    // (The segmenter may send the first words of a line early, so the number of `audio` messages is the engine's choice.)
+    assert.deepEqual(
+      self.map(describe).filter((t, i, all) => t !== 'audio' || all[i - 1] !== 'audio'),
+      ['full-text:AI wants to speak something...', 'control:conversation-chain-start', 'full-text:Thinking...', 'audio', 'backend-synth-complete', 'force-new-message', 'control:conversation-chain-end'],
+    );
+    assert.match((self.filter((m) => m.type === 'audio') as Audio[]).map((a) => a.display_text.text).join(' '), /Let us play a game\./);
+    await until(() => history.store.messages(history.log.conversationId).length === stored + 1, 5000, 'the reply is stored');
+    assert.equal(history.store.messages(history.log.conversationId).at(-1)?.role, 'assistant');
   } finally {
     c.close();
     await s.stop();
