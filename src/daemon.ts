@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { isLoopbackHost, ROOT_DIR, RUNNING_COMPILED, type RuntimeSettings } from './config/env.ts';
+import { isLoopbackHost, readSecret, ROOT_DIR, RUNNING_COMPILED, type RuntimeSettings } from './config/env.ts';
 import { ConfigSchema, type Config, type LoadedConfig } from './config-schema.ts';
 import { EventBus } from './core/bus.ts';
 import { InputQueue } from './core/input-queue.ts';
@@ -150,6 +150,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     log: base.log,
     appConfig: config,
     settings,
+    secret: readSecret,
     bus,
     input,
     output,

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { createLogger } from '../src/logging/logger.ts';
-import { redactString } from '../src/logging/redact.ts';
+import { readSecret } from '../src/config/env.ts';
+import { redactLine, redactString } from '../src/logging/redact.ts';
 
 const SECRETS = [
   'oauth:abcdef1234567890xyz',
@@ -57,4 +58,35 @@ test('string redaction keeps ordinary text intact', () => {
   assert.equal(redactString('the token bucket refilled 5 tokens'), 'the token bucket refilled 5 tokens');
   assert.equal(redactString('https://api.openai.com/v1/chat/completions'), 'https://api.openai.com/v1/chat/completions');
   assert.equal(redactString('Authorization: Bearer abc.def.ghi'), 'Authorization: Bearer [REDACTED]');
+});
+
+test('a secret read from the environment is blanked wherever it appears later, whatever surrounds it', async () => {
+  // A donation service echoing a bad token in its error text: no secret-looking key, no known shape.
+  const token = 'q7Rz0LmX3vKp9TnW';
+  const env = { DONATION_TOKEN: `  ${token}\n`, SHORT_ONE: 'abc12', BLANK: '   ' };
+  assert.equal(readSecret('DONATION_TOKEN', env), token, 'trimmed');
+  assert.equal(readSecret('BLANK', env), undefined);
+  assert.equal(readSecret('MISSING', env), undefined);
+  assert.equal(readSecret('SHORT_ONE', env), 'abc12');
+  const line = `${JSON.stringify({ level: 'warn', event: 'donations.refused', detail: `unknown credential ${token} (abc12)` })}\n`;
+  const out = redactLine(line);
+  assert.ok(!out.includes(token), out);
+  assert.match(out, /unknown credential \[REDACTED\]/);
+  assert.match(out, /abc12/, 'values shorter than 6 characters are not scrubbed (they would blank ordinary words)');
+  assert.equal(redactLine('{"event":"ok","text":"nothing here"}\n'), '{"event":"ok","text":"nothing here"}\n', 'other lines pass untouched');
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-logs-'));
+  try {
+    const { log, close } = await createLogger({ level: 'info', fileDir: dir, console: 'none' });
+    log.error({ event: 'streamlabs.error', err: new Error(`socket closed: ${token}`) }, 'socket error');
+    log.info({ event: 'x', list: [`prefix-${token}-suffix`] }, 'nested');
+    await close();
+    const text = readdirSync(dir)
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
+    assert.ok(text.includes('streamlabs.error') && text.includes('prefix-[REDACTED]-suffix'), text);
+    assert.ok(!text.includes(token), 'the token never reaches the file');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

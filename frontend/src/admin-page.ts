@@ -6,6 +6,7 @@ import { renderFeaturePanels } from './admin/feature-panels.ts';
 import { CharactersPanel } from './admin/characters-panel.ts';
 import './admin/obs-panel.ts';
 import './admin/vtube-studio-panel.ts';
+import './admin/donations-panel.ts';
 import './admin/memory-panels.ts';
 import { LogsPanel } from './admin/logs-panel.ts';
 import { ModelsCard } from './admin/models-card.ts';

@@ -50,8 +50,7 @@ export default definePlugin({
       ctx.setStatus('disabled', { detail: 'plugins.obs.enabled is false', info: { connection: 'disabled', url } });
       return;
     }
-    const envPassword = process.env.OBS_WEBSOCKET_PASSWORD;
-    const password = envPassword !== undefined && envPassword !== '' ? envPassword : cfg.password;
+    const password = ctx.secret('OBS_WEBSOCKET_PASSWORD') ?? cfg.password;
     const conn = new ObsConnection({
       url,
       password,

@@ -9,6 +9,11 @@ export const OlvCompatConfigSchema = z
     start_mic: z.boolean().default(true),
     /** Length of one volume slice in the `audio` message, in ms (their lip sync reads one value per slice). */
     slice_ms: z.number().int().min(5).max(200).default(20),
+    /**
+     * After `backend-synth-complete`, how long to wait for their client's `frontend-playback-complete`
+     * before ending the conversation chain anyway (their server waits forever).
+     */
+    playback_wait_ms: z.number().int().min(100).max(600_000).default(120_000),
   })
   .strict();
 

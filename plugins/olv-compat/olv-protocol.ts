@@ -1,39 +1,41 @@
 import { z } from 'zod';
 
 /**
- * Messages the Open-LLM-VTuber client sends (its websocket-handler / websocket-service). Their
- * client adds fields freely, so objects are not strict; the fields we read are checked.
+ * Messages the Open-LLM-VTuber client sends, as its server routes them (websocket_handler.py
+ * `_init_message_handlers`, plus `frontend-playback-complete`, which their message_handler waits
+ * for). Their client adds fields freely, so objects are not strict; the fields we read are checked.
  */
+// Their web client sends mic audio in 4096-sample chunks; 10 s is a generous upper bound for one frame.
 const FloatArray = z.array(z.number().finite()).max(16_000 * 10);
+const Images = z.array(z.unknown()).max(16).nullish();
+const DisplayText = z.object({ text: z.string(), name: z.string().nullish(), avatar: z.string().nullish() }).nullish();
+const Uid = z.string().min(1).max(200);
 
 export const OlvClientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text-input'), text: z.string().trim().min(1).max(2000), images: z.unknown().optional() }),
+  z.object({ type: z.literal('text-input'), text: z.string().trim().min(1).max(2000), images: Images }),
   z.object({ type: z.literal('mic-audio-data'), audio: FloatArray }),
   z.object({ type: z.literal('raw-audio-data'), audio: FloatArray }),
-  z.object({ type: z.literal('mic-audio-end') }),
-  z.object({ type: z.literal('interrupt-signal'), text: z.string().max(4000).optional() }),
+  z.object({ type: z.literal('mic-audio-end'), images: Images }),
+  z.object({ type: z.literal('ai-speak-signal'), images: Images }),
+  z.object({ type: z.literal('interrupt-signal'), text: z.string().max(20_000).nullish() }),
   z.object({ type: z.literal('frontend-playback-complete') }),
-  z.object({ type: z.literal('audio-play-start') }),
+  z.object({ type: z.literal('audio-play-start'), display_text: DisplayText, forwarded: z.boolean().nullish() }),
   z.object({ type: z.literal('fetch-configs') }),
   z.object({ type: z.literal('switch-config'), file: z.string().min(1).max(200) }),
   z.object({ type: z.literal('fetch-backgrounds') }),
   z.object({ type: z.literal('fetch-history-list') }),
-  z.object({ type: z.literal('fetch-and-set-history'), history_uid: z.string().max(200).optional() }),
+  z.object({ type: z.literal('fetch-and-set-history'), history_uid: Uid }),
   z.object({ type: z.literal('create-new-history') }),
-  z.object({ type: z.literal('delete-history'), history_uid: z.string().max(200).optional() }),
+  z.object({ type: z.literal('delete-history'), history_uid: Uid }),
   z.object({ type: z.literal('heartbeat') }),
   z.object({ type: z.literal('request-init-config') }),
-  z.object({ type: z.literal('add-client-to-group') }),
-  z.object({ type: z.literal('remove-client-from-group') }),
+  z.object({ type: z.literal('add-client-to-group'), invitee_uid: z.string().max(200).nullish() }),
+  z.object({ type: z.literal('remove-client-from-group'), target_uid: z.string().max(200).nullish() }),
   z.object({ type: z.literal('request-group-info') }),
-  z.object({ type: z.literal('ai-speak-signal') }),
 ]);
 
 export type OlvClientMessage = z.infer<typeof OlvClientMessageSchema>;
 export const OLV_CLIENT_TYPES: readonly string[] = OlvClientMessageSchema.options.map((o) => o.shape.type.value);
-
-/** Group messages: their multi-client "group chat" of several AI characters; we have one character per engine. */
-export const GROUP_TYPES: ReadonlySet<string> = new Set(['add-client-to-group', 'remove-client-from-group', 'request-group-info']);
 
 export type OlvParse = { ok: true; message: OlvClientMessage } | { ok: false; message: string };
 

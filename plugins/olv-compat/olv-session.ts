@@ -1,40 +1,51 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import WebSocket, { type RawData } from 'ws';
+import { isEngineError } from '../../src/core/errors.ts';
+import { float32ToInt16, int16ToPcm16leBytes, pcm16leBytesToInt16 } from '../../src/audio/pcm.ts';
 import type { OlvCompatConfig } from './config.ts';
-import { GROUP_TYPES, parseOlvMessage, type OlvClientMessage } from './olv-protocol.ts';
+import { OlvChain } from './olv-chain.ts';
+import type { OlvHistory } from './olv-history.ts';
+import { parseOlvMessage, type OlvClientMessage } from './olv-protocol.ts';
 import { SegmentCollector } from './segment-collector.ts';
-import { float32ToInt16, int16ToPcm16leBytes } from '../../src/audio/pcm.ts';
 
 export interface CharacterInfo {
+  /** Their `conf_name`: our display name (what `config-files` lists). */
   confName: string;
+  /** Their `conf_uid`: our character name (`characters/<name>.yaml`). */
   confUid: string;
   displayName: string;
   modelInfo: Record<string, unknown> | null;
-  /** Emotion name → their expression index. */
-  emotionIndex: Record<string, number>;
+  /** Emotion name → their expression (index or name). */
+  emotionIndex: Record<string, number | string>;
 }
 
 export interface SessionDeps {
   config: OlvCompatConfig;
   log: Logger;
-  /** Our own `/ws` URL (with the input token when one is set). */
+  /** Our own `/ws` URL. */
   engineUrl: string;
+  /** The token their client gave in `?token=` (input or admin token), passed on to our `/ws`. */
+  token: string | undefined;
+  /** True when `token` is the admin token: only then may their client switch the character. */
+  isAdmin: boolean;
   character: () => Promise<CharacterInfo>;
   configFiles: () => Array<{ filename: string; name: string }>;
   backgrounds: () => string[];
+  history: OlvHistory;
+  /** Queues a proactive line (our `proactive` input kind) for their `ai-speak-signal`; throws an EngineError when refused. */
+  speakNow: (clientUid: string | undefined) => void;
 }
 
 type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null;
 
-function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null;
-}
+const NOT_IN_GROUP = { type: 'group-update', members: [], is_owner: false } as const;
 
 /**
- * One Open-LLM-VTuber client. It is bridged onto a connection to our own `/ws`, so the engine
- * treats it as any other client (same queue, turns, barge-in, TTS chain), and its messages are
- * translated both ways.
+ * One Open-LLM-VTuber client, bridged onto its own connection to our `/ws`: the engine treats it
+ * as any other client (same queue, turns, barge-in, TTS chain, input guard), and messages are
+ * translated both ways (websocket_handler.py on their side).
  */
 export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   const uid = randomUUID();
@@ -42,12 +53,20 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   const upstream = new WebSocket(deps.engineUrl);
   const backlog: Array<string | Buffer> = [];
   let engineUid: string | undefined;
-  let micOpen = false;
-  let lastTurnId: string | undefined;
+  let canInput = false;
+  /** How the mic stream is open: their client-side VAD (`mic-audio-data`) or our VAD on raw audio. */
+  let mic: 'utterance' | 'raw' | undefined;
+  let clientInterrupted = false;
+  let pendingSwitch: string | undefined;
   let character: CharacterInfo | undefined;
   // Engine messages wait for the handshake: their client reads set-model-and-conf first.
   let handshakeDone = false;
   const held: Json[] = [];
+  // Client messages wait until the handshake is sent and our /ws said what this client may do (hello, auth),
+  // as their server reads nothing before the connection is set up.
+  let engineReady = false;
+  let authPending = deps.token !== undefined;
+  const early: string[] = [];
 
   const send = (msg: Json): void => {
     if (client.readyState === client.OPEN) client.send(JSON.stringify(msg));
@@ -58,137 +77,261 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
     if (upstream.readyState === upstream.OPEN) upstream.send(data, { binary: Buffer.isBuffer(frame) });
     else if (upstream.readyState === upstream.CONNECTING && backlog.length < 2000) backlog.push(data);
   };
+  const chain = new OlvChain(send, deps.config.playback_wait_ms);
   const collector = new SegmentCollector(
-    () => ({ name: character?.displayName ?? '', avatar: '' }),
+    () => ({ name: character?.displayName ?? '', avatar: null }),
     (emotion) => character?.emotionIndex[emotion],
     deps.config.slice_ms,
-    (payload) => send({ ...payload }),
+    (payload) => {
+      chain.audio();
+      send({ ...payload });
+    },
   );
+  const modelAndConf = (withUid: boolean): Json => ({
+    type: 'set-model-and-conf',
+    model_info: character?.modelInfo ?? null,
+    conf_name: character?.confName ?? '',
+    conf_uid: character?.confUid ?? '',
+    ...(withUid ? { client_uid: uid } : {}),
+  });
 
+  // websocket_handler.py handle_new_connection: group status, greeting, model and config, group status, start-mic.
   const handshake = async (): Promise<void> => {
     character = await deps.character();
     handshakeDone = true;
+    send(NOT_IN_GROUP);
     send({ type: 'full-text', text: 'Connection established' });
-    send({ type: 'set-model-and-conf', model_info: character.modelInfo, conf_name: character.confName, conf_uid: character.confUid, client_uid: uid });
+    send(modelAndConf(true));
+    send(NOT_IN_GROUP);
     if (deps.config.start_mic) send({ type: 'control', text: 'start-mic' });
     for (const msg of held.splice(0)) fromEngine(msg);
+    drainEarly();
   };
 
-  const micFrame = (audio: readonly number[]): void => {
-    if (!micOpen) {
+  const ready = (): boolean => handshakeDone && engineReady && !authPending;
+  const drainEarly = (): void => {
+    if (ready()) for (const text of early.splice(0)) handleText(text);
+  };
+  const handleText = (text: string): void => {
+    const parsed = parseOlvMessage(text);
+    if (!parsed.ok) return fail(parsed.message);
+    dispatch(parsed.message);
+  };
+
+  const micFrame = (mode: 'utterance' | 'raw', audio: readonly number[]): void => {
+    if (mic === undefined) {
       toEngine({ type: 'audio-start', sampleRate: 16_000 });
-      micOpen = true;
+      mic = mode;
     }
     if (audio.length > 0) toEngine(int16ToPcm16leBytes(float32ToInt16(Float32Array.from(audio))));
   };
 
+  const needsInput = (type: string): boolean => {
+    if (canInput) return true;
+    fail(`${type} needs the input token on this server: connect with ${deps.config.path}?token=<VTUBER_INPUT_TOKEN>`);
+    return false;
+  };
+
   const dispatch = (msg: OlvClientMessage): void => {
-    if (GROUP_TYPES.has(msg.type)) {
-      fail(`${msg.type} is not supported: this engine runs one character, there are no groups`);
-      return;
-    }
     switch (msg.type) {
       case 'text-input':
         toEngine({ type: 'text-input', text: msg.text });
         return;
       case 'mic-audio-data':
+        micFrame('utterance', msg.audio);
+        return;
       case 'raw-audio-data':
-        micFrame(msg.audio);
+        micFrame('raw', msg.audio);
         return;
       case 'mic-audio-end':
-        if (micOpen) toEngine({ type: 'audio-end' });
-        micOpen = false;
+        // Their client sends one whole utterance (its own VAD) and then this; our VAD closes an open utterance at the end.
+        if (mic !== undefined) toEngine({ type: 'audio-end' });
+        mic = undefined;
         return;
-      case 'interrupt-signal':
-        toEngine({ type: 'interrupt', ...(msg.text ? { heardText: msg.text } : {}) });
+      case 'interrupt-signal': {
+        clientInterrupted = true;
+        const heard = msg.text ?? '';
+        const turnId = chain.turn;
+        // The turn may have finished generating while their client still plays it: report what was heard for it too.
+        if (turnId) toEngine({ type: 'playback', turnId, ended: true, heardText: heard });
+        toEngine({ type: 'interrupt', heardText: heard });
+        collector.drop();
+        chain.drop();
         return;
-      case 'frontend-playback-complete':
-        if (lastTurnId) toEngine({ type: 'playback', turnId: lastTurnId, ended: true });
+      }
+      case 'frontend-playback-complete': {
+        const turnId = chain.turn;
+        if (turnId) toEngine({ type: 'playback', turnId, ended: true });
+        chain.playbackComplete();
         return;
+      }
       case 'audio-play-start':
-        return;
+        return; // only forwarded to other group members on their side; we have no groups
       case 'heartbeat':
         send({ type: 'heartbeat-ack' });
         return;
       case 'request-init-config':
-        void handshake();
+        send(modelAndConf(true));
         return;
       case 'fetch-configs':
         send({ type: 'config-files', configs: deps.configFiles() });
         return;
-      case 'switch-config': {
-        const wanted = msg.file.replace(/\.ya?ml$/, '');
-        if (character && wanted === character.confName) {
-          send({ type: 'config-switched', message: `Switched to config: ${msg.file}` });
-          send({ type: 'set-model-and-conf', model_info: character.modelInfo, conf_name: character.confName, conf_uid: character.confUid, client_uid: uid });
-          return;
-        }
-        const known = deps.configFiles().some((c) => c.filename === msg.file || c.filename.replace(/\.ya?ml$/, '') === wanted);
-        fail(known ? `switch-config: "${msg.file}" is not the active character; set active_character: ${wanted} in conf.yaml and restart the engine (its memory and voice stages are loaded per character)` : `switch-config: no character file "${msg.file}" in characters/`);
-        return;
-      }
       case 'fetch-backgrounds':
         send({ type: 'background-files', files: deps.backgrounds() });
         return;
-      case 'fetch-history-list':
-      case 'fetch-and-set-history':
-      case 'create-new-history':
-      case 'delete-history':
-        fail(`${msg.type} is not supported: this engine keeps one continuous conversation with long-term memory, not separate chat histories`);
+      case 'switch-config':
+        switchConfig(msg.file);
+        return;
+      case 'fetch-history-list': {
+        if (!needsInput(msg.type)) return;
+        const r = deps.history.list();
+        if (r.ok) send({ type: 'history-list', histories: r.value });
+        else fail(r.message);
+        return;
+      }
+      case 'fetch-and-set-history': {
+        if (!needsInput(msg.type)) return;
+        const r = deps.history.load(msg.history_uid);
+        if (r.ok) send({ type: 'history-data', messages: r.value });
+        else fail(r.message);
+        return;
+      }
+      case 'create-new-history': {
+        if (!needsInput(msg.type)) return;
+        const r = deps.history.create();
+        if (r.ok) send({ type: 'new-history-created', history_uid: r.value });
+        else fail(r.message);
+        return;
+      }
+      case 'delete-history': {
+        if (!needsInput(msg.type)) return;
+        const r = deps.history.delete(msg.history_uid);
+        if (r.ok) send({ type: 'history-deleted', success: r.value, history_uid: msg.history_uid });
+        else fail(r.message);
+        return;
+      }
+      case 'request-group-info':
+        send(NOT_IN_GROUP);
+        return;
+      case 'add-client-to-group':
+      case 'remove-client-from-group':
+        send({ type: 'group-operation-result', success: false, message: `${msg.type} is not supported: this engine runs one character for every client, there are no groups` });
         return;
       case 'ai-speak-signal':
-        fail('ai-speak-signal is not supported: the engine decides when to speak on its own');
+        // Their proactive-speak trigger: our proactive input, which is not stored as a user message (their skip_history).
+        if (!needsInput(msg.type)) return;
+        send({ type: 'full-text', text: 'AI wants to speak something...' });
+        try {
+          deps.speakNow(engineUid);
+        } catch (err) {
+          if (!isEngineError(err)) throw err;
+          fail(`ai-speak-signal: ${err.message}`);
+        }
         return;
     }
   };
 
+  const switchConfig = (file: string): void => {
+    const wanted = file.replace(/\.ya?ml$/, '');
+    if (character && wanted === character.confUid) {
+      send(modelAndConf(false));
+      send({ type: 'config-switched', message: `Switched to config: ${file}` });
+      return;
+    }
+    if (!deps.configFiles().some((c) => c.filename === file)) {
+      fail(`Error switching configuration: no character file "${file.slice(0, 100)}" in characters/`);
+      return;
+    }
+    if (!deps.isAdmin) {
+      fail(`Error switching configuration: switching the character needs the admin token: connect with ${deps.config.path}?token=<VTUBER_ADMIN_TOKEN>`);
+      return;
+    }
+    pendingSwitch = file;
+    toEngine({ type: 'character-switch', name: wanted });
+  };
+
   const fromEngine = (msg: Json): void => {
-    const type = msg.type;
     const turnId = typeof msg.turnId === 'string' ? msg.turnId : undefined;
-    switch (type) {
+    switch (msg.type) {
       case 'hello':
         engineUid = typeof msg.clientUid === 'string' ? msg.clientUid : undefined;
+        canInput = canInput || msg.canSendInput === true;
+        engineReady = true;
+        drainEarly();
+        return;
+      case 'ack':
+        if (msg.ref === 'auth') {
+          canInput = true;
+          authPending = false;
+          drainEarly();
+        }
         return;
       case 'turn-start':
-        lastTurnId = turnId;
-        send({ type: 'control', text: 'conversation-chain-start' });
+        if (!turnId) return;
+        clientInterrupted = false;
+        chain.turnStarted(turnId);
         return;
       case 'transcript':
-        if (msg.final === true && msg.clientUid === engineUid && typeof msg.text === 'string') {
-          send({ type: 'control', text: 'mic-audio-end' });
-          send({ type: 'user-input-transcription', text: msg.text });
+        if (msg.final === true && msg.clientUid === engineUid && typeof msg.text === 'string' && msg.text.trim() !== '') {
+          // Their server-side VAD path (raw-audio-data) tells the client where the speech ended.
+          if (mic === 'raw') send({ type: 'control', text: 'mic-audio-end' });
+          chain.transcribed(msg.text);
         }
         return;
       case 'reply-text':
-        if (turnId && typeof msg.text === 'string') collector.start(turnId, msg.text);
+        if (turnId && turnId === chain.turn && typeof msg.text === 'string') collector.start(turnId, msg.text);
         return;
       case 'emotion':
         if (turnId && typeof msg.name === 'string') collector.emotion(turnId, msg.name);
         return;
       case 'audio':
-        if (turnId && typeof msg.data === 'string' && typeof msg.sampleRate === 'number') {
-          const bytes = Buffer.from(msg.data, 'base64');
-          const pcm = new Int16Array(bytes.length >> 1);
-          for (let i = 0; i < pcm.length; i++) pcm[i] = bytes.readInt16LE(i * 2);
-          collector.audio(turnId, pcm, msg.sampleRate);
-        }
+        if (turnId && typeof msg.data === 'string' && typeof msg.sampleRate === 'number') collector.audio(turnId, pcm16leBytesToInt16(Buffer.from(msg.data, 'base64')), msg.sampleRate);
         return;
       case 'audio-stop':
         collector.drop();
-        send({ type: 'control', text: 'interrupt' });
+        if (turnId === undefined || turnId === chain.turn) {
+          // The engine cut the turn (barge-in, a preempting input, a character switch): their client's forwarded-interrupt message.
+          if (chain.isOpen && !clientInterrupted) send({ type: 'interrupt-signal', text: 'conversation-interrupted' });
+          chain.drop();
+        }
         return;
       case 'turn-end':
+        if (!turnId || turnId !== chain.turn) return;
         collector.flush();
-        send({ type: 'backend-synth-complete' });
-        send({ type: 'control', text: 'conversation-chain-end' });
+        if (msg.state === 'interrupted') chain.drop();
+        else chain.turnEnded(turnId);
+        return;
+      case 'character':
+        void deps
+          .character()
+          .then((next) => {
+            character = next;
+            send(modelAndConf(false));
+            if (pendingSwitch !== undefined) send({ type: 'config-switched', message: `Switched to config: ${pendingSwitch}` });
+            pendingSwitch = undefined;
+          })
+          .catch((err: unknown) => log.warn({ event: 'olv.character_reload_failed', err }, 'could not read the new character'));
         return;
       case 'error':
-        if (typeof msg.message === 'string') fail(msg.message);
+        if (authPending && (msg.code === 'UNAUTHORIZED' || msg.code === 'RATE_LIMITED')) {
+          authPending = false;
+          fail(`the token in ${deps.config.path}?token= was not accepted: ${String(msg.message)}`);
+          drainEarly();
+          return;
+        }
+        if (pendingSwitch !== undefined && typeof msg.code === 'string' && /CONFIG_INVALID|CHARACTER_|FORBIDDEN/.test(msg.code)) {
+          pendingSwitch = undefined;
+          fail(`Error switching configuration: ${String(msg.message)}`);
+          return;
+        }
+        if (msg.code === 'UNAUTHORIZED') fail(`this needs the input token on this server: connect with ${deps.config.path}?token=<VTUBER_INPUT_TOKEN>`);
+        else if (typeof msg.message === 'string') fail(msg.message);
         return;
     }
   };
 
   upstream.on('open', () => {
+    if (deps.token !== undefined) upstream.send(JSON.stringify({ type: 'auth', token: deps.token }));
     for (const data of backlog.splice(0)) upstream.send(data, { binary: Buffer.isBuffer(data) });
   });
   upstream.on('message', (data: RawData) => {
@@ -209,9 +352,10 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   client.on('message', (data: RawData, isBinary: boolean) => {
     try {
       if (isBinary) return fail('binary frames are not part of this protocol: send mic-audio-data with float samples');
-      const parsed = parseOlvMessage(data.toString());
-      if (!parsed.ok) return fail(parsed.message);
-      dispatch(parsed.message);
+      const text = data.toString();
+      if (ready()) handleText(text);
+      else if (early.length < 100) early.push(text);
+      else fail('too many messages before the connection was set up');
     } catch (err) {
       log.error({ event: 'olv.handler_failed', err }, 'OLV message handler failed');
       fail('internal error while handling the message');
@@ -219,6 +363,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   });
   client.on('error', (err) => log.warn({ event: 'olv.client_ws_error', err }, 'OLV client websocket error'));
   client.on('close', () => {
+    chain.dispose();
     if (upstream.readyState === upstream.OPEN || upstream.readyState === upstream.CONNECTING) upstream.terminate();
     log.info({ event: 'olv.disconnected' }, 'OLV client disconnected');
   });

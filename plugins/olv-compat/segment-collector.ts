@@ -4,7 +4,7 @@ import { sliceVolumes, type OlvAudioPayload } from './wav-payload.ts';
 interface Pending {
   turnId: string;
   text: string;
-  expressions: number[];
+  expressions: Array<number | string>;
   chunks: Int16Array[];
   sampleRate: number;
 }
@@ -17,8 +17,8 @@ export class SegmentCollector {
   private pending: Pending | undefined;
 
   constructor(
-    private readonly speaker: () => { name: string; avatar: string },
-    private readonly expressionIndex: (emotion: string) => number | undefined,
+    private readonly speaker: () => { name: string; avatar: string | null },
+    private readonly expressionIndex: (emotion: string) => number | string | undefined,
     private readonly sliceMs: number,
     private readonly emit: (payload: OlvAudioPayload) => void,
   ) {}
@@ -71,11 +71,12 @@ export class SegmentCollector {
     const { name, avatar } = this.speaker();
     this.emit({
       type: 'audio',
-      audio: total > 0 ? encodeWavPcm16(pcm, rate).toString('base64') : '',
+      // stream_audio.py: a segment without audio is a "silent display" payload (audio null, no volumes).
+      audio: total > 0 ? encodeWavPcm16(pcm, rate).toString('base64') : null,
       volumes: sliceVolumes(pcm, rate, this.sliceMs),
       slice_length: this.sliceMs,
       display_text: { text: p.text, name, avatar },
-      actions: p.expressions.length > 0 ? { expressions: p.expressions } : null,
+      actions: { expressions: p.expressions },
       forwarded: false,
     });
   }

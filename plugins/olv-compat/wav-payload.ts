@@ -1,11 +1,11 @@
 /** One segment's audio as their `audio` message carries it (a whole WAV file in base64). */
 export interface OlvAudioPayload {
   type: 'audio';
-  audio: string;
+  audio: string | null;
   volumes: number[];
   slice_length: number;
-  display_text: { text: string; name: string; avatar: string };
-  actions: { expressions?: number[] } | null;
+  display_text: { text: string; name: string; avatar: string | null };
+  actions: { expressions: Array<number | string> };
   forwarded: boolean;
 }
 

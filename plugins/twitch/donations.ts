@@ -8,6 +8,7 @@ import type { InputQueue } from '../../src/core/input-queue.ts';
 import { bump, type TwitchCounters } from './counters.ts';
 import type { ChatModerator } from '../../src/chat/chat-moderator.ts';
 import { RecentIds } from '../../src/chat/recent-ids.ts';
+import { donationInput, nameUserId } from '../../src/chat/donation-input.ts';
 
 export const SIGNATURE_HEADER = 'x-signature';
 export const TIMESTAMP_HEADER = 'x-signature-timestamp';
@@ -91,24 +92,10 @@ export function registerDonationRoute(app: FastifyInstance, opts: DonationRouteO
     const donation = parsed.data;
     if (seen.seen(donation.id ?? signature)) return refuse('replay', new EngineError('DUPLICATE_EVENT', 'this donation was already received'));
 
-    const message = opts.moderator.cleanEventMessage(donation.message);
-    const name = opts.moderator.hasBlockedWord(donation.name) ? 'Someone' : opts.moderator.clip(donation.name, 50);
-    const user: InputUser = donation.twitch_user_id
-      ? { id: `twitch:${donation.twitch_user_id}`, displayName: name, platform: 'twitch' }
-      : { id: `webhook:${name.toLowerCase().replace(/\s+/g, '_')}`, displayName: name, platform: 'webhook' };
-    const amount = `${donation.amount.toFixed(2).replace(/\.00$/, '')} ${donation.currency.toUpperCase()}`;
+    const user = (name: string): InputUser =>
+      donation.twitch_user_id ? { id: `twitch:${donation.twitch_user_id}`, displayName: name, platform: 'twitch' } : { id: nameUserId('webhook', name), displayName: name, platform: 'webhook' };
     try {
-      const item = opts.input.push({
-        kind: 'donation',
-        text: `${name} donated ${amount}.${message ? ` They said: ${message}` : ''}`,
-        user,
-        source: 'donation',
-        requestId: req.id,
-        amount: donation.amount,
-        currency: donation.currency.toUpperCase(),
-        message,
-        donationId: donation.id,
-      });
+      const item = opts.input.push(donationInput(opts.moderator, { name: donation.name, amount: donation.amount, currency: donation.currency, message: donation.message, ...(donation.id !== undefined ? { id: donation.id } : {}) }, { user, source: 'donation', requestId: req.id }));
       bump(opts.counters.received, 'donation');
       bump(opts.counters.queued, 'donation');
       opts.onAccepted();

@@ -25,19 +25,14 @@ const COMPONENT_STATE: Record<TwitchState, ComponentState> = {
 
 const backoff = (b: BackoffConfig) => ({ initialMs: b.initial_ms, maxMs: b.max_ms, factor: b.factor, jitter: b.jitter });
 
-function readSecret(name: string): string | undefined {
-  const value = process.env[name]?.trim();
-  return value ? value : undefined;
-}
-
 export default definePlugin({
   name: 'twitch',
   description: 'Twitch chat, subs, gift subs, cheers, raids and donations as inputs, with moderation and flood control',
   configSchema: TwitchConfigSchema,
   setup(ctx) {
     const cfg = ctx.config;
-    const token = readSecret(cfg.oauth_token_env);
-    const username = (readSecret('TWITCH_BOT_USERNAME') ?? cfg.bot_username).toLowerCase() || undefined;
+    const token = ctx.secret(cfg.oauth_token_env);
+    const username = (process.env.TWITCH_BOT_USERNAME?.trim() || cfg.bot_username).toLowerCase() || undefined;
     if (cfg.channel && token && !username) {
       throw new Error(`${cfg.oauth_token_env} is set but the bot's login is not: set plugins.twitch.bot_username or TWITCH_BOT_USERNAME`);
     }
@@ -65,7 +60,7 @@ export default definePlugin({
       lastError: connection?.lastError ?? null,
       attempts: connection?.attempts ?? 0,
       reconnects: connection?.reconnects ?? 0,
-      donations: readSecret(cfg.donations.secret_env) ? 'enabled' : 'disabled',
+      donations: ctx.secret(cfg.donations.secret_env) ? 'enabled' : 'disabled',
       eventsub: eventsub ? { state: eventsub.state, detail: eventsubDetail, subscribed: eventsub.subscribed, revoked: eventsub.revoked, reconnects: eventsub.reconnects, lastError: eventsub.lastError ?? null } : { state: 'disabled' },
       counters,
     });
@@ -85,7 +80,7 @@ export default definePlugin({
         return reply.code(202).send({ state });
       });
       registerDonationRoute(app, {
-        secret: () => readSecret(cfg.donations.secret_env),
+        secret: () => ctx.secret(cfg.donations.secret_env),
         secretEnv: cfg.donations.secret_env,
         toleranceS: cfg.donations.tolerance_s,
         input: ctx.input,
@@ -129,8 +124,8 @@ export default definePlugin({
 
     if (cfg.eventsub.enabled) {
       const es = cfg.eventsub;
-      const clientId = readSecret(es.client_id_env);
-      const esToken = readSecret(es.token_env);
+      const clientId = ctx.secret(es.client_id_env);
+      const esToken = ctx.secret(es.token_env);
       if (!clientId || !esToken || !es.broadcaster_id) {
         const missing = [!clientId && es.client_id_env, !esToken && es.token_env, !es.broadcaster_id && 'plugins.twitch.eventsub.broadcaster_id'].filter(Boolean);
         eventsubDetail = `EventSub needs ${missing.join(' and ')}`;

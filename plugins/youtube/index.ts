@@ -18,19 +18,14 @@ const COMPONENT_STATE: Record<YoutubeState, ComponentState> = {
   stopped: 'stopped',
 };
 
-function readSecret(name: string): string | undefined {
-  const value = process.env[name]?.trim();
-  return value ? value : undefined;
-}
-
 export default definePlugin({
   name: 'youtube',
   description: 'YouTube live chat, Super Chats, Super Stickers and memberships as inputs (YouTube Data API v3), with the same moderation and flood control as Twitch',
   configSchema: YoutubeConfigSchema,
   setup(ctx) {
     const cfg = ctx.config;
-    const apiKey = readSecret(cfg.api_key_env);
-    const oauthToken = readSecret(cfg.oauth_token_env);
+    const apiKey = ctx.secret(cfg.api_key_env);
+    const oauthToken = ctx.secret(cfg.oauth_token_env);
     const counters = newChatCounters();
     const moderator = new ChatModerator(cfg.moderation);
     const router = new YoutubeRouter(cfg, ctx.input, moderator, counters, ctx.log);

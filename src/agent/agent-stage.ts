@@ -7,6 +7,7 @@ import { defineStage, type StageContext, type StageDefinition } from '../plugin-
 import { registerHistoryRoutes } from './history/history-routes.ts';
 import { ConversationLog } from './history/conversation-log.ts';
 import { HistoryStore } from './history/history-store.ts';
+import './history/history-service.ts';
 import { InterruptionController } from './interruption.ts';
 import { createProviderChain, samplingFromConfig } from './llm/create-provider-chain.ts';
 import type { LlmProvider, SamplingSettings } from './llm/llm-types.ts';
@@ -89,6 +90,7 @@ export function createAgentStage(options: AgentStageOptions = {}): StageDefiniti
       ctx.onDispose(() => store.close());
       const history = new ConversationLog(store, ctx.config.active_character, agent.history.resume_last);
       ctx.routes((app) => registerHistoryRoutes(app, ctx.requireAdmin, store, history));
+      ctx.onDispose(ctx.services.provide('history', { store, log: history }));
 
       const makeLlm = options.llm ?? defaultAgentLlm;
       const llm = await makeLlm(ctx, ctx.config);

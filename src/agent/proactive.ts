@@ -8,7 +8,8 @@ import type { StageContext } from '../plugin-host/define-stage.ts';
 
 /** Inputs from people (every kind but the character's own lines) count as activity. */
 const ACTIVITY: ReadonlySet<InputKind> = new Set(INPUT_KIND_NAMES.filter((k) => k !== 'system' && k !== 'proactive'));
-const SYSTEM_USER = { id: 'system:agent', displayName: 'System', platform: 'system' } as const;
+/** Who self-started inputs come from (greetings, proactive lines). */
+export const SYSTEM_USER = { id: 'system:agent', displayName: 'System', platform: 'system' } as const;
 
 /**
  * Speech the character starts on its own: the greeting when the first client connects, and a

@@ -2,14 +2,13 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, type Document } from 'yaml';
 import type { CatalogPaths } from '../config/character-catalog.ts';
+import { CHARACTER_NAME, CHARACTER_NAME_RULE } from '../config/character-name.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { loadConfigWith } from '../config/loader.ts';
 import { isPlainObject, parseYamlText, type YamlSource } from '../config/yaml-source.ts';
 import { EngineError } from '../core/errors.ts';
 
-/** A character card: one `characters/<name>.yaml`. Names are file names, so only these characters. */
-export const CARD_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
+/** A character card: one `characters/<name>.yaml`. */
 export interface Card {
   name: string;
   file: string;
@@ -26,8 +25,8 @@ export interface CardChange {
 }
 
 export function cardPath(paths: CatalogPaths, name: string): string {
-  if (!CARD_NAME.test(name)) {
-    throw new ConfigError([{ file: paths.charactersDir, path: 'name', message: 'a character name is 1–64 letters, digits, "_" or "-" (it becomes the file name)', received: JSON.stringify(name.slice(0, 80)) }]);
+  if (!CHARACTER_NAME.test(name)) {
+    throw new ConfigError([{ file: paths.charactersDir, path: 'name', message: CHARACTER_NAME_RULE, received: JSON.stringify(name.slice(0, 80)) }]);
   }
   const file = path.join(paths.charactersDir, `${name}.yaml`);
   // Belt and braces: the regex already rules out separators and dots.

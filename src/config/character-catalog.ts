@@ -1,5 +1,6 @@
 import { copyFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CHARACTER_NAME, CHARACTER_NAME_RULE } from './character-name.ts';
 import { ConfigError, type ConfigIssue } from './config-error.ts';
 import type { z } from 'zod';
 import { loadConfigWith, type LoadedConfigOf } from './loader.ts';
@@ -26,7 +27,7 @@ export interface CatalogPaths {
 
 /** Validates conf.yaml as if it named `name`: the same merge and schema the daemon starts with. */
 export function validateCharacter(paths: CatalogPaths, name: string): LoadedConfigOf<unknown> {
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new ConfigError([{ file: paths.charactersDir, path: 'name', message: 'a character name is letters, digits, "_" or "-"', received: JSON.stringify(name) }]);
+  if (!CHARACTER_NAME.test(name)) throw new ConfigError([{ file: paths.charactersDir, path: 'name', message: CHARACTER_NAME_RULE, received: JSON.stringify(name.slice(0, 80)) }]);
   const file = path.join(paths.charactersDir, `${name}.yaml`);
   readYamlFile(file); // a missing or unparsable file is named with its line before the merge
   return loadConfigWith(paths.schema, { configPath: paths.configPath, charactersDir: paths.charactersDir, migrate: false, activeCharacter: name });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { registerSecret } from '../logging/redact.ts';
 
 /**
  * Runtime settings from the environment (and `.env`), for scripts, tests and deployments.
@@ -65,6 +66,7 @@ export function loadRuntimeSettings(env: NodeJS.ProcessEnv = process.env, cwd: s
   }
   const e = parsed.data;
   const blankToUndefined = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
+  for (const token of [e.VTUBER_ADMIN_TOKEN, e.VTUBER_INPUT_TOKEN]) if (token?.trim()) registerSecret(token);
   return Object.freeze({
     host: e.VTUBER_HOST,
     port: e.VTUBER_PORT,
@@ -88,4 +90,15 @@ export function loadRuntimeSettings(env: NodeJS.ProcessEnv = process.env, cwd: s
 
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * A secret (token, password) from the environment, trimmed; undefined when unset or blank. The value
+ * is registered with the log scrubber, so it is blanked out of any log line that would carry it.
+ */
+export function readSecret(envName: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[envName]?.trim();
+  if (!value) return undefined;
+  registerSecret(value);
+  return value;
 }

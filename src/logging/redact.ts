@@ -18,12 +18,34 @@ const STRING_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b((?:password|passwd|secret|token|api[_-]?key)\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi, `$1${REDACTED}`],
 ];
 
+/**
+ * Secret values the daemon has read (plugin tokens from the environment): scrubbed from every line
+ * wherever they appear, whatever the key or wording around them. Shorter values are not kept, so a
+ * short test string cannot blank out ordinary words.
+ */
+const knownSecrets = new Set<string>();
+const MIN_KNOWN_SECRET = 6;
+
+export function registerSecret(value: string): void {
+  if (value.length < MIN_KNOWN_SECRET) return;
+  knownSecrets.add(value);
+  // As it appears inside a JSON string (quotes and backslashes escaped).
+  const escaped = JSON.stringify(value).slice(1, -1);
+  if (escaped !== value) knownSecrets.add(escaped);
+}
+
+function containsKnownSecret(text: string): boolean {
+  for (const s of knownSecrets) if (text.includes(s)) return true;
+  return false;
+}
+
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
 export function redactString(value: string): string {
   let out = value;
+  for (const s of knownSecrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
   for (const [re, replacement] of STRING_PATTERNS) out = out.replace(re, replacement);
   return out;
 }
@@ -62,7 +84,7 @@ const SUSPECT = /token|secret|passw|pwd|api[_-]?key|apikey|authorization|cookie|
  * common case costs one regex test); others are parsed, redacted and re-serialized.
  */
 export function redactLine(line: string): string {
-  if (!SUSPECT.test(line)) return line;
+  if (!SUSPECT.test(line) && !containsKnownSecret(line)) return line;
   const trimmed = line.endsWith('\n') ? line.slice(0, -1) : line;
   try {
     return `${JSON.stringify(redactDeep(JSON.parse(trimmed)))}\n`;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { characterNameSchema } from '../config/character-name.ts';
 
 export const MEMORY_KINDS = ['user', 'self', 'third_party', 'chat', 'emotions', 'objectives'] as const;
 export type MemoryKind = (typeof MEMORY_KINDS)[number];
@@ -54,7 +55,7 @@ export const ImportItemSchema = z
         user_name: z.string().max(200).default(''),
         source: z.string().max(100).default('import'),
         /** The character it belongs to; default the active one. */
-        character: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a character name').optional(),
+        character: characterNameSchema.optional(),
         created_at: Timestamp.optional(),
         updated_at: Timestamp.optional(),
         expires_at: Timestamp.optional(),

@@ -23,6 +23,11 @@ export interface PluginContext<C> {
   /** The whole frozen config (character, server...), read-only. */
   readonly appConfig: Readonly<Config>;
   readonly settings: Readonly<RuntimeSettings>;
+  /**
+   * A secret from the environment (or `.env`), trimmed; undefined when unset or blank. The value is
+   * then scrubbed from every log line, wherever it appears. Read secrets only through this.
+   */
+  secret(envName: string): string | undefined;
   readonly bus: EventBus;
   readonly input: InputQueue;
   /** The one port for what the character shows and says: reply text, emotion, motion, audio, audio-stop. */

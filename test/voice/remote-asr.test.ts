@@ -8,45 +8,10 @@ import pino from 'pino';
 import { AsrConfigSchema } from '../../src/asr/asr-config.ts';
 import { asrStage } from '../../src/asr/asr-stage.ts';
 import { remoteAsrFactory } from '../../src/asr/remote-engine.ts';
-import { decodeWav } from '../../src/audio/wav.ts';
 import { EngineError } from '../../src/core/errors.ts';
 import { SPEECH_DIR, speech } from '../helpers/speech-fixtures.ts';
 import { startTestDaemon } from '../helpers/test-daemon.ts';
-
-interface Seen {
-  auth: string | undefined;
-  model: string | null;
-  format: string | null;
-  wav: { sampleRate: number; channels: number; frames: number };
-}
-
-/** A local server speaking OpenAI's /v1/audio/transcriptions (multipart in, JSON out). */
-async function fakeTranscriptionServer(reply: (seen: Seen) => { status: number; body: string }): Promise<{ baseUrl: string; seen: Seen[]; close(): Promise<void> }> {
-  const seen: Seen[] = [];
-  const server = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    if (req.method !== 'POST' || req.url !== '/v1/audio/transcriptions') {
-      res.writeHead(404).end();
-      return;
-    }
-    const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
-    const file = form.get('file');
-    assert.ok(file instanceof Blob);
-    const wav = decodeWav(new Uint8Array(await file.arrayBuffer()));
-    const s: Seen = { auth: req.headers.authorization, model: form.get('model') as string | null, format: form.get('response_format') as string | null, wav };
-    seen.push(s);
-    const r = reply(s);
-    res.writeHead(r.status, { 'content-type': 'application/json' }).end(r.body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    seen,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
+import { fakeTranscriptionServer } from '../fakes/fake-transcription-server.ts';
 
 const log = pino({ level: 'silent' });
 

@@ -22,6 +22,7 @@ const panels: FeaturePanel[] = [
   { id: 'youtube', title: 'panel.youtube', statusNames: ['youtube'] },
   { id: 'obs', title: 'panel.obs', statusNames: ['obs'] },
   { id: 'vtube-studio', title: 'panel.vtube_studio', statusNames: ['vtube-studio'] },
+  { id: 'donations', title: 'panel.donations', statusNames: ['donations'] },
 ];
 
 export function registerFeaturePanel(panel: FeaturePanel): void {

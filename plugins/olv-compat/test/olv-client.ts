@@ -3,18 +3,36 @@ import WebSocket from 'ws';
 export type OlvMessage = Record<string, unknown> & { type: string };
 
 /**
- * A test client for the Open-LLM-VTuber client protocol as this plugin implements it (JSON text
- * frames with a `type`; mic audio as float arrays at 16 kHz). NOTE: written from the protocol as we
- * understand it, not yet checked line by line against Open-LLM-VTuber's websocket_handler.py and
- * its web client; see the plugin README's "unconfirmed" notes.
+ * A test client that behaves as Open-LLM-VTuber-Web's does (src/renderer/src/services/
+ * websocket-service.tsx, websocket-handler.tsx, hooks/utils/use-send-audio.tsx, use-interrupt.ts,
+ * use-audio-task.ts, as of commit d176e7d):
+ * - on open it sends fetch-backgrounds, fetch-configs, fetch-history-list, create-new-history;
+ * - a finished utterance goes out as `mic-audio-data` chunks of 4096 float samples, then `mic-audio-end`;
+ * - its state follows the chain: `conversation-chain-start` → thinking-speaking; `audio` while
+ *   interrupted is dropped; each played `audio` adds its text to the full response;
+ * - interrupting sends `interrupt-signal` with that full response (what was heard); a server
+ *   `interrupt-signal` interrupts without sending one back;
+ * - after `backend-synth-complete` and its queue has played, it sends `frontend-playback-complete`;
+ *   after `config-switched` it sends fetch-history-list and create-new-history.
  */
 export class OlvTestClient {
   readonly received: OlvMessage[] = [];
+  aiState: 'idle' | 'thinking-speaking' | 'interrupted' = 'idle';
+  /** Display texts of the audio played in the current chain (their `fullResponse`). */
+  fullResponse = '';
+  /** `audio` messages that arrived while interrupted and were dropped (their "Audio playback intercepted"). */
+  intercepted = 0;
+  /** Play time per `audio` message before `frontend-playback-complete`; 0 answers at once. */
+  playMsPerAudio = 0;
+  private queued = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
   private waiters: Array<() => void> = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      this.received.push(JSON.parse(data.toString()) as OlvMessage);
+      const msg = JSON.parse(data.toString()) as OlvMessage;
+      this.received.push(msg);
+      this.react(msg);
       for (const w of this.waiters.splice(0)) w();
     });
   }
@@ -26,21 +44,72 @@ export class OlvTestClient {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
+    for (const type of ['fetch-backgrounds', 'fetch-configs', 'fetch-history-list', 'create-new-history']) c.send({ type });
     return c;
   }
 
-  send(msg: Record<string, unknown>): void {
-    this.ws.send(JSON.stringify(msg));
+  private react(msg: OlvMessage): void {
+    switch (msg.type) {
+      case 'control':
+        if (msg.text === 'conversation-chain-start') {
+          this.aiState = 'thinking-speaking';
+          this.fullResponse = '';
+          this.queued = 0;
+        } else if (msg.text === 'conversation-chain-end' && this.aiState === 'thinking-speaking') this.aiState = 'idle';
+        return;
+      case 'audio':
+        if (this.aiState === 'interrupted') {
+          this.intercepted++;
+          return;
+        }
+        this.queued++;
+        this.fullResponse += (msg.display_text as { text?: string } | null)?.text ?? '';
+        return;
+      case 'backend-synth-complete':
+        {
+          const t = setTimeout(() => {
+            this.timers.delete(t);
+            this.send({ type: 'frontend-playback-complete' });
+          }, this.playMsPerAudio * this.queued);
+          this.timers.add(t);
+        }
+        return;
+      case 'config-switched':
+        this.send({ type: 'fetch-history-list' });
+        this.send({ type: 'create-new-history' });
+        return;
+      case 'interrupt-signal':
+        this.interrupt(false);
+        return;
+    }
   }
 
-  /** Waits (bounded) until `pred` matches a message received after index `from`; returns it. */
+  /** use-interrupt.ts: only while thinking-speaking; sends what was heard. */
+  interrupt(sendSignal = true): void {
+    if (this.aiState !== 'thinking-speaking') return;
+    this.aiState = 'interrupted';
+    if (sendSignal) this.send({ type: 'interrupt-signal', text: this.fullResponse });
+    this.fullResponse = '';
+  }
+
+  /** use-send-audio.tsx: one utterance found by their browser VAD, in 4096-sample chunks, then the end. */
+  sendUtterance(samples: Float32Array): void {
+    for (let i = 0; i < samples.length; i += 4096) this.send({ type: 'mic-audio-data', audio: Array.from(samples.subarray(i, i + 4096)) });
+    this.send({ type: 'mic-audio-end', images: [] });
+  }
+
+  send(msg: Record<string, unknown>): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  /** Waits (bounded) until `pred` matches a message received at or after index `from`; returns it. */
   async waitFor(pred: (m: OlvMessage) => boolean, timeoutMs = 10_000, from = 0): Promise<OlvMessage> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hit = this.received.slice(from).find(pred);
       if (hit) return hit;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out; got: ${this.received.map((m) => `${m.type}${typeof m.text === 'string' ? `:${m.text}` : ''}`).join(', ')}`);
+      if (left <= 0) throw new Error(`timed out; got: ${this.received.slice(from).map(describe).join(', ')}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.min(left, 200));
         this.waiters.push(() => {
@@ -52,25 +121,13 @@ export class OlvTestClient {
   }
 
   close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.ws.close();
   }
 }
 
-/** Reads a mono PCM16 WAV: sample rate and samples. */
-export function decodeWav(buf: Buffer): { sampleRate: number; pcm: Int16Array } {
-  if (buf.toString('latin1', 0, 4) !== 'RIFF' || buf.toString('latin1', 8, 12) !== 'WAVE') throw new Error('not a WAV');
-  let off = 12;
-  let sampleRate = 0;
-  while (off + 8 <= buf.length) {
-    const id = buf.toString('latin1', off, off + 4);
-    const size = buf.readUInt32LE(off + 4);
-    if (id === 'fmt ') sampleRate = buf.readUInt32LE(off + 12);
-    if (id === 'data') {
-      const pcm = new Int16Array(size / 2);
-      for (let i = 0; i < pcm.length; i++) pcm[i] = buf.readInt16LE(off + 8 + i * 2);
-      return { sampleRate, pcm };
-    }
-    off += 8 + size + (size % 2);
-  }
-  throw new Error('WAV has no data chunk');
+/** `control:conversation-chain-start`, `audio`, `full-text:Thinking...` — for sequences and failure messages. */
+export function describe(m: OlvMessage): string {
+  return m.type === 'control' || m.type === 'full-text' ? `${m.type}:${String(m.text)}` : m.type;
 }

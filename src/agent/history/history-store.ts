@@ -104,11 +104,12 @@ export class HistoryStore {
     return row ? { id: row.id, character: row.character, createdAt: row.created_at, updatedAt: row.updated_at, messageCount: row.n } : undefined;
   }
 
-  /** Newest first. */
-  listConversations(limit = 50, offset = 0): Conversation[] {
+  /** Newest first; only `character`'s when given. */
+  listConversations(limit = 50, offset = 0, character?: string): Conversation[] {
+    const where = character === undefined ? '' : 'WHERE c.character = ? ';
     const rows = this.db
-      .prepare('SELECT c.id, c.character, c.created_at, c.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS n FROM conversations c ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ? OFFSET ?')
-      .all(limit, offset) as Array<{ id: string; character: string; created_at: number; updated_at: number; n: number }>;
+      .prepare(`SELECT c.id, c.character, c.created_at, c.updated_at, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS n FROM conversations c ${where}ORDER BY c.updated_at DESC, c.rowid DESC LIMIT ? OFFSET ?`)
+      .all(...(character === undefined ? [] : [character]), limit, offset) as Array<{ id: string; character: string; created_at: number; updated_at: number; n: number }>;
     return rows.map((r) => ({ id: r.id, character: r.character, createdAt: r.created_at, updatedAt: r.updated_at, messageCount: r.n }));
   }
 

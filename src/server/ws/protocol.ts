@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { characterNameSchema } from '../../config/character-name.ts';
 
 /**
  * The websocket protocol: one discriminated union per direction, on `type`.
@@ -28,7 +29,7 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('character-switch'),
-      name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a character name: letters, digits, "_" or "-"'),
+      name: characterNameSchema,
       queue: z.enum(['keep', 'clear']).optional(),
     })
     .strict(),
