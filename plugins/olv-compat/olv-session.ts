@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type WebSocket from 'ws';
-import { type RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { isEngineError } from '../../src/core/errors.ts';
 import { float32ToInt16, int16ToPcm16leBytes, pcm16leBytesToInt16 } from '../../src/audio/pcm.ts';
 import type { OlvCompatConfig } from './config.ts';
