@@ -8,9 +8,10 @@ export const DEFAULT_MOTIONS = MOTIONS;
 const Template = z.string().max(2000);
 
 /**
- * How inputs that are not plain speech are put to the model. `{user}`, `{text}` and any key of
- * the input's own fields (amount, currency, months, viewers, bits, count...; see INPUT_KINDS in
- * src/core/input.ts) are filled in.
+ * How inputs that are not plain speech are put to the model. `{user}`, `{text}` (what the viewer
+ * said: for a donation, cheer, sub or redemption, their own message) and any key of the input's own
+ * fields (amount, currency, months, viewers, bits, count...; see INPUT_KINDS in src/core/input.ts)
+ * are filled in.
  */
 export const EventTemplatesSchema = z
   .object({

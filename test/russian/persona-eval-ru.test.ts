@@ -56,6 +56,9 @@ test('npm run eval -- persona runs the Russian scenarios for Нейри against 
     assert.ok(reports.every((x) => russian.some((s) => s.name === x.scenario)));
     assert.equal(fake.requests.length, steps);
     for (const req of fake.requests) assert.match(String(req.messages[0]?.content), /^Ты — Нейри\./, 'Russian system prompt');
+    // A step's text is the donor's message: it reaches the Russian template as the message itself.
+    const donation = fake.requests.map((req) => String(req.messages.at(-1)?.content)).find((c) => c.includes('Донат от Мо'));
+    assert.equal(donation, '[event] Донат от Мо: 300 RUB. Сообщение: «так держать!». Тепло поблагодари по нику и отреагируй на сообщение.');
     const joke = reports.find((x) => x.scenario === 'шутки' && x.step === 0);
     assert.ok(joke?.violations.includes('assistant boilerplate'), JSON.stringify(joke));
     const clean = reports.filter((x) => x !== joke);

@@ -72,7 +72,9 @@ export async function runPersonaEval(file: ScenarioFile, character: CharacterCon
     const replies: string[] = [];
     for (const [i, step] of scenario.steps.entries()) {
       const user = step.user ? { id: `eval:${step.user_id ?? step.user}`, displayName: step.user, platform: 'twitch' as const } : { id: 'local:streamer', displayName: character.names.user, platform: 'local' as const };
-      const input = { ...parseInputFields(step.kind, step.fields), id: `${scenario.name}-${i}`, kind: step.kind, text: step.text, user, receivedAt: 0 } as InputItem;
+      // A step's `text` is what the viewer said: for an event with a message (donation, cheer...) it is that message.
+      const said = 'message' in INPUT_KINDS[step.kind].fields.shape && step.fields.message === undefined ? { message: step.text } : {};
+      const input = { ...parseInputFields(step.kind, { ...step.fields, ...said }), id: `${scenario.name}-${i}`, kind: step.kind, text: step.text, user, receivedAt: 0 } as InputItem;
       const rendered = renderInput(input, character);
       const prompt = buildPrompt({ character, persona, userContent: rendered.content, history, context: {}, interruptMarker: '[interrupted]' });
       const started = performance.now();

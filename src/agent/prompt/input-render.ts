@@ -1,5 +1,5 @@
 import type { CharacterConfig } from '../../config-schema.ts';
-import { inputFields, type InputItem } from '../../core/input.ts';
+import { INPUT_KINDS, inputFields, type InputItem } from '../../core/input.ts';
 import { promptStrings } from './prompt-strings.ts';
 
 export interface RenderedInput {
@@ -25,7 +25,11 @@ export function fillTemplate(template: string, values: Readonly<Record<string, u
 export function renderInput(input: InputItem, character: CharacterConfig): RenderedInput {
   const t = character.event_templates;
   const strings = promptStrings(character.language);
-  const values = { ...inputFields(input), user: input.user.displayName, text: input.text };
+  const fields = inputFields(input);
+  // `{text}` is what the viewer said. An event's `text` is an English description for logs and
+  // memory ("Mo donated 5 USD. They said: …"); its own words are the `message` field.
+  const said = 'message' in INPUT_KINDS[input.kind].fields.shape ? (typeof fields.message === 'string' ? fields.message : '') : input.text;
+  const values = { ...fields, user: input.user.displayName, text: said };
   const fill = (template: string): string => fillTemplate(template, values, strings.noMessage);
   switch (input.kind) {
     case 'voice':

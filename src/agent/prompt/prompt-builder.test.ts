@@ -120,17 +120,20 @@ test('an interrupted reply is rendered with exactly one marker, an empty one as 
 
 test("event templates are filled from the input's fields, in the character's language", () => {
   const { c } = character('default');
-  const r = renderInput({ id: 'x', kind: 'donation', text: 'keep it up', user: { id: 'twitch:9', displayName: 'Mo', platform: 'twitch' }, receivedAt: 0, amount: 5, currency: 'USD' }, c);
+  // As the donation sources build it: `text` describes the event for logs, `message` is the viewer's.
+  const r = renderInput({ id: 'x', kind: 'donation', text: 'Mo donated 5 USD. They said: keep it up', user: { id: 'twitch:9', displayName: 'Mo', platform: 'twitch' }, receivedAt: 0, amount: 5, currency: 'USD', message: 'keep it up' }, c);
   assert.equal(r.content, '[event] Mo just donated 5 USD. Their message: "keep it up". Thank them warmly and react to the message.');
   const p = renderInput({ id: 'y', kind: 'proactive', text: '', user: { id: 'system:agent', displayName: 'System', platform: 'system' }, receivedAt: 0 }, c);
   assert.equal(p.store, false, 'proactive prompts are never stored as user messages');
   assert.ok(p.content.startsWith('[no one is talking] '));
 
   const { c: ru } = character('neiri');
-  const d = renderInput({ id: 'x', kind: 'donation', text: 'так держать', user: { id: 'twitch:9', displayName: 'Мо', platform: 'twitch' }, receivedAt: 0, amount: 500, currency: 'RUB' }, ru);
+  const d = renderInput({ id: 'x', kind: 'donation', text: 'Мо donated 500 RUB. They said: так держать', user: { id: 'twitch:9', displayName: 'Мо', platform: 'twitch' }, receivedAt: 0, amount: 500, currency: 'RUB', message: 'так держать' }, ru);
   assert.equal(d.content, '[event] Донат от Мо: 500 RUB. Сообщение: «так держать». Тепло поблагодари по нику и отреагируй на сообщение.');
-  const empty = renderInput({ id: 'x', kind: 'resub', text: '', user: { id: 'twitch:9', displayName: 'Мо', platform: 'twitch' }, receivedAt: 0, months: 7 }, ru);
+  const empty = renderInput({ id: 'x', kind: 'resub', text: 'Мо resubscribed for 7 months!', user: { id: 'twitch:9', displayName: 'Мо', platform: 'twitch' }, receivedAt: 0, months: 7 }, ru);
   assert.equal(empty.content, '[event] Продление подписки от Мо: уже 7 мес. Сообщение: (без сообщения). Отметь эту верность.');
+  const cheer = renderInput({ id: 'z', kind: 'cheer', text: 'Мо cheered 100 bits. They said: вперёд!', user: { id: 'twitch:9', displayName: 'Мо', platform: 'twitch' }, receivedAt: 0, bits: 100, message: 'вперёд!' }, ru);
+  assert.equal(cheer.content, '[event] Битсы от Мо: 100. Сообщение: «вперёд!». Поблагодари с энергией.', 'no English description inside a Russian prompt');
   const q = renderInput({ id: 'y', kind: 'proactive', text: '', user: { id: 'system:agent', displayName: 'System', platform: 'system' }, receivedAt: 0 }, ru);
   assert.ok(q.content.startsWith('[все молчат] Давно никто ничего не говорил.'));
   for (const kind of ['donation', 'cheer', 'sub', 'resub', 'gift', 'raid', 'first_chat', 'chat', 'chat_batch', 'proactive'] as const) {
