@@ -71,7 +71,22 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   };
   const fail = (message: string): void => send({ type: 'error', message });
   const toEngine = (frame: Json | Buffer): void => link.send(frame);
-  const chain = new OlvChain(send, deps.config.playback_wait_ms);
+  // Their client clears its audio queue at every chain start, and our engine may run the next turn ahead
+  // (generated while this one speaks): another turn's messages wait until this chain has ended.
+  const deferred: Json[] = [];
+  const mustWait = (msg: Json): boolean => typeof msg.turnId === 'string' && chain.turn !== undefined && msg.turnId !== chain.turn;
+  const deliver = (msg: Json): void => {
+    if (typeof msg.turnId === 'string' && msg.turnId !== chain.turn && (chain.turn !== undefined || deferred.length > 0)) {
+      if (deferred.length < 10_000) deferred.push(msg);
+      else log.warn({ event: 'olv.deferred_dropped', type: msg.type }, 'too many engine messages wait for their client; dropped one');
+      return;
+    }
+    fromEngine(msg);
+  };
+  const releaseDeferred = (): void => {
+    while (deferred.length > 0 && !mustWait(deferred[0] as Json)) fromEngine(deferred.shift() as Json);
+  };
+  const chain = new OlvChain(send, deps.config.playback_wait_ms, () => queueMicrotask(releaseDeferred));
   const collector = new SegmentCollector(
     () => ({ name: character?.displayName ?? '', avatar: null }),
     (emotion) => character?.emotionIndex[emotion],
@@ -98,7 +113,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
     send(modelAndConf(true));
     send(NOT_IN_GROUP);
     if (deps.config.start_mic) send({ type: 'control', text: 'start-mic' });
-    for (const msg of held.splice(0)) fromEngine(msg);
+    for (const msg of held.splice(0)) deliver(msg);
     drainEarly();
   };
 
@@ -307,7 +322,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
     deps.token,
     (msg) => {
       try {
-        if (handshakeDone) fromEngine(msg);
+        if (handshakeDone) deliver(msg);
         else if (held.length < 5000) held.push(msg);
       } catch (err) {
         log.warn({ event: 'olv.engine_frame_failed', err }, 'could not translate an engine message');

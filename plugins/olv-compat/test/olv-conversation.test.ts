@@ -226,7 +226,7 @@ test('raw-audio-data: our VAD finds the end of speech in their raw stream, tells
   }
 });
 
-test('the engine cutting a reply (barge-in on their raw mic) reaches their client as interrupt-signal; a chain ends without playback-complete after playback_wait_ms', async () => {
+test('back-to-back replies wait for their playback; a chain ends after playback_wait_ms without playback-complete; the engine cutting a reply (barge-in on their raw mic) reaches them as interrupt-signal', async () => {
   const s = await startOlvDaemon({ playback_wait_ms: 300 });
   const c = await OlvTestClient.connect(s.url);
   try {
@@ -236,6 +236,19 @@ test('the engine cutting a reply (barge-in on their raw mic) reaches their clien
     s.llm.enqueue({ text: '[emotion: joy] Short answer.' });
     const quiet = await turn(c, () => c.send({ type: 'text-input', text: 'Hi' }));
     assert.deepEqual(quiet.map(describe), ['control:conversation-chain-start', 'full-text:Thinking...', 'audio', 'backend-synth-complete', 'force-new-message', 'control:conversation-chain-end']);
+
+    // Two replies back to back while their client plays the first: the second chain waits, so nothing of the first is cut.
+    c.playMsPerAudio = 250;
+    s.llm.enqueue({ text: '[emotion: joy] The first reply.' }, { text: '[emotion: sad] The second reply.' });
+    const both = c.received.length;
+    c.send({ type: 'text-input', text: 'one' });
+    c.send({ type: 'text-input', text: 'two' });
+    const chainEnds = (): number => c.received.slice(both).filter((m) => m.type === 'control' && m.text === 'conversation-chain-end').length;
+    await until(() => chainEnds() === 2, 20_000, 'both chains end');
+    const seq = c.received.slice(both).map(describe);
+    const one = ['control:conversation-chain-start', 'full-text:Thinking...', 'audio', 'backend-synth-complete', 'force-new-message', 'control:conversation-chain-end'];
+    assert.deepEqual(seq, [...one, ...one]);
+    assert.deepEqual(c.received.slice(both).filter((m) => m.type === 'audio').map((m) => (m as Audio).display_text.text), ['The first reply.', 'The second reply.']);
     c.playMsPerAudio = 0;
 
     s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is the last one.', tokenDelayMs: 200 });
