@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { ChromaClient } from 'chromadb';
 import pino from 'pino';
 import { ROOT_DIR } from '../src/config/env.ts';
 import { isEngineError } from '../src/core/errors.ts';
@@ -14,7 +15,7 @@ import { Consolidator } from '../src/memory/consolidator.ts';
 import { HashedEmbedder } from '../src/memory/embedders/hashed-embedder.ts';
 import { MemoryConfigSchema } from '../src/memory/memory-config.ts';
 import { MemoryDb } from '../src/memory/memory-db.ts';
-import type { MemoryItem } from '../src/memory/memory-item.ts';
+import { toChromaMetadata, type MemoryItem } from '../src/memory/memory-item.ts';
 import { MemoryService } from '../src/memory/memory-service.ts';
 import { memoryStage } from '../src/memory/memory-stage.ts';
 import { startTestDaemon } from './helpers/test-daemon.ts';
@@ -170,4 +171,46 @@ test('a 2,500-item write lands as 1,000-item outbox rows written two at a time; 
     memory.close();
     db.close();
   }
+});
+
+test('texts are stored without Chroma documents (no full-text index), and memories written by older builds as documents still read', async () => {
+  const embedder = new HashedEmbedder(384);
+  const store = new ChromaStore('format', embedder, log);
+  await store.open(chroma.url, 'refuse');
+  // An older build's write: the text as a Chroma document, no `text` metadata key.
+  const u = new URL(chroma.url);
+  const raw = await new ChromaClient({ host: u.hostname, port: Number(u.port) }).getCollection({ name: store.collectionName('long'), embeddingFunction: null as never });
+  const legacy = item('legacy-1', 'моя кошка Бисквит любит молоко', { user_id: 'twitch:42' });
+  const [lv] = await embedder.embed([legacy.text]);
+  await raw.upsert({ ids: [legacy.id], documents: [legacy.text], metadatas: [toChromaMetadata(legacy.metadata)], embeddings: [lv as number[]] });
+  await store.upsert([item('new-1', 'my dog Rex loves the park', { user_id: 'twitch:42' })]);
+
+  const stored = await raw.get({ ids: ['new-1'], include: ['documents', 'metadatas'] as never });
+  assert.equal(stored.documents[0] ?? null, null, 'no Chroma document (nothing for its full-text index)');
+  assert.equal(stored.metadatas[0]?.text, 'my dog Rex loves the park');
+
+  const byId = new Map((await store.get('long', { where: { user_id: 'twitch:42' } })).map((m) => [m.id, m.text]));
+  assert.equal(byId.get('legacy-1'), 'моя кошка Бисквит любит молоко', 'an older document-stored memory still reads');
+  assert.equal(byId.get('new-1'), 'my dog Rex loves the park');
+  const [qv] = await embedder.embed(['как зовут кошку?']);
+  assert.equal((await store.query('long', qv as number[], 1, { user_id: 'twitch:42' }))[0]?.text, 'моя кошка Бисквит любит молоко');
+  const cached = await store.getWithVectors('long', { user_id: 'twitch:42' }, 10);
+  assert.deepEqual(cached.map((c) => c.text).sort(), ['my dog Rex loves the park', 'моя кошка Бисквит любит молоко']);
+
+  // Rewriting an older memory: the new text wins over the stale document.
+  await store.upsert([{ ...legacy, text: 'my cat Biscuit loves milk' }]);
+  assert.equal((await store.get('long', { ids: ['legacy-1'] }))[0]?.text, 'my cat Biscuit loves milk');
+  await store.updateMetadata('long', [{ ...legacy, text: 'my cat Biscuit loves milk', metadata: { ...legacy.metadata, importance: 0.9 } }]);
+  const updated = (await store.get('long', { ids: ['legacy-1'] }))[0];
+  assert.equal(updated?.text, 'my cat Biscuit loves milk');
+  assert.equal(updated?.metadata.importance, 0.9);
+
+  // A re-embed (new embedder) keeps every text, both formats.
+  const other = new HashedEmbedder(256);
+  const moved = new ChromaStore('format', other, log);
+  await moved.open(chroma.url, 'reembed');
+  const texts = (await moved.get('long', { where: { user_id: 'twitch:42' } })).map((m) => m.text).sort();
+  assert.deepEqual(texts, ['my cat Biscuit loves milk', 'my dog Rex loves the park']);
+  const [ov] = await other.embed(['what does my dog love?']);
+  assert.equal((await moved.query('long', ov as number[], 1))[0]?.id, 'new-1');
 });

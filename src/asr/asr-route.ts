@@ -1,12 +1,13 @@
 import fastifyMultipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
 import { mixToMono } from '../audio/pcm.ts';
 import { resampleYielding } from '../audio/resample.ts';
-import { decodeWav, readWavHeader } from '../audio/wav.ts';
+import { decodeWav, readWavHeader, type WavInfo } from '../audio/wav.ts';
 import { EngineError } from '../core/errors.ts';
 import { PerIpLimiter } from '../server/per-ip-limiter.ts';
 import type { AsrService } from './asr-events.ts';
 import type { AsrUploadWorker } from './upload-worker-client.ts';
+import { readWavBody, RefusedUpload } from './wav-body-reader.ts';
 
 export interface AsrRouteOptions {
   service: () => AsrService | undefined;
@@ -35,23 +36,28 @@ export const ASR_MAX_RATE = 48_000;
  * Everything is parsed in memory, so nothing is written to disk.
  */
 export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptions): Promise<void> {
-  app.addContentTypeParser(WAV_TYPES, { parseAs: 'buffer', bodyLimit: opts.maxBytes }, (_req, body, done) => done(null, body));
+  const check = (header: WavInfo): void => {
+    if (header.sampleRate < ASR_MIN_RATE || header.sampleRate > ASR_MAX_RATE) {
+      throw new EngineError('BAD_AUDIO', `WAV sample rate ${header.sampleRate} Hz is not accepted; use ${ASR_MIN_RATE}..${ASR_MAX_RATE} Hz`);
+    }
+    if (header.durationMs > opts.maxSeconds * 1000) {
+      throw new EngineError('PAYLOAD_TOO_LARGE', `the audio is ${(header.durationMs / 1000).toFixed(1)} s long; POST /asr accepts at most ${opts.maxSeconds} s (asr.upload_max_seconds)`);
+    }
+  };
+  // A WAV body is judged from its header while it arrives (see wav-body-reader.ts).
+  app.addContentTypeParser(WAV_TYPES, async (req: FastifyRequest) => readWavBody(req.raw, { maxBytes: opts.maxBytes, check }));
   await app.register(fastifyMultipart, { limits: { fileSize: opts.maxBytes, files: 1, fields: 8, parts: 9 }, throwFileSizeLimit: true });
 
   const limiter = new PerIpLimiter(opts.concurrencyPerIp, 'POST /asr');
-  app.post('/asr', { bodyLimit: opts.maxBytes, preHandler: opts.requireInput }, async (req, reply) => {
+  // The input guard runs before the body is read: a caller without the token gets 401 and costs no upload.
+  app.post('/asr', { bodyLimit: opts.maxBytes, onRequest: opts.requireInput as onRequestHookHandler }, async (req, reply) => {
+    if (req.body instanceof RefusedUpload) throw req.body.error;
     const service = opts.service();
     if (!service) throw new EngineError('STAGE_UNAVAILABLE', 'speech recognition is not available: see /admin/status');
     const release = limiter.acquire(req, reply);
     try {
       const bytes = await readUpload(req);
-      const header = readWavHeader(bytes);
-      if (header.sampleRate < ASR_MIN_RATE || header.sampleRate > ASR_MAX_RATE) {
-        throw new EngineError('BAD_AUDIO', `WAV sample rate ${header.sampleRate} Hz is not accepted; use ${ASR_MIN_RATE}..${ASR_MAX_RATE} Hz`);
-      }
-      if (header.durationMs > opts.maxSeconds * 1000) {
-        throw new EngineError('PAYLOAD_TOO_LARGE', `the audio is ${(header.durationMs / 1000).toFixed(1)} s long; POST /asr accepts at most ${opts.maxSeconds} s (asr.upload_max_seconds)`);
-      }
+      check(readWavHeader(bytes));
       const controller = new AbortController();
       req.raw.once('close', () => {
         if (!req.raw.complete) controller.abort();
@@ -79,7 +85,7 @@ export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptio
   });
 }
 
-async function readUpload(req: FastifyRequest): Promise<Buffer> {
+async function readUpload(req: FastifyRequest): Promise<Uint8Array> {
   if (req.isMultipart()) {
     let found: Buffer | undefined;
     for await (const part of req.parts()) {
@@ -90,7 +96,7 @@ async function readUpload(req: FastifyRequest): Promise<Buffer> {
     if (!found) throw new EngineError('BAD_AUDIO', 'multipart body has no "file" field');
     return found;
   }
-  if (Buffer.isBuffer(req.body)) return req.body;
+  if (req.body instanceof Uint8Array) return req.body;
   throw new EngineError('UNSUPPORTED_MEDIA_TYPE', `send the audio as ${WAV_TYPES[0]} or multipart/form-data with a "file" field`);
 }
 

@@ -26,6 +26,8 @@ export interface WavParseOptions {
   maxSampleRate?: number;
   /** Most channels accepted (default 2). */
   maxChannels?: number;
+  /** The whole file's size when `buf` is only its beginning (a body still arriving). */
+  totalBytes?: number;
 }
 
 const WAVE_FORMAT_PCM = 0x0001;
@@ -74,7 +76,7 @@ export function readWavHeader(buf: Uint8Array, opts: WavParseOptions = {}): WavI
       if (fmt.blockAlign !== bytesPerSample * fmt.channels) {
         throw new EngineError('BAD_AUDIO', `WAV block align ${fmt.blockAlign} does not match ${fmt.channels} channel(s) of ${fmt.bits}-bit samples`);
       }
-      const available = buf.length - body;
+      const available = Math.max(buf.length, opts.totalBytes ?? 0) - body;
       let dataBytes: number;
       if (isPlaceholderSize(size)) dataBytes = available;
       else if (size > available) throw new EngineError('BAD_AUDIO', `WAV data chunk says ${size} bytes but only ${available} follow`);
@@ -88,6 +90,23 @@ export function readWavHeader(buf: Uint8Array, opts: WavParseOptions = {}): WavI
   }
   if (!fmt) throw new EngineError('BAD_AUDIO', 'WAV has no fmt chunk');
   throw new EngineError('BAD_AUDIO', 'WAV has no data chunk');
+}
+
+/**
+ * True when `buf`, the beginning of a WAV file, reaches past the data chunk's header, so that
+ * `readWavHeader(buf, { totalBytes })` can judge the file before the rest has arrived. False while
+ * more bytes are needed (or the bytes are not RIFF/WAVE: readWavHeader then says why).
+ */
+export function wavHeaderArrived(buf: Uint8Array): boolean {
+  if (buf.length < 12) return false;
+  if (!looksLikeWav(buf)) return true;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  for (let at = 12; at + 8 <= buf.length; ) {
+    const size = view.getUint32(at + 4, true);
+    if (ascii(buf, at, 4) === 'data' || isPlaceholderSize(size)) return true;
+    at += 8 + size + (size % 2);
+  }
+  return false;
 }
 
 /** Parses a whole WAV file into per-channel float samples. */

@@ -30,6 +30,23 @@ export class OpTimings {
 const PAGE = 1000;
 
 /**
+ * The memory's text is stored as a metadata value, not as a Chroma document: Chroma indexes every
+ * document for full-text search (FTS5 trigrams), which we never use and which was a quarter of its
+ * CPU time per write (benchmarks/memory-import). Items written by older builds keep their text in
+ * the document, so reads take the metadata value first and fall back to the document.
+ */
+const TEXT_KEY = 'text';
+
+function stored(item: MemoryItem): Metadata {
+  return { ...toChromaMetadata(item.metadata), [TEXT_KEY]: item.text };
+}
+
+function textOf(doc: string | null | undefined, meta: Record<string, unknown> | null | undefined): string {
+  const t = meta?.[TEXT_KEY];
+  return typeof t === 'string' ? t : (doc ?? '');
+}
+
+/**
  * Direct access to the two Chroma collections (long-term and session). Vectors always come from
  * our embedder; the embedder id is stored in each collection's metadata and checked on open.
  * Every call throws when Chroma is unreachable; the memory service decides what to queue.
@@ -92,9 +109,10 @@ export class ChromaStore {
     this.log.warn({ event: 'memory.reembed_started', collection: name, count, from: old.metadata?.embedder, to: this.embedder.id }, 're-embedding memories');
     for (let offset = 0; offset < count; offset += PAGE) {
       const page = await old.get({ limit: PAGE, offset, include: ['documents', 'metadatas'] as never });
-      const docs = page.documents.map((d) => d ?? '');
-      if (docs.length === 0) break;
-      await fresh.upsert({ ids: page.ids, documents: docs, metadatas: page.metadatas.map((m) => m ?? {}), embeddings: await this.embedder.embed(docs) });
+      const texts = page.ids.map((_, i) => textOf(page.documents[i], page.metadatas[i]));
+      if (texts.length === 0) break;
+      const metadatas = page.metadatas.map((m, i) => ({ ...(m ?? {}), [TEXT_KEY]: texts[i] as string }));
+      await fresh.upsert({ ids: page.ids, metadatas, embeddings: await this.embedder.embed(texts) });
     }
     await client.deleteCollection({ name });
     await fresh.modify({ name });
@@ -118,7 +136,7 @@ export class ChromaStore {
     const res = await this.col(scope).get({ where, limit, include: ['documents', 'metadatas', 'embeddings'] as never });
     return res.ids.map((id, i) => ({
       id,
-      text: res.documents[i] ?? '',
+      text: textOf(res.documents[i], res.metadatas[i]),
       metadata: fromChromaMetadata(res.metadatas[i] as Record<string, unknown> | null),
       vector: Array.from((res.embeddings[i] ?? []) as ArrayLike<number>),
     }));
@@ -134,7 +152,7 @@ export class ChromaStore {
         const vectors = await this.embedder.embed(part.map((p) => p.text));
         part.forEach((p, k) => out.set(p.id, vectors[k] as number[]));
         const t0 = performance.now();
-        await this.col(scope).upsert({ ids: part.map((p) => p.id), documents: part.map((p) => p.text), metadatas: part.map((p) => toChromaMetadata(p.metadata)), embeddings: vectors });
+        await this.col(scope).upsert({ ids: part.map((p) => p.id), metadatas: part.map(stored), embeddings: vectors });
         this.upserts.add(performance.now() - t0);
       }
     }
@@ -149,7 +167,7 @@ export class ChromaStore {
     const ids = res.ids[0] ?? [];
     return ids.map((id, i) => ({
       id,
-      text: res.documents[0]?.[i] ?? '',
+      text: textOf(res.documents[0]?.[i], res.metadatas[0]?.[i]),
       metadata: fromChromaMetadata(res.metadatas[0]?.[i] as Record<string, unknown> | null),
       similarity: 1 - (res.distances[0]?.[i] ?? 1),
     }));
@@ -157,7 +175,7 @@ export class ChromaStore {
 
   async get(scope: MemoryScope, opts: { ids?: string[]; where?: Where; limit?: number; offset?: number }): Promise<MemoryItem[]> {
     const res = await this.col(scope).get({ ...opts, include: ['documents', 'metadatas'] as never });
-    return res.ids.map((id, i) => ({ id, text: res.documents[i] ?? '', metadata: fromChromaMetadata(res.metadatas[i] as Record<string, unknown> | null) }));
+    return res.ids.map((id, i) => ({ id, text: textOf(res.documents[i], res.metadatas[i]), metadata: fromChromaMetadata(res.metadatas[i] as Record<string, unknown> | null) }));
   }
 
   /** Every item of a collection matching `where`, page by page (bounded by `max`). */
@@ -171,11 +189,11 @@ export class ChromaStore {
     return out;
   }
 
-  /** Rewrites items' metadata in place (documents and vectors stay). */
+  /** Rewrites items' metadata (and stored text) in place; vectors stay. */
   async updateMetadata(scope: MemoryScope, items: readonly MemoryItem[]): Promise<void> {
     for (let i = 0; i < items.length; i += PAGE) {
       const part = items.slice(i, i + PAGE);
-      await this.col(scope).update({ ids: part.map((p) => p.id), metadatas: part.map((p) => toChromaMetadata(p.metadata)) });
+      await this.col(scope).update({ ids: part.map((p) => p.id), metadatas: part.map(stored) });
     }
   }
 

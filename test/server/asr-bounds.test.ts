@@ -81,3 +81,27 @@ test('a second request from the same address while one is in flight gets 429 wit
   const third = await post(wav);
   assert.equal(third.status, 200, 'the slot is released afterwards');
 });
+
+test('a refused WAV is answered from its header while the body is still coming, and the client gets the answer, not a reset', async () => {
+  const wav = encodeWavPcm16(new Int16Array(5_242_000), 1000);
+  const url = new URL(td.url);
+  // Only the first 4 KB of the 10 MB body are sent; the answer must not wait for the rest.
+  const early = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: '/asr', method: 'POST', headers: { 'content-type': 'audio/wav', 'content-length': wav.length } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+        req.destroy();
+      });
+    });
+    req.on('error', (err) => (req.destroyed ? undefined : reject(err)));
+    req.write(wav.subarray(0, 4096));
+    setTimeout(() => reject(new Error('no answer while the body was incomplete')), 5000).unref();
+  });
+  assert.equal(early.status, 400);
+  assert.match(early.body, /1000 Hz is not accepted/);
+  // Three whole 10 MB bodies at once: each client reads its 400 (the rest of each body is drained, not reset).
+  const all = await Promise.all([1, 2, 3].map(() => post(wav)));
+  assert.deepEqual(all.map((r) => r.status), [400, 400, 400]);
+});
