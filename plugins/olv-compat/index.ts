@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -57,7 +57,9 @@ export default definePlugin({
     );
 
     ctx.rootRoutes(async (app) => {
-      if (existsSync(bgDir)) await app.register(fastifyStatic, { root: bgDir, prefix: '/bg/', decorateReply: false, index: false });
+      // Created up front so images dropped in later are served without a restart.
+      mkdirSync(bgDir, { recursive: true });
+      await app.register(fastifyStatic, { root: bgDir, prefix: '/bg/', decorateReply: false, index: false });
       app.get(ctx.config.path, { websocket: true }, (socket, req) => {
         const base = engineBase(app);
         const token = queryToken(req.url);

@@ -11,13 +11,20 @@ export class OlvChain {
   private open = false;
   private turnId: string | undefined;
   private audioSent = false;
-  private awaitingPlayback: NodeJS.Timeout | undefined;
+  private playbackTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly send: (msg: Json) => void,
     /** How long to wait for `frontend-playback-complete` before ending the chain anyway. */
     private readonly playbackWaitMs: number,
+    /** Called when a chain ends or is dropped: the next turn's messages may go out. */
+    private readonly onSettled: () => void,
   ) {}
+
+  /** True while the reply is synthesised and their client is still playing it. */
+  get awaitingPlayback(): boolean {
+    return this.playbackTimer !== undefined;
+  }
 
   /** The turn of the open chain, if any. */
   get turn(): string | undefined {
@@ -31,7 +38,7 @@ export class OlvChain {
 
   /** A voice input of this client was transcribed: the chain starts before the transcription, as theirs does. */
   transcribed(text: string): void {
-    if (this.awaitingPlayback) this.finish();
+    if (this.playbackTimer) this.finish();
     this.begin();
     this.send({ type: 'user-input-transcription', text });
   }
@@ -55,12 +62,12 @@ export class OlvChain {
       return;
     }
     this.send({ type: 'backend-synth-complete' });
-    this.awaitingPlayback = setTimeout(() => this.finish(), this.playbackWaitMs);
+    this.playbackTimer = setTimeout(() => this.finish(), this.playbackWaitMs);
   }
 
   /** The client reported `frontend-playback-complete`. */
   playbackComplete(): void {
-    if (this.awaitingPlayback) this.finish();
+    if (this.playbackTimer) this.finish();
   }
 
   /** The turn was cut off: no end signals, as their cancelled conversation task sends none. */
@@ -68,6 +75,7 @@ export class OlvChain {
     this.clear();
     this.open = false;
     this.turnId = undefined;
+    this.onSettled();
   }
 
   dispose(): void {
@@ -88,10 +96,11 @@ export class OlvChain {
     this.turnId = undefined;
     this.send({ type: 'force-new-message' });
     this.send({ type: 'control', text: 'conversation-chain-end' });
+    this.onSettled();
   }
 
   private clear(): void {
-    if (this.awaitingPlayback) clearTimeout(this.awaitingPlayback);
-    this.awaitingPlayback = undefined;
+    if (this.playbackTimer) clearTimeout(this.playbackTimer);
+    this.playbackTimer = undefined;
   }
 }

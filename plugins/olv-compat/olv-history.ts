@@ -1,5 +1,8 @@
 import type { HistoryService } from '../../src/agent/history/history-service.ts';
 import type { StoredMessage } from '../../src/agent/history/history-store.ts';
+import type { OlvClientMessage } from './olv-protocol.ts';
+
+export type HistoryRequest = Extract<OlvClientMessage, { type: 'fetch-history-list' | 'fetch-and-set-history' | 'create-new-history' | 'delete-history' }>;
 
 /** One message as their client shows it (chat_history_manager.py's stored item, `system` rows left out). */
 export interface OlvHistoryMessage {
@@ -29,6 +32,21 @@ export class OlvHistory {
     /** The character's display name, stored as `name` on its replies. */
     private readonly aiName: () => string,
   ) {}
+
+  /** Their answer to one history message (websocket_handler.py's history handlers), or their `error`. */
+  answer(msg: HistoryRequest): Record<string, unknown> {
+    const reply = <T>(r: HistoryAnswer<T>, ok: (v: T) => Record<string, unknown>): Record<string, unknown> => (r.ok ? ok(r.value) : { type: 'error', message: r.message });
+    switch (msg.type) {
+      case 'fetch-history-list':
+        return reply(this.list(), (histories) => ({ type: 'history-list', histories }));
+      case 'fetch-and-set-history':
+        return reply(this.load(msg.history_uid), (messages) => ({ type: 'history-data', messages }));
+      case 'create-new-history':
+        return reply(this.create(), (uid) => ({ type: 'new-history-created', history_uid: uid }));
+      case 'delete-history':
+        return reply(this.delete(msg.history_uid), (success) => ({ type: 'history-deleted', success, history_uid: msg.history_uid }));
+    }
+  }
 
   private get svc(): HistoryAnswer<HistoryService> {
     const s = this.service();

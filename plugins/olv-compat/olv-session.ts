@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import WebSocket, { type RawData } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { isEngineError } from '../../src/core/errors.ts';
 import { float32ToInt16, int16ToPcm16leBytes, pcm16leBytesToInt16 } from '../../src/audio/pcm.ts';
 import type { OlvCompatConfig } from './config.ts';
+import { EngineLink } from './engine-link.ts';
 import { OlvChain } from './olv-chain.ts';
 import type { OlvHistory } from './olv-history.ts';
 import { parseOlvMessage, type OlvClientMessage } from './olv-protocol.ts';
@@ -38,7 +39,6 @@ export interface SessionDeps {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null;
 
 const NOT_IN_GROUP = { type: 'group-update', members: [], is_owner: false } as const;
 
@@ -50,8 +50,6 @@ const NOT_IN_GROUP = { type: 'group-update', members: [], is_owner: false } as c
 export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   const uid = randomUUID();
   const log = deps.log.child({ olv_client_uid: uid });
-  const upstream = new WebSocket(deps.engineUrl);
-  const backlog: Array<string | Buffer> = [];
   let engineUid: string | undefined;
   let canInput = false;
   /** How the mic stream is open: their client-side VAD (`mic-audio-data`) or our VAD on raw audio. */
@@ -72,12 +70,23 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
     if (client.readyState === client.OPEN) client.send(JSON.stringify(msg));
   };
   const fail = (message: string): void => send({ type: 'error', message });
-  const toEngine = (frame: Json | Buffer): void => {
-    const data = Buffer.isBuffer(frame) ? frame : JSON.stringify(frame);
-    if (upstream.readyState === upstream.OPEN) upstream.send(data, { binary: Buffer.isBuffer(frame) });
-    else if (upstream.readyState === upstream.CONNECTING && backlog.length < 2000) backlog.push(data);
+  const toEngine = (frame: Json | Buffer): void => link.send(frame);
+  // Their client clears its audio queue at every chain start, and our engine may run the next turn ahead
+  // (generated while this one speaks): another turn's messages wait until this chain has ended.
+  const deferred: Json[] = [];
+  const mustWait = (msg: Json): boolean => typeof msg.turnId === 'string' && chain.turn !== undefined && msg.turnId !== chain.turn;
+  const deliver = (msg: Json): void => {
+    if (typeof msg.turnId === 'string' && msg.turnId !== chain.turn && (chain.turn !== undefined || deferred.length > 0)) {
+      if (deferred.length < 10_000) deferred.push(msg);
+      else log.warn({ event: 'olv.deferred_dropped', type: msg.type }, 'too many engine messages wait for their client; dropped one');
+      return;
+    }
+    fromEngine(msg);
   };
-  const chain = new OlvChain(send, deps.config.playback_wait_ms);
+  const releaseDeferred = (): void => {
+    while (deferred.length > 0 && !mustWait(deferred[0] as Json)) fromEngine(deferred.shift() as Json);
+  };
+  const chain = new OlvChain(send, deps.config.playback_wait_ms, () => queueMicrotask(releaseDeferred));
   const collector = new SegmentCollector(
     () => ({ name: character?.displayName ?? '', avatar: null }),
     (emotion) => character?.emotionIndex[emotion],
@@ -104,7 +113,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
     send(modelAndConf(true));
     send(NOT_IN_GROUP);
     if (deps.config.start_mic) send({ type: 'control', text: 'start-mic' });
-    for (const msg of held.splice(0)) fromEngine(msg);
+    for (const msg of held.splice(0)) deliver(msg);
     drainEarly();
   };
 
@@ -182,34 +191,12 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
       case 'switch-config':
         switchConfig(msg.file);
         return;
-      case 'fetch-history-list': {
-        if (!needsInput(msg.type)) return;
-        const r = deps.history.list();
-        if (r.ok) send({ type: 'history-list', histories: r.value });
-        else fail(r.message);
+      case 'fetch-history-list':
+      case 'fetch-and-set-history':
+      case 'create-new-history':
+      case 'delete-history':
+        if (needsInput(msg.type)) send(deps.history.answer(msg));
         return;
-      }
-      case 'fetch-and-set-history': {
-        if (!needsInput(msg.type)) return;
-        const r = deps.history.load(msg.history_uid);
-        if (r.ok) send({ type: 'history-data', messages: r.value });
-        else fail(r.message);
-        return;
-      }
-      case 'create-new-history': {
-        if (!needsInput(msg.type)) return;
-        const r = deps.history.create();
-        if (r.ok) send({ type: 'new-history-created', history_uid: r.value });
-        else fail(r.message);
-        return;
-      }
-      case 'delete-history': {
-        if (!needsInput(msg.type)) return;
-        const r = deps.history.delete(msg.history_uid);
-        if (r.ok) send({ type: 'history-deleted', success: r.value, history_uid: msg.history_uid });
-        else fail(r.message);
-        return;
-      }
       case 'request-group-info':
         send(NOT_IN_GROUP);
         return;
@@ -330,24 +317,22 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
     }
   };
 
-  upstream.on('open', () => {
-    if (deps.token !== undefined) upstream.send(JSON.stringify({ type: 'auth', token: deps.token }));
-    for (const data of backlog.splice(0)) upstream.send(data, { binary: Buffer.isBuffer(data) });
-  });
-  upstream.on('message', (data: RawData) => {
-    try {
-      const parsed: unknown = JSON.parse(data.toString());
-      if (!isObject(parsed)) return;
-      if (handshakeDone) fromEngine(parsed);
-      else if (held.length < 5000) held.push(parsed);
-    } catch (err) {
-      log.warn({ event: 'olv.engine_frame_failed', err }, 'could not translate an engine message');
-    }
-  });
-  upstream.on('error', (err) => log.warn({ event: 'olv.engine_ws_error', err }, 'engine websocket error'));
-  upstream.on('close', () => {
-    if (client.readyState === client.OPEN) client.close(1011, 'engine connection closed');
-  });
+  const link = new EngineLink(
+    deps.engineUrl,
+    deps.token,
+    (msg) => {
+      try {
+        if (handshakeDone) deliver(msg);
+        else if (held.length < 5000) held.push(msg);
+      } catch (err) {
+        log.warn({ event: 'olv.engine_frame_failed', err }, 'could not translate an engine message');
+      }
+    },
+    () => {
+      if (client.readyState === client.OPEN) client.close(1011, 'engine connection closed');
+    },
+    log,
+  );
 
   client.on('message', (data: RawData, isBinary: boolean) => {
     try {
@@ -364,7 +349,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   client.on('error', (err) => log.warn({ event: 'olv.client_ws_error', err }, 'OLV client websocket error'));
   client.on('close', () => {
     chain.dispose();
-    if (upstream.readyState === upstream.OPEN || upstream.readyState === upstream.CONNECTING) upstream.terminate();
+    link.close();
     log.info({ event: 'olv.disconnected' }, 'OLV client disconnected');
   });
 

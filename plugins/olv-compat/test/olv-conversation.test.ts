@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import { decodeWav } from '../../../src/audio/wav.ts';
 import { audibleSpan, concat, silence, speech } from '../../../test/helpers/speech-fixtures.ts';
@@ -226,7 +228,7 @@ test('raw-audio-data: our VAD finds the end of speech in their raw stream, tells
   }
 });
 
-test('the engine cutting a reply (barge-in on their raw mic) reaches their client as interrupt-signal; a chain ends without playback-complete after playback_wait_ms', async () => {
+test('back-to-back replies wait for their playback; a chain ends after playback_wait_ms without playback-complete; the engine cutting a reply (barge-in on their raw mic) reaches them as interrupt-signal', async () => {
   const s = await startOlvDaemon({ playback_wait_ms: 300 });
   const c = await OlvTestClient.connect(s.url);
   try {
@@ -236,6 +238,19 @@ test('the engine cutting a reply (barge-in on their raw mic) reaches their clien
     s.llm.enqueue({ text: '[emotion: joy] Short answer.' });
     const quiet = await turn(c, () => c.send({ type: 'text-input', text: 'Hi' }));
     assert.deepEqual(quiet.map(describe), ['control:conversation-chain-start', 'full-text:Thinking...', 'audio', 'backend-synth-complete', 'force-new-message', 'control:conversation-chain-end']);
+
+    // Two replies back to back while their client plays the first: the second chain waits, so nothing of the first is cut.
+    c.playMsPerAudio = 250;
+    s.llm.enqueue({ text: '[emotion: joy] The first reply.' }, { text: '[emotion: sad] The second reply.' });
+    const both = c.received.length;
+    c.send({ type: 'text-input', text: 'one' });
+    c.send({ type: 'text-input', text: 'two' });
+    const chainEnds = (): number => c.received.slice(both).filter((m) => m.type === 'control' && m.text === 'conversation-chain-end').length;
+    await until(() => chainEnds() === 2, 20_000, 'both chains end');
+    const seq = c.received.slice(both).map(describe);
+    const one = ['control:conversation-chain-start', 'full-text:Thinking...', 'audio', 'backend-synth-complete', 'force-new-message', 'control:conversation-chain-end'];
+    assert.deepEqual(seq, [...one, ...one]);
+    assert.deepEqual(c.received.slice(both).filter((m) => m.type === 'audio').map((m) => (m as Audio).display_text.text), ['The first reply.', 'The second reply.']);
     c.playMsPerAudio = 0;
 
     s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is the last one.', tokenDelayMs: 200 });
@@ -281,6 +296,34 @@ test('with an input token required, their client needs ?token= for input and his
     assert.ok(logged.includes('olv.connected'), 'the connections are logged');
     assert.ok(!logged.includes('olv-test-input-token-0123456789') && !logged.includes('not-the-token'), 'tokens are not');
   } finally {
+    await s.stop();
+  }
+});
+
+test('the files their client loads from the Base URL: the Live2D model and backgrounds, cross-origin with server.cors_origins', async () => {
+  const s = await startOlvDaemon({}, { server: { cors_origins: ['*'] } });
+  const c = await OlvTestClient.connect(s.url);
+  try {
+    await c.waitFor((m) => m.type === 'background-files');
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    writeFileSync(path.join(s.d.dataDir, 'backgrounds', 'night-room.png'), png);
+    writeFileSync(path.join(s.d.dataDir, 'backgrounds', 'notes.txt'), 'not an image');
+    const from = c.received.length;
+    c.send({ type: 'fetch-backgrounds' });
+    assert.deepEqual((await c.waitFor((m) => m.type === 'background-files', 5000, from)).files, ['night-room.png']);
+    const origin = { origin: 'http://their-client.example' };
+    // What their client does with them: `${baseUrl}/bg/${file}` and baseUrl + model_info.url.
+    const bg = await fetch(`${s.d.url}/bg/night-room.png`, { headers: origin });
+    assert.equal(bg.status, 200);
+    assert.deepEqual(Buffer.from(await bg.arrayBuffer()), png);
+    assert.equal(bg.headers.get('access-control-allow-origin'), origin.origin);
+    const modelUrl = String((c.received.find((m) => m.type === 'set-model-and-conf')?.model_info as { url: string }).url);
+    const model = await fetch(`${s.d.url}${modelUrl}`, { headers: origin });
+    assert.equal(model.status, 200);
+    assert.equal(model.headers.get('access-control-allow-origin'), origin.origin);
+    assert.ok(typeof ((await model.json()) as Record<string, unknown>) === 'object');
+  } finally {
+    c.close();
     await s.stop();
   }
 });
