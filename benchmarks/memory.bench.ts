@@ -138,7 +138,7 @@ export async function main(args: string[]): Promise<void> {
     const seedRecall = await measureRecall(memory, store, embedder, queries, rand);
     const seedP50 = percentile(seedRecall.warm, 50);
     rows.push({ items: seedCount, phase: 'seed', import_ms: Math.round(seedMs * 10) / 10, import_items_per_s: Math.round(seedCount / (seedMs / 1000)), ...recallColumns(seedRecall) });
-    goals.push({ metric: 'seed import at start, file changed (validate + outbox + Chroma)', goal: '< 200 ms', value: Math.round(seedMs * 10) / 10, met: seedMs < 200 });
+    goals.push({ metric: 'seed import at the very first start (empty Chroma: its first write to a new collection creates the index files)', goal: '< 200 ms', value: Math.round(seedMs * 10) / 10, met: seedMs < 200 });
     goals.push({ metric: 'recall p50 on the seed store', goal: '< 50 ms', value: seedP50, met: seedP50 < 50 });
 
     // Admin import path at 10k (validate + outbox transaction + flush), then bulk upserts to 100k.
@@ -191,6 +191,7 @@ export async function main(args: string[]): Promise<void> {
     notes.push('cold_recall = the same with an empty cache (loads the viewer\'s items from Chroma with a metadata filter); chroma_filtered_query = one speaker-filtered top-20 Chroma query, the path used when a viewer has more than 2,000 memories.');
     notes.push(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} cores (shared machine; Chroma times scale with load).`);
     notes.push('Before the import changes (2026-11-21, load 18 on 2 cores): seed 8 items 661 ms (no start-up hash check in the bench), 10k import 261 items/s. Now the outbox holds 1,000-item rows, two disjoint rows go to Chroma at once, and an unchanged seed file is skipped by its sha256.');
+    notes.push('The seed on an existing store (file unchanged, file edited) and the import through the admin route are measured by `npm run bench -- memory-import`. A first write of 8 items into a new Chroma collection took 180–670 ms on this host (15–50 ms into an existing one): a once-per-store cost.');
     notes.push(`${queries} queries per size after 10 warm-up queries; 2,000 distinct viewers, so each query filters to ~1/2000 of the items plus general ones.`);
     writeResult({ name: 'memory', description: 'Memory recall latency and import throughput against a real embedded Chroma server, built-in offline embedder.', rows, goals, notes });
   } finally {

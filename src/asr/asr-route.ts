@@ -71,8 +71,10 @@ export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptio
         });
         const worker = opts.uploadWorker?.();
         if (worker) {
-          pooled = undefined;
-          const t = await worker.transcribe(bytes, controller.signal, (b) => pool.give(b));
+          const job = worker.transcribe(bytes, controller.signal, (b) => pool.give(b));
+          // Moved to the thread (detached here), it comes back with the reply; refused at once (busy), it stays ours.
+          if (bytes.buffer.byteLength === 0) pooled = undefined;
+          const t = await job;
           return { text: t.text, ...(t.language ? { language: t.language } : {}), duration_ms: Math.round(t.durationMs), engine: service.engine.name, decode_ms: Math.round(t.decodeMs) };
         }
         const wav = decodeWav(bytes);
