@@ -25,7 +25,7 @@ function noise(samples: number, rate: number): Buffer {
 }
 
 /** One run: the client process sends `parallel` uploads and polls /healthz; this process (the daemon) samples its RSS. */
-async function scenario(url: string, wavFile: string, parallel: number): Promise<BenchRow & { p99: number; rssMax: number }> {
+async function scenario(url: string, wavFile: string, parallel: number): Promise<BenchRow & { p99: number; rssMax: number; lat: number[] }> {
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
   let rssMax = rss0;
@@ -46,7 +46,7 @@ async function scenario(url: string, wavFile: string, parallel: number): Promise
   rssMax = Math.max(rssMax, process.memoryUsage().rss);
   const lat = r.healthz_ms;
   const p99 = percentile(lat, 99);
-  return { statuses: r.statuses.join(','), wall_ms: Math.round(r.wall_ms), healthz_samples: lat.length, healthz_p50_ms: +median(lat).toFixed(1), healthz_p99_ms: +p99.toFixed(1), healthz_max_ms: +Math.max(...lat).toFixed(1), loop_delay_p99_ms: +(eld.percentile(99) / 1e6).toFixed(1), loop_delay_max_ms: +(eld.max / 1e6).toFixed(1), loop_busy_ms: Math.round(elu.active), loop_busy_share: +elu.utilization.toFixed(3), rss_start_mb: Math.round(rss0 / 2 ** 20), rss_max_mb: Math.round(rssMax / 2 ** 20), p99, rssMax };
+  return { statuses: r.statuses.join(','), wall_ms: Math.round(r.wall_ms), healthz_samples: lat.length, healthz_p50_ms: +median(lat).toFixed(1), healthz_p99_ms: +p99.toFixed(1), healthz_max_ms: +Math.max(...lat).toFixed(1), loop_delay_p99_ms: +(eld.percentile(99) / 1e6).toFixed(1), loop_delay_max_ms: +(eld.max / 1e6).toFixed(1), loop_busy_ms: Math.round(elu.active), loop_busy_share: +elu.utilization.toFixed(3), rss_start_mb: Math.round(rss0 / 2 ** 20), rss_max_mb: Math.round(rssMax / 2 ** 20), p99, rssMax, lat };
 }
 
 export async function main(): Promise<void> {
@@ -60,6 +60,7 @@ export async function main(): Promise<void> {
   writeFileSync(cases[1]![1], noise(48_000 * 60, 48_000));
   const rows: BenchRow[] = [];
   let worstP99 = 0;
+  const allPolls: number[] = [];
   let worstRss = 0;
   try {
     // upload_worker false is the code before the worker (decoding on the event loop), for comparison.
@@ -73,9 +74,10 @@ export async function main(): Promise<void> {
             const r = await scenario(td.url, wavFile, 3);
             if (uploadWorker) {
               worstP99 = Math.max(worstP99, r.p99);
+              allPolls.push(...r.lat);
               worstRss = Math.max(worstRss, r.rssMax);
             }
-            const { p99: _p, rssMax: _r, ...row } = r;
+            const { p99: _p, rssMax: _r, lat: _l, ...row } = r;
             rows.push({ case: name, upload_worker: uploadWorker ? 'yes' : 'no (before)', run: run + 1, ...row });
           }
         }
@@ -88,12 +90,13 @@ export async function main(): Promise<void> {
   }
   writeResult({
     name: 'asr-upload',
-    description: '3 parallel POST /asr uploads per run from a separate client process that also polls /healthz every 20 ms; RSS is the daemon process (with its upload worker thread). Tiny random-weight CTC model as the recognizer.',
+    description: '3 parallel POST /asr uploads per run from one client process while a third process polls /healthz every 20 ms; RSS, event-loop delay (monitorEventLoopDelay, 5 ms resolution) and busy time (eventLoopUtilization) are the daemon process (with its upload worker thread). Tiny random-weight CTC model as the recognizer.',
     rows,
     goals: [
       { metric: '/healthz p99 during 3 parallel worst-case uploads (worst run, ms)', goal: '< 50 ms', value: +worstP99.toFixed(1), met: worstP99 < 50 },
+      { metric: `/healthz p99 over every poll of the upload_worker runs (${allPolls.length} polls, ms)`, goal: '< 50 ms', value: +percentile(allPolls, 99).toFixed(1), met: percentile(allPolls, 99) < 50 },
       { metric: 'RSS during 3 parallel worst-case uploads (max, MB)', goal: '< 400 MB', value: Math.round(worstRss / 2 ** 20), met: worstRss < 400 * 2 ** 20 },
     ],
-    notes: ['Goals are read from the upload_worker=yes rows; the upload_worker=no rows are the previous code path (decode and resample on the event loop) on the same machine and load.', 'Before this change the 1,000 Hz case was resampled ×16 on the event loop: RSS 181 → 1,141 MB and /healthz 7.2 s for one upload; three took RSS to 2.3 GB (figures from the issue).', 'The machine is shared (2 cores, other jobs running): figures are upper bounds.'],
+    notes: ['Goals are read from the upload_worker=yes rows; the upload_worker=no rows are the previous code path (decode and resample on the event loop) on the same machine and load.', 'Before this change the 1,000 Hz case was resampled ×16 on the event loop: RSS 181 → 1,141 MB and /healthz 7.2 s for one upload; three took RSS to 2.3 GB (figures from the issue).', 'The machine is shared (2 cores, other jobs running): figures are upper bounds. With ~40–70 polls per run, a run’s /healthz p99 is its slowest poll.'],
   });
 }
