@@ -87,12 +87,23 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
     while (deferred.length > 0 && !mustWait(deferred[0] as Json)) fromEngine(deferred.shift() as Json);
   };
   const chain = new OlvChain(send, deps.config.playback_wait_ms, () => queueMicrotask(releaseDeferred));
+  /** Sentences sent in the current chain: their `interrupt-signal` text is these glued together (appendResponse). */
+  const chainTexts: string[] = [];
+  const spacedHeard = (heard: string): string => {
+    let glued = '';
+    for (let k = 0; k < chainTexts.length; k++) {
+      glued += chainTexts[k] ?? '';
+      if (glued === heard) return chainTexts.slice(0, k + 1).join(' ');
+    }
+    return heard;
+  };
   const collector = new SegmentCollector(
     () => ({ name: character?.displayName ?? '', avatar: null }),
     (emotion) => character?.emotionIndex[emotion],
     deps.config.slice_ms,
     (payload) => {
       chain.audio();
+      chainTexts.push(payload.display_text.text);
       send({ ...payload });
     },
   );
@@ -159,7 +170,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
         return;
       case 'interrupt-signal': {
         clientInterrupted = true;
-        const heard = msg.text ?? '';
+        const heard = spacedHeard(msg.text ?? '');
         const turnId = chain.turn;
         // The turn may have finished generating while their client still plays it: report what was heard for it too.
         if (turnId) toEngine({ type: 'playback', turnId, ended: true, heardText: heard });
@@ -256,6 +267,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
       case 'turn-start':
         if (!turnId) return;
         clientInterrupted = false;
+        if (turnId !== chain.turn) chainTexts.length = 0;
         chain.turnStarted(turnId);
         return;
       case 'transcript':

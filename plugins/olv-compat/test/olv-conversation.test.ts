@@ -92,12 +92,16 @@ test('their client runs a whole conversation: text and voice turns, an interrupt
     assert.match(String(s.llm.requests.at(-1)?.messages.at(-1)?.content), /Hello there, how are you today\?/);
 
     // Interrupt while the reply is still being generated: what was heard is sent and becomes the stored reply.
-    s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is the last one.', tokenDelayMs: 150 });
+    s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is next. Fourth sentence is the last one.', tokenDelayMs: 250 });
     const from = c.received.length;
     c.send({ type: 'text-input', text: 'Tell me a story' });
-    const first = (await c.waitFor((m) => m.type === 'audio', 15_000, from)) as Audio;
+    const playedTwo = (): Audio[] => c.received.slice(from).filter((m) => m.type === 'audio') as Audio[];
+    await c.waitFor((m) => playedTwo()[1] === m, 15_000, from);
+    // Their client sends the played sentences glued together (appendResponse concatenates); we store them spaced.
+    const played = playedTwo().map((a) => a.display_text.text);
+    assert.equal(c.fullResponse, played.join(''));
     c.interrupt();
-    const heard = first.display_text.text;
+    const heard = played.join(' ');
     await until(() => history.store.recentMessages(history.log.conversationId, 1)[0]?.interrupted === true, 10_000, 'the interrupted reply is stored');
     assert.equal(history.store.recentMessages(history.log.conversationId, 1)[0]?.text, heard);
     assert.ok(!c.received.slice(from).some((m) => m.type === 'control' && m.text === 'conversation-chain-end'), 'a cut chain sends no end, as their cancelled task');
@@ -253,7 +257,7 @@ test('back-to-back replies wait for their playback; a chain ends after playback_
     assert.deepEqual(c.received.slice(both).filter((m) => m.type === 'audio').map((m) => (m as Audio).display_text.text), ['The first reply.', 'The second reply.']);
     c.playMsPerAudio = 0;
 
-    s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is the last one.', tokenDelayMs: 200 });
+    s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is next. Fourth sentence is the last one.', tokenDelayMs: 250 });
     const from = c.received.length;
     c.send({ type: 'text-input', text: 'Talk for a while' });
     await c.waitFor((m) => m.type === 'audio', 15_000, from);
