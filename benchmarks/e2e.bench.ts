@@ -4,7 +4,7 @@
 // OpenAI-compatible LLM; latency from the end of speech to the first audio frame at the client.
 import { median, percentile, writeResult, type BenchRow } from './lib/report.ts';
 import { latencyRow, type LatencyRow, type ScriptedTimes } from '../test/e2e/latency.ts';
-import { Show } from '../test/e2e/show-harness.ts';
+import { Show, type ShowOptions } from '../test/e2e/show-harness.ts';
 
 const FIXTURES: Array<[string, string]> = [
   ['hello.wav', 'Hello there, how are you today?'],
@@ -23,11 +23,12 @@ function arg(args: string[], name: string, fallback: number): number {
  * missed the TTS deadline went out as silence and has no `tts_first_audio` mark: it is counted as
  * incomplete, not measured, and not allowed to end the run.
  */
-async function measure(turns: number, scripted: ScriptedTimes, config: Record<string, unknown>, label: string, incomplete: string[]): Promise<LatencyRow[]> {
-  const show = await Show.start({ ...scripted, config: { logging: { level: 'warn' }, ...config } });
+export async function measure(turns: number, scripted: ScriptedTimes, config: Record<string, unknown>, label: string, incomplete: string[], show_: Pick<ShowOptions, 'logLevel' | 'captureLogs'> = {}, stats?: { cpuMs: number }): Promise<LatencyRow[]> {
+  const show = await Show.start({ ...scripted, ...show_, config: { logging: { level: 'warn' }, ...config } });
   const rows: LatencyRow[] = [];
   try {
     await show.textTurn('warm-up'); // not measured: JIT, HTTP connection, espeak-ng's ready processes
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < turns; i++) {
       const [file, transcript] = FIXTURES[i % FIXTURES.length] as [string, string];
       const r = await show.voiceTurn(file, transcript);
@@ -37,6 +38,10 @@ async function measure(turns: number, scripted: ScriptedTimes, config: Record<st
       }
       rows.push(latencyRow(r, scripted));
       process.stderr.write(`${label} turn ${i + 1}/${turns}: total ${rows.at(-1)?.total} ms, overhead ${rows.at(-1)?.overhead} ms\n`);
+    }
+    if (stats) {
+      const cpu = process.cpuUsage(cpu0);
+      stats.cpuMs += (cpu.user + cpu.system) / 1000;
     }
   } finally {
     await show.stop();

@@ -7,6 +7,7 @@ import { EngineError } from '../core/errors.ts';
 import { PerIpLimiter } from '../server/per-ip-limiter.ts';
 import type { AsrService } from './asr-events.ts';
 import type { AsrUploadWorker } from './upload-worker-client.ts';
+import { UploadBufferPool } from './upload-buffer-pool.ts';
 import { readWavBody, RefusedUpload } from './wav-body-reader.ts';
 
 export interface AsrRouteOptions {
@@ -26,6 +27,8 @@ const WAV_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave'];
 /** Rates a microphone or recorder really produces; anything else is a malformed or hostile file. */
 export const ASR_MIN_RATE = 8000;
 export const ASR_MAX_RATE = 48_000;
+/** Receive buffers kept for reuse (each asr.upload_max_bytes): enough for a few uploads at once. */
+const POOLED_BUFFERS = 3;
 
 /**
  * `POST /asr`: a WAV file (body `audio/wav`, or multipart field `file`) → `{ text }`.
@@ -45,42 +48,50 @@ export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptio
     }
   };
   // A WAV body is judged from its header while it arrives (see wav-body-reader.ts).
-  app.addContentTypeParser(WAV_TYPES, async (req: FastifyRequest) => readWavBody(req.raw, { maxBytes: opts.maxBytes, check }));
+  const pool = new UploadBufferPool(opts.maxBytes, POOLED_BUFFERS);
+  app.addContentTypeParser(WAV_TYPES, async (req: FastifyRequest) => readWavBody(req.raw, { maxBytes: opts.maxBytes, pool, check }));
   await app.register(fastifyMultipart, { limits: { fileSize: opts.maxBytes, files: 1, fields: 8, parts: 9 }, throwFileSizeLimit: true });
 
   const limiter = new PerIpLimiter(opts.concurrencyPerIp, 'POST /asr');
   // The input guard runs before the body is read: a caller without the token gets 401 and costs no upload.
   app.post('/asr', { bodyLimit: opts.maxBytes, onRequest: opts.requireInput as onRequestHookHandler }, async (req, reply) => {
     if (req.body instanceof RefusedUpload) throw req.body.error;
-    const service = opts.service();
-    if (!service) throw new EngineError('STAGE_UNAVAILABLE', 'speech recognition is not available: see /admin/status');
-    const release = limiter.acquire(req, reply);
+    // A WAV body sits in a pooled buffer: it goes back to the pool unless the worker took it.
+    let pooled = req.body instanceof Uint8Array ? req.body.buffer : undefined;
     try {
-      const bytes = await readUpload(req);
-      check(readWavHeader(bytes));
-      const controller = new AbortController();
-      req.raw.once('close', () => {
-        if (!req.raw.complete) controller.abort();
-      });
-      const worker = opts.uploadWorker?.();
-      if (worker) {
-        const t = await worker.transcribe(bytes, controller.signal);
-        return { text: t.text, ...(t.language ? { language: t.language } : {}), duration_ms: Math.round(t.durationMs), engine: service.engine.name, decode_ms: Math.round(t.decodeMs) };
+      const service = opts.service();
+      if (!service) throw new EngineError('STAGE_UNAVAILABLE', 'speech recognition is not available: see /admin/status');
+      const release = limiter.acquire(req, reply);
+      try {
+        const bytes = await readUpload(req);
+        check(readWavHeader(bytes));
+        const controller = new AbortController();
+        req.raw.once('close', () => {
+          if (!req.raw.complete) controller.abort();
+        });
+        const worker = opts.uploadWorker?.();
+        if (worker) {
+          pooled = undefined;
+          const t = await worker.transcribe(bytes, controller.signal, (b) => pool.give(b));
+          return { text: t.text, ...(t.language ? { language: t.language } : {}), duration_ms: Math.round(t.durationMs), engine: service.engine.name, decode_ms: Math.round(t.decodeMs) };
+        }
+        const wav = decodeWav(bytes);
+        if (wav.frames === 0) throw new EngineError('BAD_AUDIO', 'the WAV file holds no samples');
+        const samples = await resampleYielding(mixToMono(wav.channelData), wav.sampleRate, 16_000);
+        const started = performance.now();
+        const result = await service.transcribe(samples, controller.signal);
+        return {
+          text: result.text,
+          ...(result.language ? { language: result.language } : {}),
+          duration_ms: Math.round(wav.durationMs),
+          engine: service.engine.name,
+          decode_ms: Math.round(performance.now() - started),
+        };
+      } finally {
+        release();
       }
-      const wav = decodeWav(bytes);
-      if (wav.frames === 0) throw new EngineError('BAD_AUDIO', 'the WAV file holds no samples');
-      const samples = await resampleYielding(mixToMono(wav.channelData), wav.sampleRate, 16_000);
-      const started = performance.now();
-      const result = await service.transcribe(samples, controller.signal);
-      return {
-        text: result.text,
-        ...(result.language ? { language: result.language } : {}),
-        duration_ms: Math.round(wav.durationMs),
-        engine: service.engine.name,
-        decode_ms: Math.round(performance.now() - started),
-      };
     } finally {
-      release();
+      if (pooled) pool.give(pooled);
     }
   });
 }

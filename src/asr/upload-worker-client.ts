@@ -18,6 +18,8 @@ interface Pending {
 export class AsrUploadWorker {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
+  /** Where each lent buffer goes when its reply brings it back (even after the caller went away). */
+  private readonly giveBack = new Map<number, (buffer: ArrayBuffer) => void>();
   private nextId = 1;
   private disposed = false;
 
@@ -32,14 +34,17 @@ export class AsrUploadWorker {
    * memory (a large received body does) that memory is handed to the thread, not copied, and `wav`
    * is empty afterwards; the caller must not use it again.
    */
-  transcribe(wav: Uint8Array, signal?: AbortSignal): Promise<UploadTranscript> {
+  transcribe(wav: Uint8Array, signal?: AbortSignal, giveBack?: (buffer: ArrayBuffer) => void): Promise<UploadTranscript> {
     if (this.disposed) return Promise.reject(new EngineError('SHUTTING_DOWN', 'speech recognition is stopping'));
     if (this.pending.size >= this.maxPending) return Promise.reject(new EngineError('QUEUE_FULL', `speech recognition is busy (${this.pending.size} uploads in progress)`));
     const worker = this.ensureWorker();
     const id = this.nextId++;
-    const owned = wav.byteOffset === 0 && wav.byteLength === wav.buffer.byteLength && wav.buffer instanceof ArrayBuffer;
+    // A pooled buffer (giveBack) moves whole, with the file's length, and comes back with the reply.
+    const lent = giveBack !== undefined && wav.byteOffset === 0 && wav.buffer instanceof ArrayBuffer;
+    const owned = lent || (wav.byteOffset === 0 && wav.byteLength === wav.buffer.byteLength && wav.buffer instanceof ArrayBuffer);
     // new Uint8Array(view) copies; Buffer#slice would not.
     const buffer = owned ? (wav.buffer as ArrayBuffer) : new Uint8Array(wav).buffer;
+    if (lent) this.giveBack.set(id, giveBack);
     return new Promise<UploadTranscript>((resolve, reject) => {
       const onAbort = (): void => {
         // The thread finishes the job; its reply finds no one waiting and is dropped.
@@ -58,7 +63,7 @@ export class AsrUploadWorker {
           reject(e);
         },
       });
-      const job: UploadJob = { id, wav: buffer };
+      const job: UploadJob = lent ? { id, wav: buffer, bytes: wav.byteLength, returnBuffer: true } : { id, wav: buffer };
       worker.postMessage(job, [buffer]);
     });
   }
@@ -75,6 +80,9 @@ export class AsrUploadWorker {
     if (this.worker) return this.worker;
     const w = startWorkerThread(new URL('./upload-worker.ts', import.meta.url), this.init, { maxOldGenerationSizeMb: 256 });
     w.on('message', (reply: UploadReply) => {
+      const back = this.giveBack.get(reply.id);
+      this.giveBack.delete(reply.id);
+      if (back && reply.buffer) back(reply.buffer);
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
@@ -99,6 +107,8 @@ export class AsrUploadWorker {
   private failAll(code: ErrorCode, message: string): void {
     const all = [...this.pending.values()];
     this.pending.clear();
+    // Buffers lent to a thread that died are lost with it; the pool allocates new ones.
+    this.giveBack.clear();
     for (const p of all) p.reject(new EngineError(code, message));
   }
 }

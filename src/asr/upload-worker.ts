@@ -34,7 +34,7 @@ function getEngine(): Promise<AsrEngine> {
 
 async function run(job: UploadJob): Promise<UploadReply> {
   try {
-    const wav = decodeWav(new Uint8Array(job.wav));
+    const wav = decodeWav(new Uint8Array(job.wav, 0, job.bytes ?? job.wav.byteLength));
     if (wav.frames === 0) throw new EngineError('BAD_AUDIO', 'the WAV file holds no samples');
     const samples = resample(mixToMono(wav.channelData), wav.sampleRate, 16_000);
     const recognizer = await getEngine();
@@ -50,5 +50,10 @@ async function run(job: UploadJob): Promise<UploadReply> {
 // One job at a time: the thread has one recognizer, and a second job would only share its CPU.
 let tail: Promise<unknown> = Promise.resolve();
 port.on('message', (job: UploadJob) => {
-  tail = tail.then(async () => port.postMessage(await run(job)));
+  tail = tail.then(async () => {
+    const reply = await run(job);
+    // The samples were copied out by decodeWav, so the buffer can go back to the daemon's pool.
+    if (job.returnBuffer) port.postMessage({ ...reply, buffer: job.wav }, [job.wav]);
+    else port.postMessage(reply);
+  });
 });

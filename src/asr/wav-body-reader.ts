@@ -1,10 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { readWavHeader, wavHeaderArrived, type WavInfo } from '../audio/wav.ts';
 import { EngineError } from '../core/errors.ts';
+import type { UploadBufferPool } from './upload-buffer-pool.ts';
 
 export interface WavBodyOptions {
-  /** Largest body accepted, in bytes (asr.upload_max_bytes). */
+  /** Largest body accepted, in bytes (asr.upload_max_bytes); the pool's buffers are this big. */
   maxBytes: number;
+  /** Where the receive buffer comes from; it goes back there when the upload is refused. */
+  pool: UploadBufferPool;
   /** Judges the header as soon as it has arrived; throws (an EngineError) to refuse the upload. */
   check(header: WavInfo): void;
 }
@@ -27,9 +30,10 @@ const HEADER_MAX_BYTES = 64 * 1024;
  * size), so a refused upload is answered without waiting for, or keeping, the rest of its body.
  *
  * Why not fastify's `parseAs: 'buffer'`: that keeps every chunk and joins them at the end in one
- * synchronous copy, which blocked the event loop for ~100 ms per 10 MB on this VM (fresh pages
- * fault in as they are written). Here the copy is spread over the chunks, and the buffer owns its
- * memory, so it moves to the upload worker thread without a copy.
+ * synchronous copy into fresh memory, which blocked the event loop for ~100 ms per 10 MB on this VM
+ * (fresh pages fault in as they are written). Here each chunk is copied as it arrives into a
+ * pooled buffer whose pages are already in, and that buffer moves to the upload worker thread
+ * without a copy and comes back with the reply (upload-buffer-pool.ts).
  */
 export function readWavBody(req: IncomingMessage, opts: WavBodyOptions): Promise<Uint8Array | RefusedUpload> {
   const declared = Number(req.headers['content-length']);
@@ -39,7 +43,8 @@ export function readWavBody(req: IncomingMessage, opts: WavBodyOptions): Promise
     return Promise.resolve(new RefusedUpload(tooLarge(declared, opts.maxBytes)));
   }
   return new Promise<Uint8Array | RefusedUpload>((resolve, reject) => {
-    let buf = new Uint8Array(new ArrayBuffer(known ? declared : Math.min(opts.maxBytes, 256 * 1024)));
+    const store = opts.pool.take();
+    const buf = new Uint8Array(store, 0, Math.min(store.byteLength, opts.maxBytes));
     let length = 0;
     let judged = false;
     const detach = (): void => {
@@ -49,23 +54,20 @@ export function readWavBody(req: IncomingMessage, opts: WavBodyOptions): Promise
     };
     const refuse = (err: unknown): void => {
       detach();
+      opts.pool.give(store);
       // The rest of the body is read and dropped, so the client gets the answer on a usable connection.
       req.resume();
       resolve(new RefusedUpload(err));
     };
     const onError = (err: Error): void => {
       detach();
+      opts.pool.give(store);
       reject(err);
     };
     const onData = (chunk: Buffer): void => {
       try {
         if (length + chunk.length > opts.maxBytes) throw tooLarge(length + chunk.length, opts.maxBytes);
-        if (length + chunk.length > buf.length) {
-          if (known) throw new EngineError('BAD_AUDIO', `the body is longer than its Content-Length (${declared} bytes)`);
-          const bigger = new Uint8Array(new ArrayBuffer(Math.min(opts.maxBytes, Math.max(buf.length * 2, length + chunk.length))));
-          bigger.set(buf.subarray(0, length));
-          buf = bigger;
-        }
+        if (known && length + chunk.length > declared) throw new EngineError('BAD_AUDIO', `the body is longer than its Content-Length (${declared} bytes)`);
         buf.set(chunk, length);
         length += chunk.length;
         if (!judged && known && wavHeaderArrived(buf.subarray(0, length))) {
@@ -81,10 +83,11 @@ export function readWavBody(req: IncomingMessage, opts: WavBodyOptions): Promise
     const onEnd = (): void => {
       detach();
       try {
-        const body = length === buf.length ? buf : buf.subarray(0, length);
+        const body = buf.subarray(0, length);
         if (!judged) opts.check(readWavHeader(body));
         resolve(body);
       } catch (err) {
+        opts.pool.give(store);
         resolve(new RefusedUpload(err));
       }
     };

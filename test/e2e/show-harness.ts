@@ -29,6 +29,8 @@ export interface ShowOptions {
   pluginDirs?: string[];
   /** Level of the in-memory log capture (default info). */
   logLevel?: string;
+  /** false: no in-memory capture, the daemon logs to its files only (as in production). */
+  captureLogs?: boolean;
 }
 
 export interface VoiceTurnResult {
@@ -129,6 +131,7 @@ export class Show {
         config: deepMerge(base, opts.config ?? {}),
         stages: BUILTIN_STAGES,
         logLevel: opts.logLevel ?? 'info',
+        ...(opts.captureLogs === false ? { captureLogs: false } : {}),
         ...(opts.env ? { env: opts.env } : {}),
         ...(opts.pluginDirs ? { pluginDirs: opts.pluginDirs } : {}),
       });

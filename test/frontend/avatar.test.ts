@@ -93,11 +93,12 @@ describe('avatar page in Chromium', { skip }, () => {
   test('a motion moves the head', async () => {
     const still = await page.locator('#avatar').screenshot();
     // The name the backend emits (the shared vocabulary); every tag is covered by avatar-tags-*.test.ts.
-    d.daemon.hub.broadcast({ type: 'motion', turnId: 't-motion', name: 'shake_head' });
-    // A loaded machine draws few frames: look for movement for up to 3 s, not at one instant.
+    // A loaded machine draws few frames, and the 1.5 s motion can end between two of them: the
+    // motion is sent again each round, and movement is looked for over up to 6 s.
     let moved = 0;
-    for (const t0 = Date.now(); moved <= 0.01 && Date.now() - t0 < 3000; ) {
-      await page.waitForTimeout(100);
+    for (const t0 = Date.now(); moved <= 0.01 && Date.now() - t0 < 6000; ) {
+      d.daemon.hub.broadcast({ type: 'motion', turnId: 't-motion', name: 'shake_head' });
+      await page.waitForTimeout(350);
       moved = await lab.diffFraction(still, await page.locator('#avatar').screenshot());
     }
     assert.ok(moved > 0.01, `shake_head moves the head (${(moved * 100).toFixed(2)} % of pixels changed)`);

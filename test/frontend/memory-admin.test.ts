@@ -18,7 +18,7 @@ describe('memory and relationships admin panels in Chromium', { skip: chromiumMi
 
   before(async () => {
     ensureFrontendBuilt();
-    d = await startTestDaemon({ config: { memory: { recall: { timeout_ms: 5000 } } }, env: { VTUBER_ADMIN_TOKEN: TOKEN }, stages: [memoryStage, relationshipsStage] });
+    d = await startTestDaemon({ config: { memory: { recall: { timeout_ms: 5000 }, import: { max_items: 15_000 } } }, env: { VTUBER_ADMIN_TOKEN: TOKEN }, stages: [memoryStage, relationshipsStage] });
     await until(() => d.daemon.status.get('stage', 'memory')?.state === 'live', 20_000, 'memory live');
     const input = viewerInput('twitch:31', 'Kai', 'my cat is called Biscuit');
     d.daemon.bus.emit('input.queued', input);
@@ -45,6 +45,18 @@ describe('memory and relationships admin panels in Chromium', { skip: chromiumMi
     await until(async () => (await rel.locator('tr', { hasText: 'Kai' }).count()) === 0, 10_000, 'viewer row gone');
     const left = (await (await fetch(`${d.url}/admin/memory/export?user=twitch%3A31`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { items: unknown[] };
     assert.deepEqual(left.items, [], 'their memories are gone too');
+    assert.deepEqual(errors, []);
+  });
+
+  test('a long import shows its progress in the memory panel while it runs', async () => {
+    const items = Array.from({ length: 15_000 }, (_, i) => ({ id: `long-import-${i}`, text: `note ${i} about the stream`, metadata: { user_id: `twitch:${i % 300}`, user_name: 'Bulk' } }));
+    const figures = page.locator('[data-feature="memory"] .feature-figures');
+    const running = fetch(`${d.url}/admin/memory/import`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ items }) });
+    // The page refreshes its status every 5 s; the import runs longer than that.
+    await figures.filter({ hasText: /importing \d+ of 15000/ }).waitFor({ timeout: 30_000 });
+    const res = await running;
+    assert.equal(res.status, 200, await res.text());
+    await until(async () => !/importing/.test((await figures.textContent()) ?? ''), 15_000, 'the progress goes away when the import ends');
     assert.deepEqual(errors, []);
   });
 });

@@ -18,6 +18,8 @@ export interface TestDaemonOptions {
   stages?: readonly StageDefinition[];
   pluginDirs?: readonly string[];
   logLevel?: string;
+  /** Keep log lines in memory for `logs()` (default true); off, the daemon logs only to its files, as in production. */
+  captureLogs?: boolean;
 }
 
 export interface TestDaemon {
@@ -62,7 +64,7 @@ export async function startTestDaemon(opts: TestDaemonOptions = {}): Promise<Tes
       cb();
     },
   });
-  const logging = await createLogger({ level: opts.logLevel ?? 'debug', fileDir: path.join(settings.dataDir, 'logs'), console: 'none', extraStream: sink });
+  const logging = await createLogger({ level: opts.logLevel ?? 'debug', fileDir: path.join(settings.dataDir, 'logs'), console: 'none', ...(opts.captureLogs === false ? {} : { extraStream: sink }) });
   let daemon: Daemon;
   try {
     daemon = await startDaemon({ settings, loaded, log: logging.log, accessLog: logging.access, stages: opts.stages ?? [], ...(opts.pluginDirs ? { pluginDirs: opts.pluginDirs } : {}) });

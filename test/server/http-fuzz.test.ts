@@ -31,7 +31,7 @@ function routesFromTree(tree: string): Array<{ path: string; methods: string[] }
   return out;
 }
 
-test('every HTTP route survives seeded random requests with a clear answer; /healthz stays responsive', { timeout: 90_000 }, async () => {
+test('every HTTP route survives seeded random requests with a clear answer; /healthz stays responsive', { timeout: 30_000 }, async () => {
   // The character card routes write files: fuzz them on a copy, never on the repository's characters/.
   const chars = mkdtempSync(path.join(os.tmpdir(), 'vtuber-fuzz-chars-'));
   cpSync(path.join(ROOT_DIR, 'characters'), chars, { recursive: true });
@@ -62,7 +62,7 @@ test('every HTTP route survives seeded random requests with a clear answer; /hea
     let sent = 0;
     const started = performance.now();
     for (const route of routes) {
-      for (let i = 0; i < perRoute && performance.now() - started < 45_000; i++) {
+      for (let i = 0; i < perRoute && performance.now() - started < 20_000; i++) {
         const method = pick(route.methods.filter((m) => m !== 'HEAD'));
         const param = (): string => encodeURIComponent(pick(['1', '-1', 'twitch:42', '..%2F..', junk(), 'x'.repeat(300)]));
         const path = route.path.replace(/:[A-Za-z]+/g, param).replace(/\*/g, param);

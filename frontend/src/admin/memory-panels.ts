@@ -42,11 +42,14 @@ function figures(entry: StatusEntry): string {
   const i = entry.info ?? {};
   const c = i.collections as { long?: number; session?: number } | null | undefined;
   const q = i.query_ms as { p50_ms?: number | null } | undefined;
-  const known = new Set(['collections', 'query_ms', 'outbox_pending', 'embedder', 'chroma', 'upsert_ms', 'recall_cache', 'embed_ms_p50']);
+  const known = new Set(['collections', 'query_ms', 'outbox_pending', 'embedder', 'chroma', 'upsert_ms', 'recall_cache', 'embed_ms_p50', 'import_stored']);
+  // A long import's progress, `stored/total` (memory-stage.ts).
+  const [stored, total] = typeof i.import_stored === 'string' ? i.import_stored.split('/') : [];
+  const importing = stored !== undefined && total !== undefined ? t('mem.importing', { stored, total }) : '';
   const other = Object.entries(i)
     .filter(([k, v]) => !known.has(k) && (typeof v === 'number' || typeof v === 'string'))
     .map(([k, v]) => `${k} ${String(v)}`);
-  return [c ? `long ${c.long ?? 0} · session ${c.session ?? 0}` : '', i.outbox_pending !== undefined ? `outbox ${String(i.outbox_pending)}` : '', q?.p50_ms != null ? `query p50 ${q.p50_ms} ms` : '', typeof i.embedder === 'string' ? i.embedder : '', ...other].filter(Boolean).join(' · ');
+  return [importing, c ? `long ${c.long ?? 0} · session ${c.session ?? 0}` : '', i.outbox_pending !== undefined ? `outbox ${String(i.outbox_pending)}` : '', q?.p50_ms != null ? `query p50 ${q.p50_ms} ms` : '', typeof i.embedder === 'string' ? i.embedder : '', ...other].filter(Boolean).join(' · ');
 }
 
 let tokenRef = '';

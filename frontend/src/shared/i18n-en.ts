@@ -163,6 +163,7 @@ export const EN = {
   'mem.user': 'viewer id (optional)',
   'mem.export': 'Export',
   'mem.import': 'Import JSON/YAML',
+  'mem.importing': 'importing {stored} of {total}',
   'mem.consolidate': 'Consolidate',
   'mem.prune': 'Prune expired',
   'mem.delete': 'Delete',

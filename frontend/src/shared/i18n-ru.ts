@@ -165,6 +165,7 @@ export const RU: Record<MessageKey, string> = {
   'mem.user': 'id зрителя (необязательно)',
   'mem.export': 'Экспорт',
   'mem.import': 'Импорт JSON/YAML',
+  'mem.importing': 'импорт: {stored} из {total}',
   'mem.consolidate': 'Объединить',
   'mem.prune': 'Удалить устаревшее',
   'mem.delete': 'Удалить',

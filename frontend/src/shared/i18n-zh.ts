@@ -165,6 +165,7 @@ export const ZH: Record<MessageKey, string> = {
   'mem.user': '观众 ID（可选）',
   'mem.export': '导出',
   'mem.import': '导入 JSON/YAML',
+  'mem.importing': '正在导入 {stored}/{total}',
   'mem.consolidate': '整合',
   'mem.prune': '清除过期项',
   'mem.delete': '删除',
