@@ -174,6 +174,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
         const turnId = chain.turn;
         // The turn may have finished generating while their client still plays it: report what was heard for it too.
         if (turnId) toEngine({ type: 'playback', turnId, ended: true, heardText: heard });
+        if (turnId && chain.awaitingPlayback) deps.history.markHeard(turnId, heard);
         toEngine({ type: 'interrupt', heardText: heard });
         collector.drop();
         chain.drop();

@@ -105,6 +105,21 @@ test('their client runs a whole conversation: text and voice turns, an interrupt
     await until(() => history.store.recentMessages(history.log.conversationId, 1)[0]?.interrupted === true, 10_000, 'the interrupted reply is stored');
     assert.equal(history.store.recentMessages(history.log.conversationId, 1)[0]?.text, heard);
     assert.ok(!c.received.slice(from).some((m) => m.type === 'control' && m.text === 'conversation-chain-end'), 'a cut chain sends no end, as their cancelled task');
+    // Interrupted while their client still plays a reply our engine has finished sending: what it heard is stored.
+    c.playMsPerAudio = 60_000;
+    s.llm.enqueue({ text: '[emotion: joy] One thing first. [emotion: sad] Then another thing.' });
+    const late = c.received.length;
+    c.send({ type: 'text-input', text: 'Two things please' });
+    await c.waitFor((m) => m.type === 'backend-synth-complete', 15_000, late);
+    const firstSaid = (c.received.slice(late).find((m) => m.type === 'audio') as Audio).display_text.text;
+    // Its audio queue had played only the first sentence when the listener cut in.
+    c.aiState = 'interrupted';
+    c.send({ type: 'interrupt-signal', text: firstSaid });
+    await until(() => history.store.recentMessages(history.log.conversationId, 1)[0]?.interrupted === true, 5000, 'the late interrupt is stored');
+    const cutLate = history.store.recentMessages(history.log.conversationId, 1)[0];
+    assert.deepEqual([cutLate?.text, cutLate?.fullText], [firstSaid, 'One thing first. Then another thing.']);
+    c.playMsPerAudio = 0;
+
     s.llm.enqueue({ text: '[emotion: joy] I will stop now.' });
     const after = await turn(c, () => c.send({ type: 'text-input', text: 'Stop please' }));
     assert.deepEqual(after.map(describe), ['control:conversation-chain-start', 'full-text:Thinking...', 'audio', 'backend-synth-complete', 'force-new-message', 'control:conversation-chain-end']);
@@ -125,8 +140,8 @@ test('their client runs a whole conversation: text and voice turns, an interrupt
     c.send({ type: 'fetch-and-set-history', history_uid: firstUid });
     const data = (await c.waitFor((m) => m.type === 'history-data', 5000, at)).messages as Array<{ role: string; content: string; name?: string }>;
     assert.equal(history.log.conversationId, firstUid);
-    assert.deepEqual(data.map((m) => m.role), ['human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai']);
-    assert.deepEqual([data[0]?.content, data[2]?.content, data[4]?.content, data[7]?.content], ['Hello!', 'Привет!', HEARD, heard]);
+    assert.deepEqual(data.map((m) => m.role), ['human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai']);
+    assert.deepEqual([data[0]?.content, data[2]?.content, data[4]?.content, data[7]?.content, data[9]?.content], ['Hello!', 'Привет!', HEARD, heard, firstSaid]);
     assert.equal(data[1]?.name, 'Aria');
     s.llm.enqueue({ text: 'We talked before.' });
     await turn(c, () => c.send({ type: 'text-input', text: 'Do you remember?' }));
