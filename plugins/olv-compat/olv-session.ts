@@ -312,6 +312,12 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
           })
           .catch((err: unknown) => log.warn({ event: 'olv.character_reload_failed', err }, 'could not read the new character'));
         return;
+      case 'tool-call-status':
+        // Their chat panel's tool card (single_conversation.py forwards the agent's tool_call_status with the character's name).
+        if (typeof msg.callId === 'string' && typeof msg.name === 'string' && typeof msg.status === 'string') {
+          send({ type: 'tool_call_status', tool_id: msg.callId, tool_name: msg.name, name: character?.displayName ?? '', status: msg.status, content: typeof msg.content === 'string' ? msg.content : '', timestamp: new Date().toISOString() });
+        }
+        return;
       case 'error':
         if (authPending && (msg.code === 'UNAUTHORIZED' || msg.code === 'RATE_LIMITED')) {
           authPending = false;

@@ -241,6 +241,19 @@ test('raw-audio-data: our VAD finds the end of speech in their raw stream, tells
     assert.match((self.filter((m) => m.type === 'audio') as Audio[]).map((a) => a.display_text.text).join(' '), /Let us play a game\./);
     await until(() => history.store.messages(history.log.conversationId).length === stored + 1, 5000, 'the reply is stored');
     assert.equal(history.store.messages(history.log.conversationId).at(-1)?.role, 'assistant');
+
+    // A tool the character uses shows as their tool card, inside the chain.
+    const off = s.d.daemon.tools.register({ name: 'dice', description: 'roll a die', parameters: { type: 'object', properties: { sides: { type: 'number' } } }, source: 'test', execute: async () => 'rolled 4' });
+    try {
+      s.llm.enqueue({ text: 'Let me roll.', toolCalls: [{ id: 'c1', name: 'dice', arguments: '{"sides":6}' }] }, { text: 'It says four.' });
+      const tool = await turn(c, () => c.send({ type: 'text-input', text: 'Roll a die' }));
+      const cards = tool.filter((m) => m.type === 'tool_call_status');
+      assert.deepEqual(cards.map((m) => [m.tool_id, m.tool_name, m.name, m.status]), [['c1', 'dice', 'Aria', 'running'], ['c1', 'dice', 'Aria', 'completed']]);
+      assert.equal(cards[1]?.content, 'rolled 4');
+      assert.ok(tool.indexOf(cards[0] as OlvMessage) > 0 && tool.indexOf(cards[1] as OlvMessage) < tool.length - 1, 'inside the chain');
+    } finally {
+      off();
+    }
   } finally {
     c.close();
     await s.stop();
