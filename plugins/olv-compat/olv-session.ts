@@ -376,5 +376,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   handshake().catch((err: unknown) => {
     log.error({ event: 'olv.handshake_failed', err }, 'OLV handshake failed');
     fail('could not read the character for the handshake');
+    // Their server drops a connection it could not set up; nothing would be answered on this one.
+    client.close(1011, 'handshake failed');
   });
 }
