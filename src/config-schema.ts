@@ -3,6 +3,7 @@ import { AgentConfigSchema } from './agent/agent-config.ts';
 import { LlmConfigSchema } from './agent/llm/llm-config.ts';
 import { PersonaShape } from './agent/persona-schema.ts';
 import { AsrConfigSchema } from './asr/asr-config.ts';
+import { characterNameSchema } from './config/character-name.ts';
 import { CURRENT_CONF_VERSION } from './config/conf-version.ts';
 import { loadConfigWith, type LoadConfigOptions, type LoadedConfigOf } from './config/loader.ts';
 import { FrontendConfigSchema } from './config/schema/frontend.ts';
@@ -56,7 +57,7 @@ export const ConfigSchema = z
   .object({
     conf_version: z.literal(CURRENT_CONF_VERSION).default(CURRENT_CONF_VERSION),
     /** Which characters/<name>.yaml is active. */
-    active_character: z.string().regex(/^[a-zA-Z0-9_-]+$/, 'a file name without extension').default('default'),
+    active_character: characterNameSchema.default('default'),
     server: ServerConfigSchema.prefault({}),
     logging: LoggingConfigSchema.prefault({}),
     character: CharacterConfigSchema.prefault({}),

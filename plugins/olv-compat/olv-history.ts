@@ -58,6 +58,19 @@ export class OlvHistory {
     return { role: m.role === 'assistant' ? 'ai' : 'human', timestamp: new Date(m.createdAt).toISOString(), content: m.text, ...(name ? { name } : {}) };
   }
 
+  /**
+   * Their client was interrupted while still playing a reply our engine had finished sending: the
+   * stored reply becomes what was heard (the engine records that only for a turn still running).
+   */
+  markHeard(turnId: string, heard: string): boolean {
+    const s = this.service();
+    if (!s) return false;
+    const reply = s.log.recent().findLast((m) => m.turnId === turnId && m.role === 'assistant');
+    if (!reply || reply.interrupted || heard.trim() === reply.text.trim()) return false;
+    s.log.update(reply.id, { text: heard.trim(), fullText: reply.fullText ?? reply.text, interrupted: true });
+    return true;
+  }
+
   /** The active character's non-empty conversations, newest first. */
   list(): HistoryAnswer<OlvHistoryInfo[]> {
     const s = this.svc;

@@ -87,12 +87,23 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
     while (deferred.length > 0 && !mustWait(deferred[0] as Json)) fromEngine(deferred.shift() as Json);
   };
   const chain = new OlvChain(send, deps.config.playback_wait_ms, () => queueMicrotask(releaseDeferred));
+  /** Sentences sent in the current chain: their `interrupt-signal` text is these glued together (appendResponse). */
+  const chainTexts: string[] = [];
+  const spacedHeard = (heard: string): string => {
+    let glued = '';
+    for (let k = 0; k < chainTexts.length; k++) {
+      glued += chainTexts[k] ?? '';
+      if (glued === heard) return chainTexts.slice(0, k + 1).join(' ');
+    }
+    return heard;
+  };
   const collector = new SegmentCollector(
     () => ({ name: character?.displayName ?? '', avatar: null }),
     (emotion) => character?.emotionIndex[emotion],
     deps.config.slice_ms,
     (payload) => {
       chain.audio();
+      chainTexts.push(payload.display_text.text);
       send({ ...payload });
     },
   );
@@ -159,10 +170,11 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
         return;
       case 'interrupt-signal': {
         clientInterrupted = true;
-        const heard = msg.text ?? '';
+        const heard = spacedHeard(msg.text ?? '');
         const turnId = chain.turn;
         // The turn may have finished generating while their client still plays it: report what was heard for it too.
         if (turnId) toEngine({ type: 'playback', turnId, ended: true, heardText: heard });
+        if (turnId && chain.awaitingPlayback) deps.history.markHeard(turnId, heard);
         toEngine({ type: 'interrupt', heardText: heard });
         collector.drop();
         chain.drop();
@@ -256,6 +268,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
       case 'turn-start':
         if (!turnId) return;
         clientInterrupted = false;
+        if (turnId !== chain.turn) chainTexts.length = 0;
         chain.turnStarted(turnId);
         return;
       case 'transcript':
@@ -298,6 +311,12 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
             pendingSwitch = undefined;
           })
           .catch((err: unknown) => log.warn({ event: 'olv.character_reload_failed', err }, 'could not read the new character'));
+        return;
+      case 'tool-call-status':
+        // Their chat panel's tool card (single_conversation.py forwards the agent's tool_call_status with the character's name).
+        if (typeof msg.callId === 'string' && typeof msg.name === 'string' && typeof msg.status === 'string') {
+          send({ type: 'tool_call_status', tool_id: msg.callId, tool_name: msg.name, name: character?.displayName ?? '', status: msg.status, content: typeof msg.content === 'string' ? msg.content : '', timestamp: new Date().toISOString() });
+        }
         return;
       case 'error':
         if (authPending && (msg.code === 'UNAUTHORIZED' || msg.code === 'RATE_LIMITED')) {
@@ -357,5 +376,7 @@ export function runOlvSession(client: WebSocket, deps: SessionDeps): void {
   handshake().catch((err: unknown) => {
     log.error({ event: 'olv.handshake_failed', err }, 'OLV handshake failed');
     fail('could not read the character for the handshake');
+    // Their server drops a connection it could not set up; nothing would be answered on this one.
+    client.close(1011, 'handshake failed');
   });
 }

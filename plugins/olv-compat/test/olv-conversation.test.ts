@@ -92,15 +92,34 @@ test('their client runs a whole conversation: text and voice turns, an interrupt
     assert.match(String(s.llm.requests.at(-1)?.messages.at(-1)?.content), /Hello there, how are you today\?/);
 
     // Interrupt while the reply is still being generated: what was heard is sent and becomes the stored reply.
-    s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is the last one.', tokenDelayMs: 150 });
+    s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is next. Fourth sentence is the last one.', tokenDelayMs: 250 });
     const from = c.received.length;
     c.send({ type: 'text-input', text: 'Tell me a story' });
-    const first = (await c.waitFor((m) => m.type === 'audio', 15_000, from)) as Audio;
+    const playedTwo = (): Audio[] => c.received.slice(from).filter((m) => m.type === 'audio') as Audio[];
+    await c.waitFor((m) => playedTwo()[1] === m, 15_000, from);
+    // Their client sends the played sentences glued together (appendResponse concatenates); we store them spaced.
+    const played = playedTwo().map((a) => a.display_text.text);
+    assert.equal(c.fullResponse, played.join(''));
     c.interrupt();
-    const heard = first.display_text.text;
+    const heard = played.join(' ');
     await until(() => history.store.recentMessages(history.log.conversationId, 1)[0]?.interrupted === true, 10_000, 'the interrupted reply is stored');
     assert.equal(history.store.recentMessages(history.log.conversationId, 1)[0]?.text, heard);
     assert.ok(!c.received.slice(from).some((m) => m.type === 'control' && m.text === 'conversation-chain-end'), 'a cut chain sends no end, as their cancelled task');
+    // Interrupted while their client still plays a reply our engine has finished sending: what it heard is stored.
+    c.playMsPerAudio = 60_000;
+    s.llm.enqueue({ text: '[emotion: joy] One thing first. [emotion: sad] Then another thing.' });
+    const late = c.received.length;
+    c.send({ type: 'text-input', text: 'Two things please' });
+    await c.waitFor((m) => m.type === 'backend-synth-complete', 15_000, late);
+    const firstSaid = (c.received.slice(late).find((m) => m.type === 'audio') as Audio).display_text.text;
+    // Its audio queue had played only the first sentence when the listener cut in.
+    c.aiState = 'interrupted';
+    c.send({ type: 'interrupt-signal', text: firstSaid });
+    await until(() => history.store.recentMessages(history.log.conversationId, 1)[0]?.interrupted === true, 5000, 'the late interrupt is stored');
+    const cutLate = history.store.recentMessages(history.log.conversationId, 1)[0];
+    assert.deepEqual([cutLate?.text, cutLate?.fullText], [firstSaid, 'One thing first. Then another thing.']);
+    c.playMsPerAudio = 0;
+
     s.llm.enqueue({ text: '[emotion: joy] I will stop now.' });
     const after = await turn(c, () => c.send({ type: 'text-input', text: 'Stop please' }));
     assert.deepEqual(after.map(describe), ['control:conversation-chain-start', 'full-text:Thinking...', 'audio', 'backend-synth-complete', 'force-new-message', 'control:conversation-chain-end']);
@@ -121,8 +140,8 @@ test('their client runs a whole conversation: text and voice turns, an interrupt
     c.send({ type: 'fetch-and-set-history', history_uid: firstUid });
     const data = (await c.waitFor((m) => m.type === 'history-data', 5000, at)).messages as Array<{ role: string; content: string; name?: string }>;
     assert.equal(history.log.conversationId, firstUid);
-    assert.deepEqual(data.map((m) => m.role), ['human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai']);
-    assert.deepEqual([data[0]?.content, data[2]?.content, data[4]?.content, data[7]?.content], ['Hello!', 'Привет!', HEARD, heard]);
+    assert.deepEqual(data.map((m) => m.role), ['human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai', 'human', 'ai']);
+    assert.deepEqual([data[0]?.content, data[2]?.content, data[4]?.content, data[7]?.content, data[9]?.content], ['Hello!', 'Привет!', HEARD, heard, firstSaid]);
     assert.equal(data[1]?.name, 'Aria');
     s.llm.enqueue({ text: 'We talked before.' });
     await turn(c, () => c.send({ type: 'text-input', text: 'Do you remember?' }));
@@ -222,6 +241,19 @@ test('raw-audio-data: our VAD finds the end of speech in their raw stream, tells
     assert.match((self.filter((m) => m.type === 'audio') as Audio[]).map((a) => a.display_text.text).join(' '), /Let us play a game\./);
     await until(() => history.store.messages(history.log.conversationId).length === stored + 1, 5000, 'the reply is stored');
     assert.equal(history.store.messages(history.log.conversationId).at(-1)?.role, 'assistant');
+
+    // A tool the character uses shows as their tool card, inside the chain.
+    const off = s.d.daemon.tools.register({ name: 'dice', description: 'roll a die', parameters: { type: 'object', properties: { sides: { type: 'number' } } }, source: 'test', execute: async () => 'rolled 4' });
+    try {
+      s.llm.enqueue({ text: 'Let me roll.', toolCalls: [{ id: 'c1', name: 'dice', arguments: '{"sides":6}' }] }, { text: 'It says four.' });
+      const tool = await turn(c, () => c.send({ type: 'text-input', text: 'Roll a die' }));
+      const cards = tool.filter((m) => m.type === 'tool_call_status');
+      assert.deepEqual(cards.map((m) => [m.tool_id, m.tool_name, m.name, m.status]), [['c1', 'dice', 'Aria', 'running'], ['c1', 'dice', 'Aria', 'completed']]);
+      assert.equal(cards[1]?.content, 'rolled 4');
+      assert.ok(tool.indexOf(cards[0] as OlvMessage) > 0 && tool.indexOf(cards[1] as OlvMessage) < tool.length - 1, 'inside the chain');
+    } finally {
+      off();
+    }
   } finally {
     c.close();
     await s.stop();
@@ -253,7 +285,7 @@ test('back-to-back replies wait for their playback; a chain ends after playback_
     assert.deepEqual(c.received.slice(both).filter((m) => m.type === 'audio').map((m) => (m as Audio).display_text.text), ['The first reply.', 'The second reply.']);
     c.playMsPerAudio = 0;
 
-    s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is the last one.', tokenDelayMs: 200 });
+    s.llm.enqueue({ text: 'First sentence is here. Second sentence comes later. Third sentence is next. Fourth sentence is the last one.', tokenDelayMs: 250 });
     const from = c.received.length;
     c.send({ type: 'text-input', text: 'Talk for a while' });
     await c.waitFor((m) => m.type === 'audio', 15_000, from);
