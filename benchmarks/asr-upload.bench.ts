@@ -25,7 +25,7 @@ function noise(samples: number, rate: number): Buffer {
 }
 
 /** One run: the client process sends `parallel` uploads and polls /healthz; this process (the daemon) samples its RSS. */
-async function scenario(url: string, wavFile: string, parallel: number): Promise<BenchRow & { p99: number; rssMax: number; lat: number[] }> {
+async function scenario(url: string, wavFile: string, parallel: number): Promise<{ row: BenchRow; p99: number; rssMax: number; lat: number[] }> {
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
   let rssMax = rss0;
@@ -46,7 +46,8 @@ async function scenario(url: string, wavFile: string, parallel: number): Promise
   rssMax = Math.max(rssMax, process.memoryUsage().rss);
   const lat = r.healthz_ms;
   const p99 = percentile(lat, 99);
-  return { statuses: r.statuses.join(','), wall_ms: Math.round(r.wall_ms), healthz_samples: lat.length, healthz_p50_ms: +median(lat).toFixed(1), healthz_p99_ms: +p99.toFixed(1), healthz_max_ms: +Math.max(...lat).toFixed(1), loop_delay_p99_ms: +(eld.percentile(99) / 1e6).toFixed(1), loop_delay_max_ms: +(eld.max / 1e6).toFixed(1), loop_busy_ms: Math.round(elu.active), loop_busy_share: +elu.utilization.toFixed(3), rss_start_mb: Math.round(rss0 / 2 ** 20), rss_max_mb: Math.round(rssMax / 2 ** 20), p99, rssMax, lat };
+  const row: BenchRow = { statuses: r.statuses.join(','), wall_ms: Math.round(r.wall_ms), healthz_samples: lat.length, healthz_p50_ms: +median(lat).toFixed(1), healthz_p99_ms: +p99.toFixed(1), healthz_max_ms: +Math.max(...lat).toFixed(1), loop_delay_p99_ms: +(eld.percentile(99) / 1e6).toFixed(1), loop_delay_max_ms: +(eld.max / 1e6).toFixed(1), loop_busy_ms: Math.round(elu.active), loop_busy_share: +elu.utilization.toFixed(3), rss_start_mb: Math.round(rss0 / 2 ** 20), rss_max_mb: Math.round(rssMax / 2 ** 20) };
+  return { row, p99, rssMax, lat };
 }
 
 export async function main(): Promise<void> {
@@ -77,8 +78,7 @@ export async function main(): Promise<void> {
               allPolls.push(...r.lat);
               worstRss = Math.max(worstRss, r.rssMax);
             }
-            const { p99: _p, rssMax: _r, lat: _l, ...row } = r;
-            rows.push({ case: name, upload_worker: uploadWorker ? 'yes' : 'no (before)', run: run + 1, ...row });
+            rows.push({ case: name, upload_worker: uploadWorker ? 'yes' : 'no (before)', run: run + 1, ...r.row });
           }
         }
       } finally {

@@ -1,5 +1,5 @@
 import fastifyMultipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import { mixToMono } from '../audio/pcm.ts';
 import { resampleYielding } from '../audio/resample.ts';
 import { decodeWav, readWavHeader, type WavInfo } from '../audio/wav.ts';
@@ -54,7 +54,7 @@ export async function registerAsrRoute(app: FastifyInstance, opts: AsrRouteOptio
 
   const limiter = new PerIpLimiter(opts.concurrencyPerIp, 'POST /asr');
   // The input guard runs before the body is read: a caller without the token gets 401 and costs no upload.
-  app.post('/asr', { bodyLimit: opts.maxBytes, onRequest: opts.requireInput as onRequestHookHandler }, async (req, reply) => {
+  app.post('/asr', { bodyLimit: opts.maxBytes, onRequest: opts.requireInput }, async (req, reply) => {
     if (req.body instanceof RefusedUpload) throw req.body.error;
     // A WAV body sits in a pooled buffer: it goes back to the pool unless the worker took it.
     let pooled = req.body instanceof Uint8Array ? req.body.buffer : undefined;
