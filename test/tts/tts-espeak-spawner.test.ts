@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { isAbortError, isEngineError } from '../../src/core/errors.ts';
 import { NEUTRAL_PROSODY, type AudioChunk } from '../../src/tts/engine.ts';
@@ -35,6 +36,51 @@ test('espeak-ng via the helper: warm spares wait below the helper at lower CPU p
     assert.ok(chunks.length >= 1 && samples / (chunks[0]?.sampleRate ?? 1) > 1, `over a second of audio (${samples} samples)`);
     assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2), 'refilled to two');
     assert.equal(espeakBelow(engine.helperPid).filter((pid) => spares.includes(pid)).length, 1, 'one spare was used, one is still waiting');
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('no espeak-ng process is started while a segment is being synthesized; its replacement starts once the segment is done', { skip }, async () => {
+  const engine = new EspeakEngine();
+  try {
+    engine.prepare('en-us', NEUTRAL_PROSODY);
+    assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2), 'two warm espeak-ng processes');
+    const it = engine.synthesize(LONG_TEXT, 'en-us', NEUTRAL_PROSODY, new AbortController().signal)[Symbol.asyncIterator]();
+    assert.equal((await it.next()).done, false, 'audio started');
+    // A start during synthesis forks in the helper that relays this segment's audio: the speaking
+    // process and the one spare left are all there may be until the segment ends.
+    const seen: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      seen.push(espeakBelow(engine.helperPid).length);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(Math.max(...seen) <= 2, `espeak-ng processes while speaking: ${seen.join(', ')}`);
+    for (let r = await it.next(); !r.done; r = await it.next());
+    assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2), 'refilled to two once the segment is done');
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('a voice prepared while a segment speaks in another keeps its spares: the segment refills for the latest voice', { skip }, async () => {
+  const engine = new EspeakEngine();
+  const voiceOf = (pid: number): string | undefined => {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv[argv.indexOf('-v') + 1];
+  };
+  try {
+    engine.prepare('en-us', NEUTRAL_PROSODY);
+    assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2), 'two warm en-us processes');
+    const it = engine.synthesize(LONG_TEXT, 'en-us', NEUTRAL_PROSODY, new AbortController().signal)[Symbol.asyncIterator]();
+    assert.equal((await it.next()).done, false, 'audio started');
+    engine.prepare('ru', NEUTRAL_PROSODY);
+    for (let r = await it.next(); !r.done; r = await it.next());
+    const ready = (): boolean => {
+      const pids = espeakBelow(engine.helperPid);
+      return pids.length === 2 && pids.every((pid) => voiceOf(pid) === 'ru');
+    };
+    assert.ok(await waitUntil(ready), `spares after the segment: ${espeakBelow(engine.helperPid).map(voiceOf).join(', ')}`);
   } finally {
     await engine.dispose();
   }

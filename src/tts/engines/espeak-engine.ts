@@ -24,7 +24,8 @@ const ESPEAK_NICE = 10;
  */
 export class EspeakEngine implements TtsEngine {
   readonly name = 'espeak';
-  private sparesKey = '';
+  /** Arguments (voice, prosody) of the latest segment or prepare: the spares are started with these. */
+  private sparesArgs: string[] = [];
   private spares: RemoteProcess[] = [];
   private disposed = false;
   private readonly spawner = new SpawnerClient({ nice: ESPEAK_NICE });
@@ -51,7 +52,8 @@ export class EspeakEngine implements TtsEngine {
 
   /** Starts the warm processes for `voice` at `prosody` ahead of the first segment. */
   prepare(voice: string, prosody: Prosody): void {
-    this.refill(this.args(voice, prosody));
+    this.want(this.args(voice, prosody));
+    this.refill();
   }
 
   async dispose(): Promise<void> {
@@ -79,30 +81,30 @@ export class EspeakEngine implements TtsEngine {
     this.spares = [];
   }
 
-  private refill(args: string[]): void {
+  /** Makes `args` the spares' arguments; spares started with others are dropped. */
+  private want(args: string[]): void {
+    if (args.join('\u0000') === this.sparesArgs.join('\u0000')) return;
+    this.dropSpares();
+    this.sparesArgs = args;
+  }
+
+  private refill(): void {
     if (this.disposed) return;
-    const key = args.join('\u0000');
-    if (key !== this.sparesKey) {
-      this.dropSpares();
-      this.sparesKey = key;
-    }
     this.spares = this.spares.filter((p) => p.alive);
-    while (this.spares.length < SPARES) this.spares.push(this.spawner.spawn(this.command, args, { ref: false }));
+    while (this.spares.length < SPARES) this.spares.push(this.spawner.spawn(this.command, this.sparesArgs, { ref: false }));
   }
 
   private take(args: string[]): RemoteProcess {
+    this.want(args);
     let p: RemoteProcess | undefined;
-    if (args.join('\u0000') === this.sparesKey) {
-      while ((p = this.spares.shift()) && !p.alive) p.kill();
-    }
+    while ((p = this.spares.shift()) && !p.alive) p.kill();
     if (p) p.ref();
     return p ?? this.spawner.spawn(this.command, args);
   }
 
   async *synthesize(text: string, voice: string, prosody: Prosody, signal: AbortSignal): AsyncIterable<AudioChunk> {
     if (signal.aborted) throw abortError(signal);
-    const args = this.args(voice, prosody);
-    const proc = this.take(args);
+    const proc = this.take(this.args(voice, prosody));
     const onAbort = (): void => proc.kill();
     signal.addEventListener('abort', onAbort, { once: true });
     // Text goes through stdin so a segment starting with "-" is never read as an option.
@@ -123,10 +125,10 @@ export class EspeakEngine implements TtsEngine {
       signal.removeEventListener('abort', onAbort);
       if (proc.alive) proc.kill();
       proc.unref();
-      // The replacement starts once this segment is synthesized: started at once, its fork stalled
-      // the helper that relays this segment's audio and its voice loading took the CPU from it
-      // (first audio 14–26 ms instead of 3–10 ms).
-      this.refill(args);
+      // The replacement starts once this segment is synthesized, for the latest voice and prosody:
+      // started at once, its fork stalled the helper that relays this segment's audio and its voice
+      // loading took the CPU from it (first audio 14–26 ms instead of 3–10 ms).
+      this.refill();
     }
   }
 }
