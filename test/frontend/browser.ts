@@ -176,6 +176,9 @@ export async function openAdminPage(url: string, opts: { token?: string; width?:
   if (opts.token !== undefined) {
     await page.fill('#token', opts.token);
     await page.click('#login button');
+    // Signing in stores the token in sessionStorage only once /admin/status answers; a test that
+    // navigates before then lands on the login form again.
+    await page.waitForSelector('body[data-view="dashboard"]', { timeout: 15_000 });
   }
   return { browser, page, errors };
 }
