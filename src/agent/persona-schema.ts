@@ -40,8 +40,8 @@ export const EventTemplatesSchema = z
  * Spread into CharacterConfigSchema; `characters/<name>.yaml` overrides any of it.
  */
 export const PersonaShape = {
-  /** Avatar shown for the character: a Live2D model name or an image path under frontend/. */
-  avatar: z.string().default(''),
+  /** The character's Live2D model: a model_dict name that wins over `live2d.model`; empty = `live2d.model`. */
+  avatar: z.string().max(64).default(''),
   /** Spoken as-is when the first client connects or a session starts; empty = no greeting. */
   greeting: z.string().max(1000).default(''),
   /** Names used in the dialogue. `character` empty = display_name. */

@@ -51,16 +51,21 @@ export function loadModelCatalog(builtinDict: string, userDir: string): ModelCat
 }
 
 /**
- * The model a character shows: its model_dict entry with the character's adjustments applied.
- * An unknown name falls back to the first model in the catalog (and says so), so the page still shows someone.
+ * The model a character shows: its model_dict entry with the character's adjustments applied. The
+ * character's `avatar` names it when set (a card picks its own model), else `live2d.model`. An unknown
+ * name falls through to the next, then to the first model in the catalog (and says so), so the page
+ * still shows someone.
  */
-export function resolveCharacterModel(catalog: ModelCatalog, cfg: Live2dCharacterConfig, log?: Logger): { model: ResolvedModel | undefined; fallback: boolean } {
-  const wanted = catalog.models.find((m) => m.name === cfg.model);
+export function resolveCharacterModel(catalog: ModelCatalog, cfg: Live2dCharacterConfig, avatar = '', log?: Logger): { model: ResolvedModel | undefined; fallback: boolean } {
+  const names = avatar ? [avatar, cfg.model] : [cfg.model];
+  const byName = (name: string): ResolvedModel | undefined => catalog.models.find((m) => m.name === name);
+  if (avatar && !byName(avatar)) log?.warn({ event: 'live2d.avatar_unknown', avatar, using: cfg.model }, 'character avatar not found in model_dict');
+  const wanted = names.map(byName).find((m) => m !== undefined);
   const base = wanted ?? catalog.models[0];
   if (!wanted) log?.warn({ event: 'live2d.model_unknown', model: cfg.model, using: base?.name }, 'configured Live2D model not found in model_dict');
   if (!base) return { model: undefined, fallback: true };
   return {
-    fallback: !wanted,
+    fallback: wanted === undefined || wanted.name !== names[0],
     model: {
       ...base,
       scale: base.scale * cfg.scale,

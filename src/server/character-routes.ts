@@ -32,7 +32,7 @@ export async function registerCharacterRoutes(app: FastifyInstance, deps: Charac
     // Read on each request: users add models without restarting the daemon.
     const catalog = loadModelCatalog(builtinDict, userDir);
     for (const problem of catalog.problems) deps.log.warn({ event: 'live2d.model_dict_invalid', problem }, 'model_dict problem');
-    const { model, fallback } = resolveCharacterModel(catalog, character.live2d, deps.log);
+    const { model, fallback } = resolveCharacterModel(catalog, character.live2d, character.avatar, deps.log);
     return {
       name: config.active_character,
       displayName: character.display_name,

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT_DIR } from '../../src/config/env.ts';
+import { ensureFrontendBuilt } from '../helpers/frontend-build.ts';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
 
 const TOKEN = 'switch-token';
@@ -12,6 +13,7 @@ let td: TestDaemon;
 let charsDir: string;
 
 before(async () => {
+  ensureFrontendBuilt();
   charsDir = mkdtempSync(path.join(os.tmpdir(), 'vtuber-chars-'));
   copyFileSync(path.join(ROOT_DIR, 'characters', 'default.yaml'), path.join(charsDir, 'default.yaml'));
   writeFileSync(path.join(charsDir, 'lena.yaml'), '# Лена, a Russian test character\ndisplay_name: Лена\nlanguage: ru\navatar: haru\n');
@@ -64,6 +66,8 @@ test('a valid switch keeps queued input, writes active_character with comments k
   assert.match(text, /active_character: lena/);
   assert.match(text, /# my stream/);
   assert.match(readFileSync(`${confPath}.backup`, 'utf8'), /active_character: default/);
+  const shown = (await (await fetch(`${td.url}/api/character`)).json()) as { displayName: string; live2d: { name: string } };
+  assert.deepEqual({ name: shown.displayName, model: shown.live2d.name }, { name: 'Лена', model: 'haru' }, 'the card\'s avatar is the model the page loads');
   const clear = await fetch(`${td.url}/admin/characters/active`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'default', queue: 'clear' }) });
   assert.equal(((await clear.json()) as { cleared_inputs: number }).cleared_inputs, queued);
   assert.equal(td.daemon.input.size, 0);

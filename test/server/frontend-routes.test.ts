@@ -27,6 +27,25 @@ test('GET /api/character gives the configured model_dict entry with the characte
   }
 });
 
+test('a character\'s avatar picks its model over live2d.model; an unknown avatar falls back to live2d.model and says so', async () => {
+  const d = await startTestDaemon({ config: { character: { avatar: 'haru', live2d: { model: 'shizuku' } } } });
+  try {
+    const body = (await (await fetch(`${d.url}/api/character`)).json()) as { avatar: string; live2d: { name: string }; live2dFallback: boolean };
+    assert.deepEqual({ avatar: body.avatar, model: body.live2d.name, fallback: body.live2dFallback }, { avatar: 'haru', model: 'haru', fallback: false });
+  } finally {
+    await d.stop();
+  }
+  const u = await startTestDaemon({ config: { character: { avatar: 'nobody', live2d: { model: 'haru' } } } });
+  try {
+    const body = (await (await fetch(`${u.url}/api/character`)).json()) as { live2d: { name: string }; live2dFallback: boolean };
+    assert.deepEqual({ model: body.live2d.name, fallback: body.live2dFallback }, { model: 'haru', fallback: true });
+    const warn = u.logs().find((l) => l.event === 'live2d.avatar_unknown');
+    assert.equal(warn?.avatar, 'nobody');
+  } finally {
+    await u.stop();
+  }
+});
+
 test('user models in DATA_DIR/live2d-models are listed, served under /user-models/, and a bad dict is reported', async () => {
   const d = await startTestDaemon({ config: { character: { live2d: { model: 'mine' } } } });
   try {
