@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { EngineError } from '../core/errors.ts';
 
 /** How a remote child ended. `code` and `signal` are both null when it never ran or its helper died. */
@@ -13,14 +14,13 @@ export interface RemoteProcessHost {
   retain(delta: 1 | -1): void;
 }
 
-/** Above this much unread stdout the child's stdout is paused in the helper; below the low mark it resumes. */
-const HIGH_WATER = 1 << 20;
-const LOW_WATER = 1 << 18;
 const STDERR_KEEP = 500;
 
 /**
  * A child process started by the spawner helper, seen from the daemon: write its stdin, read its
- * stdout as a stream, kill it, await its exit. Its stdout is buffered here with flow control.
+ * stdout as a stream, kill it, await its exit. The helper hands over the child's stdin and stdout
+ * pipes, so both are read and written here directly (with the pipes' own flow control); writes made
+ * before the pipe arrives are kept and sent when it does.
  */
 export class RemoteProcess {
   pid: number | undefined;
@@ -30,12 +30,13 @@ export class RemoteProcess {
   readonly exited: Promise<RemoteExit>;
   private exit: RemoteExit | undefined;
   private resolveExit: (e: RemoteExit) => void = () => undefined;
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  private paused = false;
+  private stdinPipe: Socket | undefined;
+  private stdoutPipe: Socket | undefined;
+  private pendingWrites: Array<{ data: string; end: boolean }> = [];
   private wake: (() => void) | undefined;
   private referenced = false;
   private reading = false;
+  private killed = false;
 
   constructor(
     private readonly host: RemoteProcessHost,
@@ -56,10 +57,18 @@ export class RemoteProcess {
   /** Writes `data` to the child's stdin, and closes it when `end`. */
   write(data: string, end = false): void {
     if (this.exit) return;
-    this.host.send({ op: 'write', id: this.id, data, end });
+    if (!this.stdinPipe) {
+      this.pendingWrites.push({ data, end });
+      return;
+    }
+    if (data.length > 0) this.stdinPipe.write(data);
+    if (end) this.stdinPipe.end();
   }
 
+  /** Kills the child; its unread output is dropped. */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.killed = true;
+    if (!this.reading) this.stdoutPipe?.destroy();
     if (this.exit) return;
     this.host.send({ op: 'kill', id: this.id, signal });
   }
@@ -68,52 +77,55 @@ export class RemoteProcess {
   ref(): void {
     if (this.referenced || this.exit) return;
     this.referenced = true;
+    this.stdinPipe?.ref();
     this.host.retain(1);
   }
 
   unref(): void {
     if (!this.referenced) return;
     this.referenced = false;
+    this.stdinPipe?.unref();
     this.host.retain(-1);
   }
 
-  /** The child's stdout, to be read once, ending when the child has exited. */
+  /** The child's stdout, to be read once, ending when the child has closed it (or never started). */
   async *stdout(): AsyncGenerator<Buffer> {
     if (this.reading) throw new EngineError('INTERNAL', 'stdout of a remote process is read once');
     this.reading = true;
-    for (;;) {
-      const chunk = this.chunks.shift();
-      if (chunk) {
-        this.buffered -= chunk.length;
-        if (this.paused && this.buffered <= LOW_WATER) {
-          this.paused = false;
-          this.host.send({ op: 'resume', id: this.id });
-        }
-        yield chunk;
-        continue;
-      }
-      if (this.exit) return;
-      await new Promise<void>((resolve) => (this.wake = resolve));
+    while (!this.stdoutPipe && !this.exit) await new Promise<void>((resolve) => (this.wake = resolve));
+    const pipe = this.stdoutPipe;
+    if (!pipe || pipe.destroyed) return;
+    // A reader keeps the daemon alive until the output is read, even after the exit message.
+    pipe.ref();
+    try {
+      for await (const chunk of pipe) yield chunk as Buffer;
+    } catch (err) {
+      // The pipe is torn down when the child is killed or its helper dies; the process says why.
+      if (!this.killed && !this.error) throw new EngineError('SPAWN_FAILED', `reading the child's output failed: ${(err as Error).message}`, { cause: err });
     }
   }
 
-  onSpawned(pid: number): void {
+  onStdin(pid: number, pipe: Socket): void {
     this.pid = pid;
+    this.stdinPipe = pipe;
+    pipe.on('error', () => undefined);
+    if (!this.referenced) pipe.unref();
+    if (this.exit) return void pipe.destroy();
+    const writes = this.pendingWrites;
+    this.pendingWrites = [];
+    for (const w of writes) this.write(w.data, w.end);
   }
 
-  onStdout(data: Buffer): void {
-    if (this.exit) return;
-    this.chunks.push(data);
-    this.buffered += data.length;
-    if (!this.paused && this.buffered > HIGH_WATER) {
-      this.paused = true;
-      this.host.send({ op: 'pause', id: this.id });
-    }
+  onStdout(pipe: Socket): void {
+    this.stdoutPipe = pipe;
+    pipe.on('error', () => undefined);
+    pipe.unref();
+    if (this.killed) pipe.destroy();
     this.signal();
   }
 
-  onStderr(data: Buffer): void {
-    if (this.stderr.length < STDERR_KEEP) this.stderr += data.toString('utf8');
+  onStderr(data: string): void {
+    if (this.stderr.length < STDERR_KEEP) this.stderr += data;
   }
 
   onError(err: EngineError): void {
@@ -123,9 +135,29 @@ export class RemoteProcess {
   onExit(exit: RemoteExit): void {
     if (this.exit) return;
     this.exit = exit;
+    this.pendingWrites = [];
+    this.stdinPipe?.destroy();
+    if (this.killed && !this.reading) this.stdoutPipe?.destroy();
     this.unref();
     this.resolveExit(exit);
     this.signal();
+  }
+
+  /**
+   * Its helper died: the pipes are closed here (a child still writing gets SIGPIPE) and the child is
+   * killed by pid, so nothing outlives the helper.
+   */
+  onHelperLost(err: EngineError): void {
+    this.onError(err);
+    this.stdoutPipe?.destroy();
+    if (this.pid !== undefined && !this.exit) {
+      try {
+        process.kill(this.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    this.onExit({ code: null, signal: null });
   }
 
   private signal(): void {

@@ -1,17 +1,25 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { EngineError } from '../core/errors.ts';
 import { RemoteProcess, type RemoteExit } from './remote-process.ts';
 
 const HELPER_SCRIPT = fileURLToPath(new URL('./spawner-helper.mjs', import.meta.url));
-const HEADER = 9;
-/** Frame types written by the helper (see spawner-helper.mjs). */
-const Frame = { Spawned: 1, Stdout: 2, Stderr: 3, Exit: 4, Error: 5 } as const;
 /** How long dispose waits for the helper to reap its children and exit before killing it. */
 const DISPOSE_WAIT_MS = 2000;
 
-type Helper = ChildProcessByStdio<Writable, Readable, Readable>;
+type Helper = ChildProcess;
+
+/** A message from the helper (see spawner-helper.mjs). */
+interface HelperMessage {
+  type?: unknown;
+  id?: unknown;
+  pid?: unknown;
+  data?: unknown;
+  message?: unknown;
+  code?: unknown;
+  signal?: unknown;
+}
 
 export interface SpawnerOptions {
   /**
@@ -26,7 +34,8 @@ export interface SpawnerOptions {
  *
  * Why: on Linux libuv spawns by fork() on the calling thread, and forking a daemon of ~250 MB
  * blocks the event loop 10–40 ms each time (page tables are copied). The helper is a plain Node
- * script of a few tens of MB, so the fork happens there and the daemon only writes a line to a pipe.
+ * script of a few tens of MB, so the fork happens there and the daemon only sends it a message. The
+ * helper hands each child's stdin and stdout pipes back, so the daemon reads and writes them directly.
  * The helper starts on first use and again after it dies; processes in flight when it dies end
  * with a SPAWN_FAILED error. dispose() kills every child and the helper, leaving no process behind.
  */
@@ -38,7 +47,6 @@ export class SpawnerClient {
   private readonly procs = new Map<number, RemoteProcess>();
   private nextId = 1;
   private refs = 0;
-  private pending: Buffer = Buffer.alloc(0);
   private disposed = false;
   private helperStderr = '';
 
@@ -78,7 +86,8 @@ export class SpawnerClient {
     const helper = this.helper;
     const exited = this.helperExited;
     if (!helper || !exited) return;
-    helper.stdin.end();
+    // Closing the channel tells the helper to kill its children and exit.
+    if (helper.connected) helper.disconnect();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, DISPOSE_WAIT_MS)))]);
     clearTimeout(timer);
@@ -89,8 +98,9 @@ export class SpawnerClient {
   private readonly host = {
     send: (msg: Record<string, unknown>): void => {
       const helper = this.helper;
-      if (!helper || !helper.stdin.writable) return;
-      helper.stdin.write(`${JSON.stringify(msg)}\n`);
+      if (!helper?.connected) return;
+      // An error here means the helper is gone; its exit fails the processes in flight.
+      helper.send(msg, undefined, undefined, () => undefined);
     },
     retain: (delta: 1 | -1): void => {
       this.refs += delta;
@@ -102,21 +112,36 @@ export class SpawnerClient {
     if (this.helper) return;
     // The helper needs no loader or flags of ours (it is plain JS); NODE_OPTIONS could carry tsx.
     const args = this.opts.nice ? [HELPER_SCRIPT, `--nice=${Math.round(this.opts.nice)}`] : [HELPER_SCRIPT];
-    const helper = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const helper = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, NODE_OPTIONS: '' } });
     this.helper = helper;
-    this.pending = Buffer.alloc(0);
     this.helperStderr = '';
-    helper.stdin.on('error', () => undefined);
-    helper.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
-    helper.stderr.on('data', (d: Buffer) => {
+    helper.on('message', (msg: HelperMessage, handle: unknown) => this.onMessage(msg, handle as Socket | undefined));
+    helper.stderr?.on('data', (d: Buffer) => {
       if (this.helperStderr.length < 500) this.helperStderr += d.toString('utf8');
     });
     let startError: Error | undefined;
-    helper.on('error', (err) => (startError = err));
     this.helperExited = new Promise((resolve) => {
-      helper.on('close', (code, signal) => {
+      let settled = false;
+      const settle = (code: number | null, signal: NodeJS.Signals | null): void => {
+        if (settled) return;
+        settled = true;
         this.onHelperExit(helper, code, signal, startError);
         resolve();
+      };
+      helper.on('error', (err) => {
+        startError = err;
+        if (helper.pid === undefined) settle(null, null);
+      });
+      // 'exit', not 'close': with an IPC channel the daemon closed, 'close' does not always come.
+      // The last stderr lines (why it died) get a moment to arrive.
+      helper.on('exit', (code, signal) => {
+        const stderr = helper.stderr;
+        if (!stderr || stderr.closed) return settle(code, signal);
+        const timer = setTimeout(() => settle(code, signal), 50);
+        stderr.once('close', () => {
+          clearTimeout(timer);
+          settle(code, signal);
+        });
       });
     });
     this.applyRef();
@@ -125,10 +150,10 @@ export class SpawnerClient {
   private applyRef(): void {
     const helper = this.helper;
     if (!helper) return;
-    const handles = [helper, helper.stdin, helper.stdout, helper.stderr] as Array<{ ref?: () => void; unref?: () => void }>;
+    const handles = [helper, helper.channel, helper.stderr] as Array<{ ref?: () => void; unref?: () => void } | null | undefined>;
     for (const h of handles) {
-      if (this.refs > 0) h.ref?.();
-      else h.unref?.();
+      if (this.refs > 0) h?.ref?.();
+      else h?.unref?.();
     }
   }
 
@@ -140,54 +165,36 @@ export class SpawnerClient {
     const err = new EngineError('SPAWN_FAILED', `process spawner helper ${why}${detail ? `: ${detail}` : ''}`, startError ? { cause: startError } : undefined);
     const procs = [...this.procs.values()];
     this.procs.clear();
-    for (const p of procs) {
-      p.onError(err);
-      p.onExit({ code: null, signal: null });
-    }
+    for (const p of procs) p.onHelperLost(err);
   }
 
-  private onData(chunk: Buffer): void {
-    let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
-    while (buf.length >= HEADER) {
-      const length = buf.readUInt32BE(5);
-      if (buf.length < HEADER + length) break;
-      this.onFrame(buf.readUInt8(0), buf.readUInt32BE(1), buf.subarray(HEADER, HEADER + length));
-      buf = buf.subarray(HEADER + length);
+  private onMessage(msg: HelperMessage, handle: Socket | undefined): void {
+    const proc = typeof msg.id === 'number' ? this.procs.get(msg.id) : undefined;
+    if (!proc) {
+      handle?.destroy();
+      return;
     }
-    // Copy the remainder so a small tail does not pin a large chunk.
-    this.pending = buf.length > 0 ? Buffer.from(buf) : Buffer.alloc(0);
-  }
-
-  private onFrame(type: number, id: number, payload: Buffer): void {
-    const proc = this.procs.get(id);
-    if (!proc) return;
-    switch (type) {
-      case Frame.Spawned:
-        proc.onSpawned(Number(payload.toString('utf8')));
+    switch (msg.type) {
+      case 'stdin':
+        if (handle) proc.onStdin(Number(msg.pid), handle);
         break;
-      case Frame.Stdout:
-        proc.onStdout(payload);
+      case 'stdout':
+        if (handle) proc.onStdout(handle);
         break;
-      case Frame.Stderr:
-        proc.onStderr(payload);
+      case 'stderr':
+        proc.onStderr(String(msg.data ?? ''));
         break;
-      case Frame.Error:
-        proc.onError(new EngineError('SPAWN_FAILED', payload.toString('utf8')));
+      case 'error':
+        proc.onError(new EngineError('SPAWN_FAILED', String(msg.message ?? 'unknown error')));
         break;
-      case Frame.Exit: {
-        this.procs.delete(id);
-        proc.onExit(parseExit(payload));
+      case 'exit':
+        this.procs.delete(proc.id);
+        proc.onExit(toExit(msg));
         break;
-      }
     }
   }
 }
 
-function parseExit(payload: Buffer): RemoteExit {
-  try {
-    const v = JSON.parse(payload.toString('utf8')) as { code?: unknown; signal?: unknown };
-    return { code: typeof v.code === 'number' ? v.code : null, signal: typeof v.signal === 'string' ? v.signal : null };
-  } catch {
-    return { code: null, signal: null };
-  }
+function toExit(msg: HelperMessage): RemoteExit {
+  return { code: typeof msg.code === 'number' ? msg.code : null, signal: typeof msg.signal === 'string' ? msg.signal : null };
 }

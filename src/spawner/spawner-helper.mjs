@@ -2,21 +2,25 @@
 // daemon, so the fork happens here (tens of MB) instead of in the daemon (hundreds of MB), where
 // libuv's synchronous fork would block the event loop 10–40 ms per spawn.
 //
+// The child's stdin and stdout pipes are handed to the daemon over the IPC channel, so the daemon
+// writes and reads them directly: speech audio takes no extra hop through this process (relaying
+// it cost 2–4 ms before the first audio). Only control messages and stderr pass through here.
+//
 // Plain JavaScript on purpose: it runs without the TypeScript loader, to start fast and stay small.
 // The client side is src/spawner/spawner-client.ts; keep the two in step.
 //
-// Daemon → helper (stdin): one JSON object per line.
-//   {"op":"spawn","id":1,"command":"espeak-ng","args":["--stdout"]}
-//   {"op":"write","id":1,"data":"text","end":true}
-//   {"op":"kill","id":1,"signal":"SIGKILL"}
-//   {"op":"pause","id":1} / {"op":"resume","id":1}      flow control of the child's stdout
-// Helper → daemon (stdout): binary frames, a 9-byte header [type u8][id u32 BE][length u32 BE] + payload.
-//   1 spawned (payload: pid, decimal), 2 stdout bytes, 3 stderr bytes,
-//   4 exit (payload: JSON {code, signal}, always the last frame of an id), 5 error (payload: message).
-// When stdin closes (the daemon stopped or died), every child is killed and the helper exits.
+// Daemon → helper (IPC messages):
+//   {op:'spawn', id, command, args}     {op:'kill', id, signal}
+// Helper → daemon:
+//   {type:'stdout', id} + the child's stdout pipe as the message's handle
+//   {type:'stdin', id, pid} + the child's stdin pipe as the message's handle
+//   {type:'stderr', id, data}           stderr text
+//   {type:'error', id, message}         the child could not start
+//   {type:'exit', id, code, signal}     always the last message of an id, sent once the child has
+//                                       exited and its stderr has ended
+// When the IPC channel closes (the daemon stopped or died), every child is killed and the helper exits.
 // `--nice=N` lowers the helper's CPU priority, and so that of every child it starts (inherited).
 import { spawn } from 'node:child_process';
-import { Buffer } from 'node:buffer';
 import { setPriority } from 'node:os';
 
 const niceArg = process.argv.find((a) => a.startsWith('--nice='));
@@ -28,77 +32,74 @@ if (niceArg) {
   }
 }
 
-const SPAWNED = 1;
-const STDOUT = 2;
-const STDERR = 3;
-const EXIT = 4;
-const ERROR = 5;
-
 /** @type {Map<number, import('node:child_process').ChildProcess>} */
 const children = new Map();
+let stopping = false;
 
-function send(type, id, payload) {
-  if (stopping) return;
-  const body = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-  const header = Buffer.allocUnsafe(9);
-  header.writeUInt8(type, 0);
-  header.writeUInt32BE(id, 1);
-  header.writeUInt32BE(body.length, 5);
-  process.stdout.write(body.length > 0 ? Buffer.concat([header, body]) : header);
+function send(msg, handle) {
+  if (stopping || !process.connected) return;
+  try {
+    // keepOpen false: once the daemon holds the pipe, this process closes its own copy.
+    if (handle) process.send(msg, handle, { keepOpen: false }, () => undefined);
+    else process.send(msg, undefined, undefined, () => undefined);
+  } catch {
+    // the channel closed meanwhile: shutdown() follows
+  }
 }
 
 function start(id, command, args) {
+  let exit;
+  let stderrOpen = true;
   let done = false;
-  const finish = (code, signal) => {
-    if (done) return;
+  const finish = () => {
+    if (done || !exit || stderrOpen) return;
     done = true;
     children.delete(id);
-    send(EXIT, id, JSON.stringify({ code, signal }));
+    send({ type: 'exit', id, code: exit.code, signal: exit.signal });
   };
   let child;
   try {
     child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (err) {
-    send(ERROR, id, err instanceof Error ? err.message : String(err));
-    finish(null, null);
+    send({ type: 'error', id, message: err instanceof Error ? err.message : String(err) });
+    send({ type: 'exit', id, code: null, signal: null });
     return;
   }
   children.set(id, child);
   child.on('error', (err) => {
-    send(ERROR, id, err.message);
-    if (child.pid === undefined) finish(null, null);
+    send({ type: 'error', id, message: err.message });
+    if (child.pid === undefined) {
+      exit = { code: null, signal: null };
+      stderrOpen = false;
+      finish();
+    }
   });
-  child.on('close', (code, signal) => finish(code, signal));
+  // 'exit', not 'close': the stdio pipes leave this process, so 'close' may never come.
+  child.on('exit', (code, signal) => {
+    exit = { code, signal };
+    finish();
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => send({ type: 'stderr', id, data: d }));
+  child.stderr.on('close', () => {
+    stderrOpen = false;
+    finish();
+  });
+  if (child.pid === undefined) return;
+  // Node starts reading a child's stdout at once, and drops what it reads between handing the pipe
+  // over and the daemon's acknowledgement: this process must not take a byte of it.
+  child.stdout._handle?.readStop();
   child.stdin.on('error', () => undefined);
-  child.stdout.on('data', (d) => send(STDOUT, id, d));
-  child.stderr.on('data', (d) => send(STDERR, id, d));
-  if (child.pid !== undefined) send(SPAWNED, id, String(child.pid));
+  send({ type: 'stdout', id }, child.stdout);
+  send({ type: 'stdin', id, pid: child.pid }, child.stdin);
 }
 
-function handle(line) {
-  let msg;
-  try {
-    msg = JSON.parse(line);
-  } catch {
-    return;
-  }
-  if (!msg || typeof msg.id !== 'number') return;
+function handle(msg) {
+  if (!msg || typeof msg !== 'object' || typeof msg.id !== 'number') return;
   if (msg.op === 'spawn') return start(msg.id, String(msg.command), Array.isArray(msg.args) ? msg.args.map(String) : []);
-  const child = children.get(msg.id);
-  if (!child) return;
-  if (msg.op === 'write') {
-    if (typeof msg.data === 'string' && msg.data.length > 0) child.stdin.write(msg.data);
-    if (msg.end) child.stdin.end();
-  } else if (msg.op === 'kill') {
-    child.kill(typeof msg.signal === 'string' ? msg.signal : 'SIGKILL');
-  } else if (msg.op === 'pause') {
-    child.stdout.pause();
-  } else if (msg.op === 'resume') {
-    child.stdout.resume();
-  }
+  if (msg.op === 'kill') children.get(msg.id)?.kill(typeof msg.signal === 'string' ? msg.signal : 'SIGKILL');
 }
 
-let stopping = false;
 /** Kills every child and waits (bounded) until each is reaped, so none is left behind. */
 function shutdown() {
   if (stopping) return;
@@ -112,18 +113,6 @@ function shutdown() {
   check();
 }
 
-let pending = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
-  pending += chunk;
-  let nl;
-  while ((nl = pending.indexOf('\n')) >= 0) {
-    const line = pending.slice(0, nl);
-    pending = pending.slice(nl + 1);
-    if (line.length > 0) handle(line);
-  }
-});
-process.stdin.on('end', shutdown);
-process.stdin.on('error', shutdown);
-process.stdout.on('error', shutdown);
+process.on('message', handle);
+process.on('disconnect', shutdown);
 process.on('SIGTERM', shutdown);
