@@ -10,6 +10,14 @@ export const YoutubeConfigSchema = z
     api_key_env: envName.default('YOUTUBE_API_KEY'),
     /** Env var with an OAuth 2.0 access token (finds your own active broadcast by itself). */
     oauth_token_env: envName.default('YOUTUBE_OAUTH_TOKEN'),
+    /** Env var with the OAuth client id; with the secret and a refresh token the plugin gets its own access tokens. */
+    client_id_env: envName.default('YOUTUBE_CLIENT_ID'),
+    /** Env var with the OAuth client secret. */
+    client_secret_env: envName.default('YOUTUBE_CLIENT_SECRET'),
+    /** Env var with an OAuth refresh token (offline access, scope `youtube.readonly`). */
+    refresh_token_env: envName.default('YOUTUBE_REFRESH_TOKEN'),
+    /** Google's OAuth 2.0 token endpoint; change only for tests or a proxy. */
+    token_url: z.string().url().default('https://oauth2.googleapis.com/token'),
     /** The live video to follow. Empty: found from `channel_id` (API key) or your broadcasts (OAuth). */
     video_id: z.union([z.string().regex(/^[A-Za-z0-9_-]{11}$/, 'an 11-character YouTube video id'), z.literal('')]).default(''),
     /** The channel whose live stream to follow (`UC…`); used with an API key when `video_id` is empty. */

@@ -4,6 +4,7 @@ import type { ComponentState } from '../../src/core/status-registry.ts';
 import { definePlugin } from '../../src/plugin-host/define-plugin.ts';
 import { YoutubeConfigSchema } from './config.ts';
 import { LiveChatPoller, type YoutubeState } from './live-chat-poller.ts';
+import { fixedBearer, RefreshingBearer } from './token-source.ts';
 import { YoutubeApi } from './youtube-api.ts';
 import { YoutubeRouter } from './youtube-router.ts';
 
@@ -26,15 +27,20 @@ export default definePlugin({
     const cfg = ctx.config;
     const apiKey = ctx.secret(cfg.api_key_env);
     const oauthToken = ctx.secret(cfg.oauth_token_env);
+    const refreshEnvs = [cfg.client_id_env, cfg.client_secret_env, cfg.refresh_token_env];
+    const [clientId, clientSecret, refreshToken] = refreshEnvs.map((env) => ctx.secret(env));
+    // With refresh credentials the plugin gets (and renews) its own access tokens; oauth_token_env is then not used.
+    const bearer = clientId && clientSecret && refreshToken ? new RefreshingBearer({ clientId, clientSecret, refreshToken, tokenUrl: cfg.token_url }, cfg.request_timeout_ms, ctx.log) : oauthToken ? fixedBearer(oauthToken) : undefined;
+    const auth = bearer?.refreshable ? 'oauth_refresh' : bearer ? 'oauth' : apiKey ? 'api_key' : 'none';
     const counters = newChatCounters();
     const moderator = new ChatModerator(cfg.moderation);
     const router = new YoutubeRouter(cfg, ctx.input, moderator, counters, ctx.log);
     ctx.onDispose(() => router.dispose());
-    const api = new YoutubeApi(cfg.api_base, { ...(apiKey ? { apiKey } : {}), ...(oauthToken ? { oauthToken } : {}) }, cfg.request_timeout_ms);
+    const api = new YoutubeApi(cfg.api_base, { ...(apiKey ? { apiKey } : {}), ...(bearer ? { bearer } : {}) }, cfg.request_timeout_ms);
 
     let state: YoutubeState = 'finding';
     let detail = 'starting';
-    const missing = !apiKey && !oauthToken ? `set ${cfg.api_key_env} (API key) or ${cfg.oauth_token_env} (OAuth token) in the environment` : !oauthToken && !cfg.video_id && !cfg.channel_id ? 'with an API key, set plugins.youtube.channel_id or video_id' : undefined;
+    const missing = !apiKey && !bearer ? `set ${cfg.api_key_env} (API key), ${cfg.oauth_token_env} (OAuth token) or ${refreshEnvs.join(', ')} (OAuth refresh) in the environment` : !bearer && !cfg.video_id && !cfg.channel_id ? 'with an API key, set plugins.youtube.channel_id or video_id' : undefined;
     const poller = new LiveChatPoller(
       cfg,
       api,
@@ -53,7 +59,7 @@ export default definePlugin({
     const snapshot = () => ({
       state,
       detail,
-      auth: oauthToken ? 'oauth' : apiKey ? 'api_key' : 'none',
+      auth,
       videoId: cfg.video_id || null,
       channelId: cfg.channel_id || null,
       chatFound: poller.liveChatId !== undefined,
@@ -61,6 +67,7 @@ export default definePlugin({
       pollingIntervalMs: poller.lastIntervalMs ?? null,
       lastPollAt: poller.lastPollAt ? new Date(poller.lastPollAt).toISOString() : null,
       quotaUnitsUsed: api.quotaUsed,
+      tokenRefreshes: bearer instanceof RefreshingBearer ? bearer.refreshes : null,
       lastError: poller.lastError ?? null,
       flooding: router.chat.flooding,
       backlogSkipped: router.backlogSkipped,
@@ -78,15 +85,17 @@ export default definePlugin({
       app.get('/status', async () => snapshot());
     });
 
+    const partial = refreshEnvs.filter((env) => !ctx.secret(env));
+    if (partial.length > 0 && partial.length < refreshEnvs.length) ctx.log.warn({ event: 'youtube.refresh_incomplete', missing: partial }, 'OAuth refresh needs all three env vars; not refreshing');
     if (missing) {
       state = 'not_configured';
       detail = missing;
-      ctx.log.warn({ event: 'youtube.not_configured', api_key_env: cfg.api_key_env, oauth_token_env: cfg.oauth_token_env }, 'YouTube chat is off until it is configured');
+      ctx.log.warn({ event: 'youtube.not_configured', api_key_env: cfg.api_key_env, oauth_token_env: cfg.oauth_token_env, refresh_envs: refreshEnvs }, 'YouTube chat is off until it is configured');
       publish();
       return;
     }
     ctx.onDispose(() => poller.stop());
-    ctx.log.info({ event: 'youtube.starting', auth: oauthToken ? 'oauth' : 'api_key', video_id: cfg.video_id || undefined, channel_id: cfg.channel_id || undefined }, 'starting YouTube live chat');
+    ctx.log.info({ event: 'youtube.starting', auth, video_id: cfg.video_id || undefined, channel_id: cfg.channel_id || undefined }, 'starting YouTube live chat');
     poller.start();
     // Counters change with every message: refresh the admin view now and then, not per message.
     const refresh = setInterval(publish, 5_000);

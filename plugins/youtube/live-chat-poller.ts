@@ -96,8 +96,8 @@ export class LiveChatPoller {
           this.log.warn({ event: 'youtube.quota_exceeded', reason: e.reason }, 'YouTube API quota exceeded');
           await sleep(this.cfg.quota_retry_ms, signal);
         } else if (e.isAuth) {
-          this.hooks.state('auth_failed', `YouTube refused the ${this.api.oauth ? 'OAuth token' : 'API key'} (${e.reason}); check ${this.api.oauth ? this.cfg.oauth_token_env : this.cfg.api_key_env}`);
-          this.log.warn({ event: 'youtube.auth_failed', reason: e.reason, status: e.status }, 'YouTube refused the credentials');
+          this.hooks.state('auth_failed', this.authDetail(e));
+          this.log.warn({ event: 'youtube.auth_failed', reason: e.reason, status: e.status, origin: e.origin }, e.origin === 'token' ? 'Google refused the OAuth refresh' : 'YouTube refused the credentials');
           await sleep(this.cfg.auth_retry_ms, signal);
         } else if (e.isChatGone) {
           this.log.info({ event: 'youtube.chat_gone', reason: e.reason }, 'the live chat is gone; looking for the stream again');
@@ -105,12 +105,20 @@ export class LiveChatPoller {
           await sleep(this.cfg.min_poll_ms, signal);
         } else {
           const delay = backoffDelay(failures++, { initialMs: this.cfg.retry.initial_ms, maxMs: this.cfg.retry.max_ms });
-          this.hooks.state('retrying', `YouTube API error (${e.reason}); retrying in ${Math.round(delay / 100) / 10} s`);
-          this.log.warn({ event: 'youtube.poll_failed', reason: e.reason, status: e.status, delay_ms: delay }, 'YouTube live chat request failed');
+          this.hooks.state('retrying', `${e.origin === 'token' ? 'OAuth token refresh failed' : 'YouTube API error'} (${e.reason}); retrying in ${Math.round(delay / 100) / 10} s`);
+          this.log.warn({ event: e.origin === 'token' ? 'youtube.token_refresh_failed' : 'youtube.poll_failed', reason: e.reason, status: e.status, delay_ms: delay }, e.origin === 'token' ? 'OAuth token refresh failed' : 'YouTube live chat request failed');
           await sleep(delay, signal);
         }
       }
     }
+  }
+
+  /** What was refused and which env var to fix. */
+  private authDetail(e: YoutubeApiError): string {
+    const c = this.cfg;
+    if (e.origin === 'token') return `Google refused the OAuth refresh (${e.reason}); check ${e.reason === 'invalid_grant' ? c.refresh_token_env : `${c.client_id_env} and ${c.client_secret_env}`}`;
+    if (!this.api.oauth) return `YouTube refused the API key (${e.reason}); check ${c.api_key_env}`;
+    return `YouTube refused the OAuth token (${e.reason}); check ${this.api.refreshing ? `${c.refresh_token_env} (its account and scope)` : c.oauth_token_env}`;
   }
 
   private async findChat(signal: AbortSignal): Promise<string | undefined> {

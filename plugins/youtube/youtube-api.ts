@@ -2,6 +2,7 @@
 // developers.google.com/youtube/v3 (videos.list, search.list, liveBroadcasts.list, liveChatMessages.list,
 // "Errors", "Quota costs"). Responses are validated; errors become YoutubeApiError with the API's `reason`.
 import { z } from 'zod';
+import type { BearerSource } from './token-source.ts';
 
 /** Quota units per call (developers.google.com/youtube/v3/determine_quota_cost). */
 export const QUOTA_COST = { videos: 1, search: 100, liveBroadcasts: 1, liveChatMessages: 5 } as const;
@@ -21,22 +22,26 @@ export class YoutubeApiError extends Error {
     /** The API's error reason (`quotaExceeded`, `liveChatEnded`, `keyInvalid`/`API_KEY_INVALID`, `authError`...), or `network`. */
     readonly reason: string,
     message: string,
+    /** `token`: Google's token endpoint (an access token refresh), with its own reasons (`invalid_grant`...). */
+    readonly origin: 'api' | 'token' = 'api',
   ) {
     super(message);
     this.name = 'YoutubeApiError';
   }
 
   get isQuota(): boolean {
-    return this.reason === 'quotaExceeded' || this.reason === 'dailyLimitExceeded';
+    return this.origin === 'api' && (this.reason === 'quotaExceeded' || this.reason === 'dailyLimitExceeded');
   }
 
   get isAuth(): boolean {
+    // The token endpoint refuses credentials with 400 (invalid_grant...) or 401 (invalid_client).
+    if (this.origin === 'token') return this.status === 400 || this.status === 401;
     return this.status === 401 || this.reason === 'keyInvalid' || this.reason === 'API_KEY_INVALID' || this.reason === 'authError' || this.reason === 'forbidden';
   }
 
   /** The chat is gone: find the stream's chat again. */
   get isChatGone(): boolean {
-    return this.reason === 'liveChatEnded' || this.reason === 'liveChatNotFound' || this.reason === 'liveChatDisabled';
+    return this.origin === 'api' && (this.reason === 'liveChatEnded' || this.reason === 'liveChatNotFound' || this.reason === 'liveChatDisabled');
   }
 }
 
@@ -80,9 +85,26 @@ const VideosSchema = z.object({ items: z.array(z.object({ id: z.string(), liveSt
 const SearchSchema = z.object({ items: z.array(z.object({ id: z.object({ videoId: z.string().optional() }) })).default([]) });
 const BroadcastsSchema = z.object({ items: z.array(z.object({ id: z.string(), snippet: z.object({ liveChatId: z.string().optional() }) })).default([]) });
 
+/**
+ * One HTTP exchange with a timeout. A network failure becomes YoutubeApiError `network` naming only
+ * `what`: a URL may hold the key, and a form body the refresh token.
+ */
+export async function fetchJson(url: URL | string, init: RequestInit, what: string, origin: 'api' | 'token', timeoutMs: number, signal: AbortSignal): Promise<{ res: Response; body: unknown }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw new YoutubeApiError(0, 'network', `${what} failed: ${err instanceof Error ? err.message : String(err)}`, origin);
+  }
+  const body: unknown = await res.json().catch(() => undefined);
+  return { res, body };
+}
+
 export interface YoutubeCredentials {
   apiKey?: string;
-  oauthToken?: string;
+  /** OAuth: a fixed access token or one refreshed from a refresh token (token-source.ts). */
+  bearer?: BearerSource;
 }
 
 /** A thin client: GET with the key or the bearer token, a timeout, and quota counting. */
@@ -96,31 +118,41 @@ export class YoutubeApi {
   ) {}
 
   get oauth(): boolean {
-    return this.creds.oauthToken !== undefined;
+    return this.creds.bearer !== undefined;
+  }
+
+  /** OAuth with a refresh token: the plugin gets its own access tokens. */
+  get refreshing(): boolean {
+    return this.creds.bearer?.refreshable === true;
   }
 
   private async get(path: string, params: Record<string, string>, cost: number, signal: AbortSignal): Promise<unknown> {
     const url = new URL(`${this.base.replace(/\/+$/, '')}/${path}`);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.creds.oauthToken) headers.authorization = `Bearer ${this.creds.oauthToken}`;
-    else if (this.creds.apiKey) url.searchParams.set('key', this.creds.apiKey);
-    this.quotaUsed += cost;
-    let res: Response;
-    try {
-      res = await fetch(url, { headers, signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) });
-    } catch (err) {
-      if (signal.aborted) throw err;
-      // NOTE: the URL holds the key; only the path goes into the error.
-      throw new YoutubeApiError(0, 'network', `GET ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
+    const bearer = this.creds.bearer;
+    let token = bearer ? await bearer.token(signal) : undefined;
+    if (!token && this.creds.apiKey) url.searchParams.set('key', this.creds.apiKey);
+    let { res, body } = await this.send(url, path, token, cost, signal);
+    if (res.status === 401 && token !== undefined && bearer?.refreshable) {
+      // Expired early or revoked: one new token, and this request once more.
+      bearer.invalidate(token);
+      token = await bearer.token(signal);
+      ({ res, body } = await this.send(url, path, token, cost, signal));
     }
-    const body: unknown = await res.json().catch(() => undefined);
     if (res.ok) return body;
     const parsed = ErrorBodySchema.safeParse(body);
     const error = parsed.success ? parsed.data.error : undefined;
     const detailReason = error?.details?.find((d) => d.reason)?.reason;
     const reason = detailReason === 'API_KEY_INVALID' ? 'keyInvalid' : error?.errors[0]?.reason || detailReason || `http_${res.status}`;
     throw new YoutubeApiError(res.status, reason, `GET ${path}: ${res.status} ${reason}${error?.message ? ` (${error.message.slice(0, 200)})` : ''}`);
+  }
+
+  private send(url: URL, path: string, token: string | undefined, cost: number, signal: AbortSignal): Promise<{ res: Response; body: unknown }> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    this.quotaUsed += cost;
+    // NOTE: the URL holds the key; only the path goes into an error.
+    return fetchJson(url, { headers }, `GET ${path}`, 'api', this.timeoutMs, signal);
   }
 
   /** The live chat of a video, if it is live now. */

@@ -10,6 +10,10 @@
  * The chat is a log: `post(...)` appends a message; a page returns everything after the page token's
  * position. A poll sooner than the last `pollingIntervalMillis` (minus 10%) gets rateLimitExceeded and is
  * counted in `tooSoon`, so a test can assert the interval is honoured.
+ *
+ * OAuth: a bearer must equal `oauthToken`, or pass `tokenCheck` when a test sets it (tokens from the fake
+ * token endpoint, fake-google-token.ts, which expire); a refused bearer gets 401 authError and is
+ * counted in `unauthorized`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +49,9 @@ export class FakeYoutubeApi {
   quota = 100_000;
   readonly calls: RecordedCall[] = [];
   tooSoon = 0;
+  /** Decides which bearer tokens are good instead of `oauthToken`. */
+  tokenCheck: ((token: string) => boolean) | undefined;
+  unauthorized = 0;
 
   async start(port = 0): Promise<void> {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -100,7 +107,10 @@ export class FakeYoutubeApi {
     this.calls.push({ at, path, query, authorization: req.headers.authorization });
     const bearer = req.headers.authorization?.replace(/^Bearer /, '');
     if (bearer !== undefined) {
-      if (bearer !== this.oauthToken) return this.error(res, 401, 'authError', 'Invalid Credentials', 'global');
+      if (!(this.tokenCheck ? this.tokenCheck(bearer) : bearer === this.oauthToken)) {
+        this.unauthorized++;
+        return this.error(res, 401, 'authError', 'Invalid Credentials', 'global');
+      }
     } else if (query.key !== this.apiKey) {
       return this.error(res, 400, 'badRequest', 'API key not valid. Please pass a valid API key.', 'global', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
     }

@@ -15,17 +15,28 @@ let envCounter = 0;
  * A daemon with only the youtube plugin, pointed at the fake API. Secrets go in through env vars with
  * names unique to this harness (the plugin reads `process.env`), removed again on stop.
  */
-export async function startYoutubeDaemon(fake: FakeYoutubeApi, youtube: Record<string, unknown> = {}, secrets: { key?: string; oauth?: string } = { key: fake.apiKey }): Promise<YoutubeHarness> {
+export interface YoutubeSecrets {
+  key?: string;
+  oauth?: string;
+  clientId?: string;
+  clientSecret?: string;
+  refreshToken?: string;
+}
+
+/** The env var names a harness uses for secret `kind` (`KEY`, `OAUTH`, `CLIENT_ID`, `CLIENT_SECRET`, `REFRESH`). */
+export const testEnv = (kind: string, n: number): string => `YT_TEST_${kind}_${n}`;
+
+export async function startYoutubeDaemon(fake: FakeYoutubeApi, youtube: Record<string, unknown> = {}, secrets: YoutubeSecrets = { key: fake.apiKey }): Promise<YoutubeHarness & { n: number }> {
   const n = ++envCounter;
-  const keyEnv = `YT_TEST_KEY_${n}`;
-  const oauthEnv = `YT_TEST_OAUTH_${n}`;
-  if (secrets.key !== undefined) process.env[keyEnv] = secrets.key;
-  if (secrets.oauth !== undefined) process.env[oauthEnv] = secrets.oauth;
+  const keyEnv = testEnv('KEY', n);
+  const oauthEnv = testEnv('OAUTH', n);
+  const envs: Record<string, string | undefined> = { [keyEnv]: secrets.key, [oauthEnv]: secrets.oauth, [testEnv('CLIENT_ID', n)]: secrets.clientId, [testEnv('CLIENT_SECRET', n)]: secrets.clientSecret, [testEnv('REFRESH', n)]: secrets.refreshToken };
+  for (const [env, value] of Object.entries(envs)) if (value !== undefined) process.env[env] = value;
   const td = await startTestDaemon({
     config: {
       plugins: {
         enabled: ['youtube'],
-        youtube: { api_base: fake.base, api_key_env: keyEnv, oauth_token_env: oauthEnv, min_poll_ms: 100, find_interval_ms: 300, quota_retry_ms: 500, auth_retry_ms: 500, retry: { initial_ms: 100, max_ms: 400 }, ...youtube },
+        youtube: { api_base: fake.base, api_key_env: keyEnv, oauth_token_env: oauthEnv, client_id_env: testEnv('CLIENT_ID', n), client_secret_env: testEnv('CLIENT_SECRET', n), refresh_token_env: testEnv('REFRESH', n), min_poll_ms: 100, find_interval_ms: 300, quota_retry_ms: 500, auth_retry_ms: 500, retry: { initial_ms: 100, max_ms: 400 }, ...youtube },
       },
     },
     logLevel: 'debug',
@@ -37,13 +48,13 @@ export async function startYoutubeDaemon(fake: FakeYoutubeApi, youtube: Record<s
     if (e.kind === 'plugin' && e.name === 'youtube') states.push(String(e.info?.connection ?? e.state));
   });
   return {
+    n,
     td,
     inputs,
     states,
     async stop() {
       await td.stop();
-      delete process.env[keyEnv];
-      delete process.env[oauthEnv];
+      for (const env of Object.keys(envs)) delete process.env[env];
     },
   };
 }
