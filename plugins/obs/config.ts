@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INPUT_KIND_NAMES, type InputKind } from '../../src/core/input.ts';
 import { refusalReason } from './allow-list.ts';
-import { inputFields, SEGMENT_FIELDS, STAGE_FIELDS, templateFields } from './template-vars.ts';
+import { inputFields, REDEMPTION_FIELDS, SEGMENT_FIELDS, STAGE_FIELDS, templateFields } from './template-vars.ts';
 
 const INPUT_KINDS = INPUT_KIND_NAMES as readonly InputKind[] as [InputKind, ...InputKind[]];
 
@@ -50,6 +50,8 @@ export const ObsTriggerSchema = z.discriminatedUnion('on', [
   z.object({ on: z.literal('input'), kinds: z.array(z.enum(INPUT_KINDS)).min(1).default(['donation']), ...RuleBase }).strict(),
   /** A `[stage: hype]` cue in a reply, when the segment it precedes starts. */
   z.object({ on: z.literal('stage'), cues: z.array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/)).min(1), ...RuleBase }).strict(),
+  /** A channel-points reward redeemed (Twitch EventSub), by its title (case-insensitive). */
+  z.object({ on: z.literal('redemption'), rewards: z.array(z.string().min(1).max(100)).min(1), ...RuleBase }).strict(),
   z.object({ on: z.literal('reply_segment'), ...RuleBase }).strict(),
   z.object({ on: z.literal('turn_end'), ...RuleBase }).strict(),
   /** Fires once after `idle_ms` without a turn; with `return_on_activity` the next turn undoes it. */
@@ -138,6 +140,8 @@ function fieldsOf(rule: ObsTrigger): readonly string[] {
       return inputFields(rule.kinds);
     case 'stage':
       return STAGE_FIELDS;
+    case 'redemption':
+      return REDEMPTION_FIELDS;
     case 'turn_end':
     case 'idle':
       return [];

@@ -7,6 +7,7 @@ import { INPUT_KINDS, inputFields as kindFields, type InputItem, type InputKind 
  */
 export const SEGMENT_FIELDS = ['text', 'emotion'] as const;
 export const STAGE_FIELDS = ['cue'] as const;
+export const REDEMPTION_FIELDS = ['reward', 'user', 'message', 'cost'] as const;
 const INPUT_BASE_FIELDS = ['text', 'user', 'kind'] as const;
 
 /** A kind's own fields that read well in a text (strings, numbers, flags; not lists). */

@@ -79,6 +79,11 @@ export class TriggerEngine {
     on('client.playback', (p) => follower.playback(p));
     on('turn.interrupt_requested', () => follower.interruptAll());
     on('emotion.set', (e) => rules.forEach((rule, i) => rule.on === 'emotion' && rule.emotions.includes(e.name) && this.fire(i, { emotion: e.name, text: '' })));
+    on('redemption.received', (r) => {
+      const reward = r.reward.toLowerCase();
+      const vars = { reward: r.reward, user: r.user, message: r.message, cost: String(r.cost) };
+      rules.forEach((rule, i) => rule.on === 'redemption' && rule.rewards.some((t) => t.toLowerCase() === reward) && this.fire(i, vars));
+    });
     on('agent.stage_cue', (cue) => rules.forEach((rule, i) => rule.on === 'stage' && rule.cues.includes(cue.name) && this.fire(i, { cue: cue.name })));
     on('input.queued', (item) => {
       const vars = inputVars(item);

@@ -131,7 +131,7 @@ export default definePlugin({
         eventsubDetail = `EventSub needs ${missing.join(' and ')}`;
         ctx.log.warn({ event: 'twitch.eventsub_not_configured', client_id_env: es.client_id_env, token_env: es.token_env }, 'EventSub is enabled but not configured');
       } else {
-        const esRouter = new EventsubRouter(es, ctx.input, moderator, counters, (name) => ctx.output.emotion(name, 'twitch-redemption'), ctx.log);
+        const esRouter = new EventsubRouter(es, ctx.input, moderator, counters, (name) => ctx.output.emotion(name, 'twitch-redemption'), (r) => ctx.bus.emit('redemption.received', r), ctx.log);
         const subs: Subscription[] = [];
         if (es.follows) subs.push({ type: 'channel.follow', version: '2', condition: { broadcaster_user_id: es.broadcaster_id, moderator_user_id: es.broadcaster_id } });
         if (es.redemptions) subs.push({ type: 'channel.channel_points_custom_reward_redemption.add', version: '1', condition: { broadcaster_user_id: es.broadcaster_id } });

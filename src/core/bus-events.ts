@@ -46,6 +46,11 @@ export interface BusEvents {
   'agent.reply_done': { turnId: string; input: InputItem; replyText: string; heardText: string; interrupted: boolean; emotions: string[] };
   /** The character's expression was set outside a reply (e.g. by an MCP client), through the turn-output port; OBS emotion triggers listen. */
   'emotion.set': { name: string; source: string };
+  /**
+   * A viewer redeemed a channel-points reward, whatever the character does with it (react, say,
+   * emotion or ignore); OBS `on: redemption` triggers listen.
+   */
+  'redemption.received': { reward: string; user: string; message: string; cost: number; platform: string };
 }
 
 export type BusEventName = keyof BusEvents;

@@ -11,7 +11,7 @@ test('the example in plugins/obs/README.md is a valid config with every rule all
   const doc = parse(block) as { plugins: { obs: unknown } };
   const parsed = ObsConfigSchema.safeParse(doc.plugins.obs);
   assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);
-  assert.equal(parsed.data.triggers.length, 7);
+  assert.equal(parsed.data.triggers.length, 8);
 });
 
 test('defaults connect to OBS on this machine at port 4455 with an empty allow-list', () => {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { bump, pushCounted } from '../../../src/chat/chat-counters.ts';
 import type { ChatModerator } from '../../../src/chat/chat-moderator.ts';
+import type { BusEvents } from '../../../src/core/bus-events.ts';
 import type { InputUser } from '../../../src/core/input.ts';
 import type { InputQueue, NewInput } from '../../../src/core/input-queue.ts';
 import type { TwitchConfig } from '../config.ts';
@@ -13,6 +14,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
  * `channel.follow` → `follow`; `channel.channel_points_custom_reward_redemption.add` → by the reward's
  * title, `react` (a `redemption` input the character answers, which OBS `on: input` rules with
  * `kinds: [redemption]` also see), `say` (the text spoken verbatim), `emotion` (shown at once) or `ignore`.
+ * Every redemption is also announced on the bus (`redemption.received`) for OBS `on: redemption` rules.
  */
 export class EventsubRouter {
   private readonly actions: Map<string, TwitchConfig['eventsub']['actions'][string]>;
@@ -23,6 +25,7 @@ export class EventsubRouter {
     private readonly moderator: ChatModerator,
     private readonly counters: TwitchCounters,
     private readonly showEmotion: (name: string) => void,
+    private readonly announce: (r: BusEvents['redemption.received']) => void,
     private readonly log: Logger,
   ) {
     this.actions = new Map(Object.entries(cfg.actions).map(([title, a]) => [title.toLowerCase(), a]));
@@ -47,6 +50,7 @@ export class EventsubRouter {
       const action = this.actions.get(title.toLowerCase()) ?? { action: 'react' as const };
       const message = this.moderator.cleanEventMessage(str(event.user_input));
       this.log.info({ event: 'twitch.redemption', reward: title, action: action.action, user_id: who.id }, 'channel-points redemption');
+      this.announce({ reward: title, user: user.displayName, message, cost, platform: 'twitch' });
       switch (action.action) {
         case 'ignore':
           bump(this.counters.dropped, 'redemption_ignored');
