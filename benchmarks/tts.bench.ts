@@ -15,7 +15,7 @@ import { TurnOutput } from '../src/server/ws/turn-output.ts';
 import { EngineChain } from '../src/tts/engine-chain.ts';
 import { type AudioChunk, NEUTRAL_PROSODY, type TtsEngine } from '../src/tts/engine.ts';
 import { EdgeEngine } from '../src/tts/engines/edge-engine.ts';
-import { EspeakEngine } from '../src/tts/engines/espeak-engine.ts';
+import { EspeakEngine, espeakSsml } from '../src/tts/engines/espeak-engine.ts';
 import { SherpaEngine } from '../src/tts/engines/sherpa-engine.ts';
 import { HubSpeechOutput } from '../src/tts/speech-output.ts';
 import { TtsTaskManager } from '../src/tts/tts-task-manager.ts';
@@ -50,13 +50,13 @@ async function direct(engine: TtsEngine, voice: string, text: string): Promise<{
 }
 
 /**
- * Raw espeak-ng CLI, same arguments as the engine: ms from writing the text until the first PCM
+ * Raw espeak-ng CLI, same arguments and SSML input as the engine: ms from writing the text until the first PCM
  * byte after the 44-byte header. `warmMs` > 0 starts the process that long before the text is
  * written (what the engine's warm processes do), so only the synthesis itself is timed.
  */
 function rawEspeak(text: string, warmMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn('espeak-ng', ['--stdout', '-v', 'en-us', '-s', '175', '-p', '50', '-a', '100'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('espeak-ng', ['--stdout', '-m', '-v', 'en-us'], { stdio: ['pipe', 'pipe', 'ignore'] });
     let t0 = performance.now();
     let bytes = 0;
     let at = -1;
@@ -68,7 +68,7 @@ function rawEspeak(text: string, warmMs: number): Promise<number> {
     child.on('close', () => resolve(at));
     setTimeout(() => {
       t0 = warmMs > 0 ? performance.now() : t0;
-      child.stdin.end(text);
+      child.stdin.end(espeakSsml(text, NEUTRAL_PROSODY));
     }, warmMs);
   });
 }
@@ -123,7 +123,7 @@ export async function main(args: string[]): Promise<void> {
       notes.push(`${engine.name}: not measured (${probe.detail ?? 'unavailable'})`);
       continue;
     }
-    engine.prepare?.(voice, NEUTRAL_PROSODY);
+    engine.prepare?.(voice);
     try {
       await direct(engine, voice, 'Warm up.');
     } catch (err) {
@@ -151,7 +151,7 @@ export async function main(args: string[]): Promise<void> {
   const rawEngine = new EspeakEngine();
   const espeak = new FirstChunkClock(rawEngine);
   if ((await espeak.probe()).ok) {
-    rawEngine.prepare('en-us', NEUTRAL_PROSODY);
+    rawEngine.prepare('en-us');
     const chain = chainOf(espeak, 'en-us');
     const manager = new TtsTaskManager(chain, { concurrency: 2, antiRepeatWindowMs: 0, baseProsody: NEUTRAL_PROSODY, emotionProsody: {} }, log);
     const bus = new EventBus(log);

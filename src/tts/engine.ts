@@ -34,7 +34,7 @@ export interface TtsEngine {
   defaultVoice(language: string): string;
   synthesize(text: string, voice: string, prosody: Prosody, signal: AbortSignal): AsyncIterable<AudioChunk>;
   /** Optional warm-up for the voice about to be used (e.g. a process waiting ready). */
-  prepare?(voice: string, prosody: Prosody): void;
+  prepare?(voice: string): void;
   /** Stops whatever the engine keeps running (warm processes, loaded models). */
   dispose?(): void | Promise<void>;
 }

@@ -128,7 +128,7 @@ export function createTtsStage(options: TtsStageOptions = {}): StageDefinition {
       const prepare = (): void => {
         setImmediate(() => {
           const current = voice;
-          for (const e of current.entries) e.engine.prepare?.(e.voice, current.prosody);
+          for (const e of current.entries) e.engine.prepare?.(e.voice);
         });
       };
       ctx.on('turn.started', prepare);

@@ -22,7 +22,7 @@ async function collect(engine: EspeakEngine, text: string, signal = new AbortCon
 test('espeak-ng via the helper: warm spares wait below the helper at lower CPU priority, a segment streams audio, and the spares are refilled', { skip }, async () => {
   const engine = new EspeakEngine();
   try {
-    engine.prepare('en-us', NEUTRAL_PROSODY);
+    engine.prepare('en-us');
     assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2), 'two warm espeak-ng processes');
     const spares = espeakBelow(engine.helperPid);
     const nice = descendantsOf(process.pid).filter((p) => spares.includes(p.pid) || p.pid === engine.helperPid);
@@ -41,10 +41,56 @@ test('espeak-ng via the helper: warm spares wait below the helper at lower CPU p
   }
 });
 
+test('a segment with an emotion\'s prosody speaks from a warm process: prosody goes in its SSML, not in new arguments', { skip }, async () => {
+  const engine = new EspeakEngine();
+  try {
+    engine.prepare('en-us');
+    assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2), 'two warm espeak-ng processes');
+    const spares = espeakBelow(engine.helperPid);
+    const happy = { rate: 1.15, pitch: 1.2, volume: 1.1 };
+    const it = engine.synthesize(LONG_TEXT, 'en-us', happy, new AbortController().signal)[Symbol.asyncIterator]();
+    assert.equal((await it.next()).done, false, 'audio started');
+    const speaking = espeakBelow(engine.helperPid);
+    assert.deepEqual(speaking.filter((pid) => !spares.includes(pid)), [], `no new espeak-ng for the emotion (before ${spares.join(', ')}, now ${speaking.join(', ')})`);
+    for (let r = await it.next(); !r.done; r = await it.next());
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('SSML prosody is heard (faster is shorter, louder is louder) and markup characters in the text are spoken, not parsed', { skip }, async () => {
+  const engine = new EspeakEngine();
+  const speak = async (text: string, prosody = NEUTRAL_PROSODY): Promise<Int16Array> => {
+    const parts: Int16Array[] = [];
+    for await (const c of engine.synthesize(text, 'en-us', prosody, new AbortController().signal)) parts.push(c.pcm);
+    const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  const rms = (pcm: Int16Array): number => Math.sqrt(pcm.reduce((sum, v) => sum + v * v, 0) / Math.max(1, pcm.length));
+  try {
+    const text = 'The quick brown fox jumps over the lazy dog.';
+    const normal = await speak(text);
+    const fast = await speak(text, { ...NEUTRAL_PROSODY, rate: 1.5 });
+    const loud = await speak(text, { ...NEUTRAL_PROSODY, volume: 1.8 });
+    assert.ok(fast.length < normal.length * 0.85, `rate 1.5: ${fast.length} vs ${normal.length} samples`);
+    assert.ok(rms(loud) > rms(normal) * 1.3, `volume 1.8: rms ${rms(loud).toFixed(0)} vs ${rms(normal).toFixed(0)}`);
+    const plain = await speak('Fish');
+    const marked = await speak('Fish & chips <3 "yes"');
+    assert.ok(marked.length > plain.length * 2, `"&", "<" and quotes do not cut the text short (${marked.length} vs ${plain.length} samples)`);
+  } finally {
+    await engine.dispose();
+  }
+});
+
 test('no espeak-ng process is started while a segment is being synthesized; its replacement starts once the segment is done', { skip }, async () => {
   const engine = new EspeakEngine();
   try {
-    engine.prepare('en-us', NEUTRAL_PROSODY);
+    engine.prepare('en-us');
     assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2), 'two warm espeak-ng processes');
     const it = engine.synthesize(LONG_TEXT, 'en-us', NEUTRAL_PROSODY, new AbortController().signal)[Symbol.asyncIterator]();
     assert.equal((await it.next()).done, false, 'audio started');
@@ -70,11 +116,11 @@ test('a voice prepared while a segment speaks in another keeps its spares: the s
     return argv[argv.indexOf('-v') + 1];
   };
   try {
-    engine.prepare('en-us', NEUTRAL_PROSODY);
+    engine.prepare('en-us');
     assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2), 'two warm en-us processes');
     const it = engine.synthesize(LONG_TEXT, 'en-us', NEUTRAL_PROSODY, new AbortController().signal)[Symbol.asyncIterator]();
     assert.equal((await it.next()).done, false, 'audio started');
-    engine.prepare('ru', NEUTRAL_PROSODY);
+    engine.prepare('ru');
     for (let r = await it.next(); !r.done; r = await it.next());
     const ready = (): boolean => {
       const pids = espeakBelow(engine.helperPid);
@@ -89,7 +135,7 @@ test('a voice prepared while a segment speaks in another keeps its spares: the s
 test('aborting a synthesis kills its espeak-ng process and ends the stream with an abort error', { skip }, async () => {
   const engine = new EspeakEngine();
   try {
-    engine.prepare('en-us', NEUTRAL_PROSODY);
+    engine.prepare('en-us');
     assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2));
     const before = espeakBelow(engine.helperPid);
     const ac = new AbortController();
@@ -113,7 +159,7 @@ test('aborting a synthesis kills its espeak-ng process and ends the stream with 
 test('a helper crash fails the segment in flight with a clear TTS_FAILED error, then synthesis recovers', { skip }, async () => {
   const engine = new EspeakEngine();
   try {
-    engine.prepare('en-us', NEUTRAL_PROSODY);
+    engine.prepare('en-us');
     const it = engine.synthesize(LONG_TEXT, 'en-us', NEUTRAL_PROSODY, new AbortController().signal)[Symbol.asyncIterator]();
     assert.equal((await it.next()).done, false);
     const helper = engine.helperPid as number;
@@ -135,7 +181,7 @@ test('a helper crash fails the segment in flight with a clear TTS_FAILED error, 
 
 test('dispose leaves no espeak-ng or helper process behind', { skip }, async () => {
   const engine = new EspeakEngine();
-  engine.prepare('en-us', NEUTRAL_PROSODY);
+  engine.prepare('en-us');
   await collect(engine, 'One short line.');
   assert.ok(await waitUntil(() => espeakBelow(engine.helperPid).length === 2));
   const pids = [engine.helperPid as number, ...espeakBelow(engine.helperPid)];

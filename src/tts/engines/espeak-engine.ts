@@ -6,8 +6,7 @@ import type { AudioChunk, EngineAvailability, Prosody, TtsEngine } from '../engi
 import { abortError } from '../../core/abort.ts';
 import { findExecutable } from './executables.ts';
 
-const BASE_WPM = 175;
-/** Warm processes kept ready for the latest voice/prosody (one per segment that may run at once). */
+/** Warm processes kept ready for the latest voice (one per segment that may run at once). */
 const SPARES = 2;
 /**
  * espeak-ng runs at lower CPU priority: on a loaded machine the daemon's event loop (websocket
@@ -15,16 +14,33 @@ const SPARES = 2;
  */
 const ESPEAK_NICE = 10;
 
+const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+const signed = (n: number): string => `${n >= 0 ? '+' : ''}${n}`;
+
+/**
+ * The segment as SSML with its prosody (espeak-ng `-m`): prosody travels with the text, so one warm
+ * process per voice serves every emotion's rate, pitch and volume.
+ */
+export function espeakSsml(text: string, prosody: Prosody): string {
+  const body = text.replace(/\s+/g, ' ').replace(/[&<>"]/g, (c) => XML_ESCAPES[c] ?? c);
+  const rate = Math.round(100 * clamp(prosody.rate, 0.3, 3));
+  const pitch = Math.round(100 * clamp(prosody.pitch - 1, -0.9, 1));
+  const volume = Math.round(100 * clamp(prosody.volume, 0, 2));
+  return `<speak><prosody rate="${rate}%" pitch="${signed(pitch)}%" volume="${volume}%">${body}</prosody></speak>`;
+}
+
 /**
  * espeak-ng through the Debian CLI: always available offline, used as the last fallback. The WAV
  * it writes to stdout is parsed as it streams. Starting espeak-ng and loading a voice costs most
  * of its latency, so a couple of processes for the current voice wait ready on stdin; a segment
- * takes one and only pays for the synthesis itself. Processes are started by the spawner helper
- * (src/spawner/), so the daemon never forks itself on the speech path.
+ * takes one and only pays for the synthesis itself. Prosody goes in the segment's SSML, not in the
+ * arguments, so a segment with an emotion's prosody finds a warm process too. Processes are started
+ * by the spawner helper (src/spawner/), so the daemon never forks itself on the speech path.
  */
 export class EspeakEngine implements TtsEngine {
   readonly name = 'espeak';
-  /** Arguments (voice, prosody) of the latest segment or prepare: the spares are started with these. */
+  /** Arguments (the voice) of the latest segment or prepare: the spares are started with these. */
   private sparesArgs: string[] = [];
   private spares: RemoteProcess[] = [];
   private disposed = false;
@@ -50,9 +66,9 @@ export class EspeakEngine implements TtsEngine {
     return tag.split('-')[0] ?? 'en';
   }
 
-  /** Starts the warm processes for `voice` at `prosody` ahead of the first segment. */
-  prepare(voice: string, prosody: Prosody): void {
-    this.want(this.args(voice, prosody));
+  /** Starts the warm processes for `voice` ahead of the first segment (any prosody can use them). */
+  prepare(voice: string): void {
+    this.want(this.args(voice));
     this.refill();
   }
 
@@ -62,18 +78,8 @@ export class EspeakEngine implements TtsEngine {
     await this.spawner.dispose();
   }
 
-  private args(voice: string, prosody: Prosody): string[] {
-    return [
-      '--stdout',
-      '-v',
-      voice,
-      '-s',
-      String(Math.round(BASE_WPM * prosody.rate)),
-      '-p',
-      String(Math.min(99, Math.max(0, Math.round(50 * prosody.pitch)))),
-      '-a',
-      String(Math.min(200, Math.max(0, Math.round(100 * prosody.volume)))),
-    ];
+  private args(voice: string): string[] {
+    return ['--stdout', '-m', '-v', voice];
   }
 
   private dropSpares(): void {
@@ -104,11 +110,11 @@ export class EspeakEngine implements TtsEngine {
 
   async *synthesize(text: string, voice: string, prosody: Prosody, signal: AbortSignal): AsyncIterable<AudioChunk> {
     if (signal.aborted) throw abortError(signal);
-    const proc = this.take(this.args(voice, prosody));
+    const proc = this.take(this.args(voice));
     const onAbort = (): void => proc.kill();
     signal.addEventListener('abort', onAbort, { once: true });
     // Text goes through stdin so a segment starting with "-" is never read as an option.
-    proc.write(text.replace(/\s+/g, ' '), true);
+    proc.write(espeakSsml(text, prosody), true);
     const reader = new WavStreamReader();
     try {
       for await (const buf of proc.stdout()) {
@@ -125,7 +131,7 @@ export class EspeakEngine implements TtsEngine {
       signal.removeEventListener('abort', onAbort);
       if (proc.alive) proc.kill();
       proc.unref();
-      // The replacement starts once this segment is synthesized, for the latest voice and prosody:
+      // The replacement starts once this segment is synthesized, for the latest voice:
       // started at once, its fork stalled the helper that relays this segment's audio and its voice
       // loading took the CPU from it (first audio 14–26 ms instead of 3–10 ms).
       this.refill();
