@@ -80,6 +80,12 @@ async function refreshStatus(): Promise<void> {
   $('char-name').textContent = `${s.character.displayName} (${s.character.name})`;
 }
 
+/** The "Found on this computer" card asks the agent stage; without one it stays hidden. */
+function refreshLocalModels(): void {
+  if (!lastStatus?.stages.agent) return localModels.hide();
+  void localModels.refresh().catch((err: unknown) => log.warn('admin.local_models_unavailable', { error: String(err) }));
+}
+
 function connectSocket(): void {
   socket = new SocketClient();
   bindConnectionBadge($('conn'), socket);
@@ -91,7 +97,7 @@ function connectSocket(): void {
     if (m.type === 'hello' && !m.canSendInput) socket?.send({ type: 'auth', token });
     if (m.type === 'character') {
       void refreshStatus().catch(() => undefined);
-      void localModels.refresh().catch(() => undefined);
+      refreshLocalModels();
       void showModel();
     }
     if (m.type === 'status' && lastStatus) void refreshStatus().catch(() => undefined);
@@ -133,7 +139,7 @@ async function signIn(candidate: string): Promise<void> {
   }, 5000);
   connectSocket();
   void modelsCard.start().catch((err: unknown) => log.warn('admin.models_unavailable', { error: String(err) }));
-  void localModels.refresh().catch((err: unknown) => log.warn('admin.local_models_unavailable', { error: String(err) }));
+  refreshLocalModels();
   void logs.refresh().catch(() => undefined);
   void showModel();
   void characters.refresh().catch((err: unknown) => log.warn('admin.characters_failed', { name: err instanceof Error ? err.name : typeof err }));

@@ -4,7 +4,7 @@
 import type { LocalModelsView } from '../../../src/agent/llm/local-models.ts';
 import { t } from '../shared/i18n.ts';
 import { createLogger } from '../shared/logger.ts';
-import { AdminRequestError, adminFetch, adminSend } from './admin-api.ts';
+import { adminJson, adminSend } from './admin-api.ts';
 
 const log = createLogger('local-models-card');
 const SERVER_NAMES: Record<string, string> = { ollama: 'Ollama', lmstudio: 'LM Studio' };
@@ -32,20 +32,21 @@ export class LocalModelsCard {
     private readonly token: () => string,
   ) {}
 
-  /** Loads the last discovery; the card stays hidden when the agent has none (404). */
+  /** Loads the last discovery; the card stays hidden while the agent has none. */
   async refresh(): Promise<void> {
-    try {
-      const res = await adminFetch('/admin/llm/local', this.token());
-      this.view = (await res.json()) as LocalModelsView;
-    } catch (err) {
-      if (err instanceof AdminRequestError && err.status === 404) {
-        this.root.hidden = true;
-        return;
-      }
-      throw err;
+    const body = await adminJson<LocalModelsView | { available: false }>('/admin/llm/local', this.token());
+    if (!('servers' in body)) {
+      this.root.hidden = true;
+      return;
     }
+    this.view = body;
     this.root.hidden = false;
     this.render();
+  }
+
+  /** Hides the card (no agent stage to ask). */
+  hide(): void {
+    this.root.hidden = true;
   }
 
   /** Re-renders in the current language. */

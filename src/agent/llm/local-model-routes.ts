@@ -20,7 +20,8 @@ function issueField(issue: z.core.$ZodIssue | undefined): string {
 
 /**
  * The admin panel's "Found on this computer" list:
- * - `GET /admin/llm/local`: the local servers (Ollama, LM Studio) last found, their chat models, the one in use;
+ * - `GET /admin/llm/local`: the local servers (Ollama, LM Studio) last found, their chat models, the one in use
+ *   (`{available: false}` when the agent runs an LLM of its own);
  * - `POST /admin/llm/local/probe`: probes again ("look again");
  * - `POST /admin/llm/local-model {server, model}`: the chain's provider for that server runs that model
  *   from the next turn on, until restart; the answer carries the conf.yaml lines that keep it.
@@ -28,10 +29,8 @@ function issueField(issue: z.core.$ZodIssue | undefined): string {
 export function registerLocalModelRoutes(app: FastifyInstance, requireAdmin: preHandlerHookHandler, local: () => LocalModels | undefined): void {
   const missing = (reply: FastifyReply): FastifyReply => reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'this agent does not use the provider chain, so it finds no local servers' } });
 
-  app.get('/admin/llm/local', { preHandler: requireAdmin }, async (_req, reply) => {
-    const l = local();
-    return l ? l.view() : missing(reply);
-  });
+  // Without discovery (an agent on its own LLM) the list says so rather than 404, so the panel can hide it quietly.
+  app.get('/admin/llm/local', { preHandler: requireAdmin }, async () => local()?.view() ?? { available: false });
 
   app.post('/admin/llm/local/probe', { preHandler: requireAdmin }, async (_req, reply) => {
     const l = local();
