@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createAgentStage } from '../../src/agent/agent-stage.ts';
+import { OpenAiCompatibleProvider } from '../../src/agent/llm/openai-compatible.ts';
 import type { LocalModelsView } from '../../src/agent/llm/local-models.ts';
 import { startFakeOllama, type FakeOllama } from '../fakes/fake-ollama.ts';
 import { closedPortUrl } from '../fakes/fake-openai-server.ts';
@@ -133,5 +134,24 @@ describe('admin API for the models of a found Ollama (/admin/llm/local)', () => 
       ],
     );
     assert.ok(view.probed_at !== null && Date.now() - view.probed_at < 5000);
+  });
+});
+
+describe('an agent on an LLM of its own (no provider chain)', () => {
+  test('GET /admin/llm/local says it is not available; Use is 404', async () => {
+    const d = await startTestDaemon({
+      config: { character: { greeting: '' } },
+      stages: [createAgentStage({ llm: () => ({ provider: new OpenAiCompatibleProvider({ id: 'own', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', connectTimeoutMs: 500, firstTokenTimeoutMs: 500, idleTimeoutMs: 500 }) }) })],
+      env: { VTUBER_ADMIN_TOKEN: TOKEN },
+    });
+    try {
+      const res = await fetch(`${d.url}/admin/llm/local`, { headers: auth });
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { available: false });
+      const use = await fetch(`${d.url}/admin/llm/local-model`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ server: 'ollama', model: 'x' }) });
+      assert.equal(use.status, 404);
+    } finally {
+      await d.stop();
+    }
   });
 });
