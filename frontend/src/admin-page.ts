@@ -8,6 +8,7 @@ import './admin/obs-panel.ts';
 import './admin/vtube-studio-panel.ts';
 import './admin/donations-panel.ts';
 import './admin/memory-panels.ts';
+import { LocalModelsCard } from './admin/local-models-card.ts';
 import { LogsPanel } from './admin/logs-panel.ts';
 import { ModelsCard } from './admin/models-card.ts';
 import { renderStatusPanel } from './admin/status-panel.ts';
@@ -50,6 +51,7 @@ const turns = new TurnsPanel($('turns'));
 const heard = new HeardPanel($('heard'), 12);
 const characters = new CharactersPanel($('characters'), () => token);
 const modelsCard = new ModelsCard($('get-model'), () => token);
+const localModels = new LocalModelsCard($('local-models'), () => token);
 
 const failureText: Record<AdminRequestError['failure'], MessageKey> = {
   unauthorized: 'admin.bad_token',
@@ -78,6 +80,12 @@ async function refreshStatus(): Promise<void> {
   $('char-name').textContent = `${s.character.displayName} (${s.character.name})`;
 }
 
+/** The "Found on this computer" card asks the agent stage; without one it stays hidden. */
+function refreshLocalModels(): void {
+  if (!lastStatus?.stages.agent) return localModels.hide();
+  void localModels.refresh().catch((err: unknown) => log.warn('admin.local_models_unavailable', { error: String(err) }));
+}
+
 function connectSocket(): void {
   socket = new SocketClient();
   bindConnectionBadge($('conn'), socket);
@@ -89,6 +97,7 @@ function connectSocket(): void {
     if (m.type === 'hello' && !m.canSendInput) socket?.send({ type: 'auth', token });
     if (m.type === 'character') {
       void refreshStatus().catch(() => undefined);
+      refreshLocalModels();
       void showModel();
     }
     if (m.type === 'status' && lastStatus) void refreshStatus().catch(() => undefined);
@@ -130,6 +139,7 @@ async function signIn(candidate: string): Promise<void> {
   }, 5000);
   connectSocket();
   void modelsCard.start().catch((err: unknown) => log.warn('admin.models_unavailable', { error: String(err) }));
+  refreshLocalModels();
   void logs.refresh().catch(() => undefined);
   void showModel();
   void characters.refresh().catch((err: unknown) => log.warn('admin.characters_failed', { name: err instanceof Error ? err.name : typeof err }));
@@ -157,6 +167,7 @@ $('lang').addEventListener('change', () => {
   heard.render();
   turns.render();
   modelsCard.render();
+  localModels.render();
   if (lastStatus) {
     renderStatusPanel($('status'), lastStatus);
     renderFeaturePanels($('features'), lastStatus, token);

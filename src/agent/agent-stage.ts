@@ -10,6 +10,8 @@ import { HistoryStore } from './history/history-store.ts';
 import './history/history-service.ts';
 import { InterruptionController } from './interruption.ts';
 import { createProviderChain, samplingFromConfig } from './llm/create-provider-chain.ts';
+import { registerLocalModelRoutes } from './llm/local-model-routes.ts';
+import { LocalModels } from './llm/local-models.ts';
 import type { LlmProvider, SamplingSettings } from './llm/llm-types.ts';
 import { ProactiveSpeech } from './proactive.ts';
 import { PrefetchingProvider } from './llm/prefetching-provider.ts';
@@ -26,6 +28,8 @@ export interface AgentLlm {
   sampling?: SamplingSettings;
   /** Shown in /admin/status (e.g. the provider chain). */
   info?: Record<string, unknown>;
+  /** Local servers found and the model used on each (admin `/admin/llm/local`). */
+  local?: LocalModels;
 }
 
 /** The provider chain from `character.llm` (of `config`, default the stage's); its health is shown in /admin/status. */
@@ -33,7 +37,10 @@ export function defaultAgentLlm(ctx: StageContext, config: Readonly<Config> = ct
   const llmConfig = config.character.llm;
   let ready = false;
   let publish: () => void = () => undefined;
-  const chain = createProviderChain(llmConfig, { modelsDir: ctx.settings.modelsDir }, ctx.log.child({ scope: 'llm' }), {
+  const llmLog = ctx.log.child({ scope: 'llm' });
+  const local = new LocalModels(llmConfig.discovery, llmLog);
+  const chain = createProviderChain(llmConfig, { modelsDir: ctx.settings.modelsDir }, llmLog, {
+    local,
     onChange: () => {
       if (ready) publish();
     },
@@ -53,7 +60,7 @@ export function defaultAgentLlm(ctx: StageContext, config: Readonly<Config> = ct
   ready = true;
   const reasons = snap.providers.map((p) => `${p.id}: ${p.detail ?? 'unavailable'}`).join('; ');
   if (snap.providers.every((p) => p.state === 'unavailable')) ctx.log.warn({ event: 'llm.none_usable', reasons }, 'no usable LLM provider configured; typed messages get a setup hint');
-  return { provider: chain, sampling: samplingFromConfig(llmConfig.sampling), info: { llm: snap } };
+  return { provider: chain, sampling: samplingFromConfig(llmConfig.sampling), info: { llm: snap }, local };
 }
 
 export interface AgentStageOptions {
@@ -94,6 +101,8 @@ export function createAgentStage(options: AgentStageOptions = {}): StageDefiniti
 
       const makeLlm = options.llm ?? defaultAgentLlm;
       const llm = await makeLlm(ctx, ctx.config);
+      let local = llm?.local;
+      ctx.routes((app) => registerLocalModelRoutes(app, ctx.requireAdmin, () => local));
       if (!llm) {
         if (ctx.status.get('stage', 'agent')?.state !== 'unavailable') ctx.setStatus('unavailable', { detail: 'no LLM provider configured (character.llm)' });
         return;
@@ -167,6 +176,7 @@ export function createAgentStage(options: AgentStageOptions = {}): StageDefiniti
               if (nextLlm) {
                 const old = provider.replace(nextLlm.provider);
                 llmInfo = nextLlm.info ?? {};
+                local = nextLlm.local;
                 if (old !== nextLlm.provider) await old.dispose?.();
               }
               publish();

@@ -106,6 +106,17 @@ export class Failover<M> {
     return added;
   }
 
+  /**
+   * Puts `next` in the place of member `id` with fresh health; false when `id` is not a member or
+   * `next.id` already names another one.
+   */
+  replace(id: string, next: { id: string; member: M }): boolean {
+    const i = this.members.findIndex((m) => m.id === id);
+    if (i < 0 || (next.id !== id && this.members.some((m) => m.id === next.id))) return false;
+    this.members[i] = { ...next, health: { id: next.id, state: 'unknown', consecutiveFailures: 0, cooldowns: 0, successes: 0, failures: 0 } };
+    return true;
+  }
+
   /** Every member in order, cooling or not. */
   all(): Array<{ id: string; member: M }> {
     return this.members.map(({ id, member }) => ({ id, member }));

@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createAgentStage } from '../../src/agent/agent-stage.ts';
-import { closedPortUrl, startFakeOpenAiServer, type FakeOpenAiServer } from '../fakes/fake-openai-server.ts';
+import { startFakeOllama } from '../fakes/fake-ollama.ts';
+import { closedPortUrl, type FakeOpenAiServer } from '../fakes/fake-openai-server.ts';
 import { startTestDaemon, type TestDaemon } from '../helpers/test-daemon.ts';
 import { TestClient } from '../helpers/ws-client.ts';
-
-/**
- * A fake Ollama: GET /api/tags as in Ollama's API docs ("List Local Models": `{ models: [{ name, model,
- * modified_at, size, digest, details }] }`), chat through its OpenAI compatibility endpoint
- * /v1/chat/completions (SSE), which the shared fake OpenAI server speaks.
- */
-async function startFakeOllama(): Promise<FakeOpenAiServer> {
-  const fake = await startFakeOpenAiServer();
-  const tag = (name: string) => ({ name, model: name, modified_at: '2026-01-01T00:00:00Z', size: 1, digest: 'sha256:0', details: { format: 'gguf', family: 'qwen2' } });
-  fake.route('GET', '/api/tags', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ models: [tag('nomic-embed-text:latest'), tag('llama3.2:1b')] }));
-  });
-  return fake;
-}
 
 describe('agent finds a local Ollama with no provider configured', () => {
   let fake: FakeOpenAiServer;

@@ -7,12 +7,14 @@ import type { LlmConfig, LlmProviderConfig, SamplingConfig } from './llm-config.
 import type { SamplingSettings } from './llm-types.ts';
 import { LlamaCppProvider } from './llama-cpp.ts';
 import { OpenAiCompatibleProvider } from './openai-compatible.ts';
-import { probeLocalServers, type FoundServer } from './local-servers.ts';
+import { LocalModels } from './local-models.ts';
 
 export interface ProviderChainFactoryOptions {
   /** Where API keys are read from (default process.env, which includes .env). */
   env?: NodeJS.ProcessEnv;
   onChange?: (snapshot: ChainSnapshot) => void;
+  /** Keeps what local server discovery found (for the admin panel); default a private one. */
+  local?: LocalModels;
 }
 
 /**
@@ -56,14 +58,17 @@ export function createProviderChain(config: LlmConfig, settings: { modelsDir: st
       entries.push({ provider, firstTokenTimeoutMs: p.first_token_timeout_ms });
     }
   }
-  return new ProviderChain(entries, {
+  const local = opts.local ?? new LocalModels(config.discovery, log);
+  const chain = new ProviderChain(entries, {
     failuresBeforeCooldown: config.fallback.failures_before_cooldown,
     cooldownMs: config.fallback.cooldown_ms,
     unavailable,
     log,
-    discover: async () => discoveredEntries(await probeLocalServers(config.discovery, log), log),
+    discover: () => local.discover(),
     ...(opts.onChange ? { onChange: opts.onChange } : {}),
   });
+  local.attach(chain);
+  return chain;
 }
 
 /** The character's sampling block in the seam's shape. */
@@ -88,27 +93,4 @@ function uniqueId(id: string, used: Set<string>): string {
   for (let n = 2; used.has(out); n++) out = `${id}#${n}`;
   used.add(out);
   return out;
-}
-
-/** One provider per found server, on its first chat model, through its OpenAI-compatible API. */
-function discoveredEntries(found: FoundServer[], log: Logger): ChainEntry[] {
-  return found.flatMap((f) => {
-    const model = f.models[0];
-    if (!model) return [];
-    const id = `${f.server}:${model}`;
-    const provider = new OpenAiCompatibleProvider({
-      id,
-      baseUrl: f.baseUrl,
-      model,
-      connectTimeoutMs: 3000,
-      firstTokenTimeoutMs: 20000,
-      idleTimeoutMs: 15000,
-      supportsTools: false,
-      startInThink: false,
-      headers: {},
-      extraBody: {},
-      log: log.child({ provider: id }),
-    });
-    return [{ provider }];
-  });
 }

@@ -137,3 +137,19 @@ test('aborting the request stops the chain without trying the next provider', as
   assert.equal(second?.requests.length, 0);
   assert.equal(c.snapshot().providers[0]?.failures, 0);
 });
+
+test('replace puts a provider in the place of another with fresh health; the old one answers no more', async (t) => {
+  const [first, second] = await fakes(t, 2);
+  first?.enqueue({ text: 'old' });
+  second?.enqueue({ text: 'new' });
+  const changes: string[][] = [];
+  const c = chain([{ provider: openai('old', first?.baseUrl ?? '') }], { onChange: (s) => changes.push(s.providers.map((p) => p.id)) });
+  assert.equal(await collect(c.stream(request())), 'old');
+  assert.equal(c.replace('missing', { provider: openai('x', second?.baseUrl ?? '') }), false);
+  assert.equal(c.replace('old', { provider: openai('new', second?.baseUrl ?? '') }), true);
+  assert.deepEqual(changes.at(-1), ['new'], 'the status hears of it');
+  assert.equal(c.snapshot().providers[0]?.state, 'unknown');
+  assert.equal(await collect(c.stream(request())), 'new');
+  assert.equal(first?.requests.length, 1);
+  await c.dispose();
+});

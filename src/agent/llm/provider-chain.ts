@@ -69,6 +69,8 @@ export class ProviderChain implements LlmProvider {
   private readonly unavailable: ProviderHealth[];
   private readonly latency = new Map<string, number>();
   private active: string | undefined;
+  /** Replaced providers: a reply may still stream from one, so they are disposed with the chain. */
+  private readonly retired: ChainEntry[] = [];
 
   constructor(
     entries: ChainEntry[],
@@ -126,6 +128,20 @@ export class ProviderChain implements LlmProvider {
     return added;
   }
 
+  /**
+   * Puts `entry` in the place of provider `id` (from the next turn on; a reply under way finishes on
+   * the old one, which is then disposed). False when `id` is not in the chain or `entry`'s id is taken.
+   */
+  replace(id: string, entry: ChainEntry): boolean {
+    const old = this.failover.member(id);
+    if (!old || !this.failover.replace(id, { id: entry.provider.id, member: entry })) return false;
+    this.latency.delete(id);
+    this.supportsTools = this.failover.all().some((e) => e.member.provider.supportsTools);
+    this.retired.push(old);
+    this.opts.onChange?.(this.snapshot());
+    return true;
+  }
+
   /** Runs the discovery hook (if any) and adds what it found. */
   async discoverMore(): Promise<Array<{ id: string; member: ChainEntry }>> {
     if (!this.opts.discover) return [];
@@ -172,12 +188,12 @@ export class ProviderChain implements LlmProvider {
   }
 
   async dispose(): Promise<void> {
-    for (const id of [...this.failover.ids].reverse()) {
-      const entry = this.failover.member(id);
+    const entries = [...this.retired, ...this.failover.all().map((a) => a.member)].reverse();
+    for (const entry of entries) {
       try {
-        await entry?.provider.dispose?.();
+        await entry.provider.dispose?.();
       } catch (err) {
-        this.opts.log?.warn({ event: 'llm.dispose_failed', provider: id, err: String(err) }, 'LLM provider failed to dispose');
+        this.opts.log?.warn({ event: 'llm.dispose_failed', provider: entry.provider.id, err: String(err) }, 'LLM provider failed to dispose');
       }
     }
   }
