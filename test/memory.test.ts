@@ -133,7 +133,7 @@ test('the seed survives a daemon restart and is found by search', async () => {
   await td.stop();
   td = await start();
   await until(() => memory().available && td.daemon.status.get('stage', 'memory')?.state === 'live', 20_000, 'memory live again');
-  const res = await api('GET', `/admin/memory/search?q=${encodeURIComponent('jasmine tea')}&k=3`);
+  const res = await api('GET', `/admin/memory/search?q=${encodeURIComponent('жасминовый чай')}&k=3`);
   assert.equal(res.status, 200);
   const items = res.json.items as Array<{ id: string; text: string }>;
   assert.equal(items[0]?.id, 'neiri-seed-tea', JSON.stringify(items));
