@@ -10,7 +10,7 @@ const TOKEN = 'admin-token-for-tests-0123456789';
 const skip = chromiumMissing();
 
 const liveStage = defineStage({ name: 'tts', setup: (ctx) => ctx.setStatus('live', { detail: 'espeak-ng' }) });
-const missingStage = defineStage({ name: 'asr', setup: (ctx) => ctx.setStatus('unavailable', { detail: 'model missing: run npm run models -- asr' }) });
+const missingStage = defineStage({ name: 'asr', setup: (ctx) => ctx.setStatus('unavailable', { detail: 'model missing: run npm run models -- pull --profile en' }) });
 const memoryStage = defineStage({ name: 'memory', setup: (ctx) => ctx.setStatus('live', { detail: 'chroma at 127.0.0.1', info: { memories: 42 } }) });
 
 describe('admin panel in Chromium', { skip }, () => {
