@@ -41,7 +41,7 @@ describe('"Found on this computer" card in Chromium', { skip }, () => {
 
   test('the card shows the found Ollama and its chat models; Use on the second marks it in use and shows the conf.yaml lines', async () => {
     const card = page.locator('#local-models');
-    await page.waitForSelector('#local-models .local-server[data-server="ollama"] .local-model', { timeout: 10_000 });
+    await page.waitForSelector('#local-models .local-server[data-server="ollama"] .local-model', { timeout: 20_000 });
     assert.equal(await card.locator('h2').textContent(), 'Found on this computer');
     assert.match((await card.locator('.local-server[data-server="ollama"] p').textContent()) ?? '', new RegExp(`^Ollama ${fake.baseUrl.replace(/[.]/g, '\\.')}$`));
     assert.deepEqual(await card.locator('.local-model').evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.model, (e as HTMLElement).dataset.inUse])), [
@@ -64,7 +64,7 @@ describe('"Found on this computer" card in Chromium', { skip }, () => {
 
   test('RU labels (?lang=ru)', async () => {
     await page.goto(`${d.url}/admin?lang=ru`);
-    await page.waitForSelector('#local-models .local-model[data-model="qwen2.5:3b"]', { timeout: 10_000 });
+    await page.waitForSelector('#local-models .local-model[data-model="qwen2.5:3b"]', { timeout: 20_000 });
     const card = page.locator('#local-models');
     assert.equal(await card.locator('h2').textContent(), 'Найдено на этом компьютере');
     assert.equal(await card.locator('button.look-again').textContent(), 'Искать снова');
@@ -85,7 +85,7 @@ describe('"Found on this computer" card in Chromium', { skip }, () => {
       await other.fill('#token', TOKEN);
       await other.click('#login button');
       const card = other.locator('#local-models');
-      await other.waitForSelector('#local-models p.none', { timeout: 10_000 });
+      await other.waitForSelector('#local-models p.none', { timeout: 20_000 });
       assert.equal(await card.locator('p.none').textContent(), `No local server answered at ${dead} (Ollama) or ${dead} (LM Studio).`);
       assert.match((await card.locator('.how-to-start').textContent()) ?? '', /ollama serve.*LM Studio/);
       assert.equal(await card.locator('.local-server').count(), 0);

@@ -30,7 +30,8 @@ export function registerLocalModelRoutes(app: FastifyInstance, requireAdmin: pre
   const missing = (reply: FastifyReply): FastifyReply => reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'this agent does not use the provider chain, so it finds no local servers' } });
 
   // Without discovery (an agent on its own LLM) the list says so rather than 404, so the panel can hide it quietly.
-  app.get('/admin/llm/local', { preHandler: requireAdmin }, async () => local()?.view() ?? { available: false });
+  // A page opened while the start-up probe is still under way gets its result, not an empty list.
+  app.get('/admin/llm/local', { preHandler: requireAdmin }, async () => (await local()?.settledView()) ?? { available: false });
 
   app.post('/admin/llm/local/probe', { preHandler: requireAdmin }, async (_req, reply) => {
     const l = local();

@@ -38,6 +38,8 @@ export type UseModelResult =
 export class LocalModels {
   private found: FoundServer[] = [];
   private probedAt: number | undefined;
+  /** The probe under way, if any (the list waits for it rather than show a half-known state). */
+  private probing: Promise<FoundServer[]> | undefined;
   /** The chain's provider for each found server. */
   private readonly inChain = new Map<LocalServerKind, { id: string; model: string }>();
   private chain: ProviderChain | undefined;
@@ -54,7 +56,13 @@ export class LocalModels {
 
   /** Probes; returns a provider for each found server the chain has none for yet. */
   async discover(): Promise<ChainEntry[]> {
-    this.found = await probeLocalServers(this.settings, this.log);
+    const probe = probeLocalServers(this.settings, this.log);
+    this.probing = probe;
+    try {
+      this.found = await probe;
+    } finally {
+      if (this.probing === probe) this.probing = undefined;
+    }
     this.probedAt = Date.now();
     return this.found.flatMap((f) => {
       const model = f.models[0];
@@ -69,6 +77,12 @@ export class LocalModels {
   async refresh(): Promise<LocalModelsView> {
     if (this.chain) await this.chain.discoverMore();
     else await this.discover();
+    return this.view();
+  }
+
+  /** The view once the probe under way (the one at start, say) has ended. */
+  async settledView(): Promise<LocalModelsView> {
+    await this.probing?.catch(() => undefined);
     return this.view();
   }
 
